@@ -48,8 +48,17 @@ from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.flows.case import ESCALATING_SIGNALS
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
-from bot.flows.records import COLLECTING, CaseStatus, CaseWriter, State, SupervisorTold, TimerChange
+from bot.flows.records import (
+    COLLECTING,
+    AppealLink,
+    CaseStatus,
+    CaseWriter,
+    State,
+    SupervisorTold,
+    TimerChange,
+)
 from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
@@ -1209,6 +1218,9 @@ class _BatchWrites:
         self.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, (linked.case_conversation_id,)))
         if step.appeal.withdrawn:
             promise_store.cancel(session, linked.case_conversation_id)  # taken back from elsewhere
+        if linked.held_by is not None:
+            self._emergency_on_a_held_case(session, conversation, step, linked, now)
+            return linked.complaint_id
         if linked.ticket_id is None:
             return linked.complaint_id
         self.queue_changed.append(linked.case_conversation_id)
@@ -1224,12 +1236,49 @@ class _BatchWrites:
                 "case_number": step.appeal.case_number,
                 "channel": conversation.channel,
                 **({"phone_checked": True} if step.appeal.writer is CaseWriter.PHONE_CHECKED else {}),
+                **_raised_for(step.appeal),
             },
             dedupe_key=f"appeal:{linked.complaint_id}:{conversation.id}",
         )
         if notified is not None:
             self.staff_events.append(notified)
         return linked.complaint_id
+
+    def _emergency_on_a_held_case(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        step: Step,
+        linked: store.LinkedAppeal,
+        now: dt.datetime,
+    ) -> None:
+        """Danger told from another conversation with the number of a case an agent holds ("TS2026…
+        煤气味很重"): the duty supervisors and that agent get the urgent notice danger told in the
+        case's own chat gives (``supervisor_told``, alerted again while unread), the agent keeping it."""
+        assert linked.held_by is not None and step.appeal is not None
+        detail = {
+            "case_number": step.appeal.case_number,
+            "reason": TicketReason.DANGER.value,
+            "signals": sorted(signal.value for signal in step.data.signals if signal in ESCALATING_SIGNALS),
+            "text": step.appeal.description,
+            "owner": linked.held_by,
+            "channel": conversation.channel,
+            "priority": 0,
+        }
+        for audience in (SUPERVISORS, owner_audience(linked.held_by)):
+            notified = notify(
+                session,
+                "supervisor_told",
+                audience,
+                now,
+                conversation_id=linked.case_conversation_id,
+                complaint_id=linked.complaint_id,
+                detail=detail,
+                dedupe_key=f"supervisor_told:{linked.case_conversation_id}:{audience}:{conversation.id}:"
+                f"{conversation.activity_seq}",
+            )
+            if notified is not None:
+                self.staff_events.append(notified)
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
@@ -1321,6 +1370,14 @@ class _BatchWrites:
         touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
         if touched:
             outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
+
+
+def _raised_for(link: AppealLink) -> dict[str, str]:
+    """Why an appeal's link raised the case when that is no appeal: danger told with the case."""
+    escalation = link.escalation
+    if escalation is None or escalation.reason is TicketReason.APPEAL:
+        return {}
+    return {"reason": escalation.reason.value}
 
 
 def _add_effects(outcome: Effects, more: Effects) -> None:

@@ -9,7 +9,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import ESCALATING_SIGNALS, SUPERVISOR_QUEUE, note_on_case
+from bot.flows.case import ESCALATING_SIGNALS, SUPERVISOR_QUEUE, URGENT_SIGNALS, note_on_case
 from bot.flows.case_check import (
     CASE_CHECK_TRIES,
     CaseCheckFor,
@@ -76,62 +76,110 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     """The complaint joins the open case as an appeal, for the duty supervisor, who takes it as
     urgent: the case's reply time becomes the appeal's (``deadlines.yaml`` ``appeal``, from now)
     when that comes sooner than the one in force or that one has passed, and the customer hears
-    the new time; else the time in force, kept."""
+    the new time; else the time in force, kept. Danger now or talk of self-harm told with it is an
+    emergency on that case (:func:`_emergency_on_case`), never answered as an appeal."""
     data = turn.step.data
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
     said_again = (PhraseId.OPEN_CASE, PhraseId.OPEN_CASE_OVERDUE)
     turn.step.replies = [reply for reply in replies if reply.phrase_id not in said_again]
-    words = turn.kit.phrases.time_words(turn.locale)
-
-    def said(moment: dt.datetime) -> str:
-        return describe_moment(moment, turn.now, turn.kit.calendar.timezone, words)
-
+    if set(data.signals) & URGENT_SIGNALS:
+        _emergency_on_case(turn, case)
+        return
     overdue = case.deadline_at <= turn.now
     appeal_deadline = _appeal_deadline(turn, case.deadline_at)
     moved = appeal_deadline[0] if appeal_deadline is not None else None
     if moved is not None and not overdue:
-        turn.say(PhraseId.APPEAL_LINKED_ESCALATED, case_number=case.case_number, deadline=said(moved.due_at))
+        turn.say(PhraseId.APPEAL_LINKED_ESCALATED, case_number=case.case_number, deadline=_said(turn, moved.due_at))
     else:
         turn.say(
             PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
             case_number=case.case_number,
-            deadline=said(case.deadline_at),
+            deadline=_said(turn, case.deadline_at),
         )
         if moved is not None:  # missed: the new time, never the missed one promised again
-            within_an_hour = moved.says_hours and moved.hours == 1
-            phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
-            turn.say(phrase, case_number=case.case_number, deadline=said(moved.due_at))
+            _say_new_time(turn, case.case_number, moved)
     supervisor_will_call(turn)
-    appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
+    _linked(turn, case, appeal_deadline, TicketReason.APPEAL)
+
+
+def _emergency_on_case(turn: Turn, case: OpenCase) -> None:
+    """Danger now told with the customer's own open case ("TS2026… 煤气味很重 快来人"): handled as the
+    emergency it is, on that case. The customer hears the emergency's hand-off (``urgent_handoff``)
+    and the case's new time, the danger's hour (``deadlines.yaml`` override, from now) when sooner
+    than the one in force or that one has passed, with the case's number; without a phone, the
+    time first and then the emergency's request for one. Talk of self-harm alone hears care and a
+    person's call, never a time (its case is due within the hour all the same). The case's ticket
+    goes to the duty supervisor, priority 0, reason ``danger``."""
+    due = _appeal_deadline(turn, case.deadline_at, with_the_appeals=False)
+    signals = turn.step.data.signals
+    caring_only = Signal.SELF_HARM in signals and Signal.DANGER not in signals
+    asks_phone = phone_for_supervisor_missing(turn)
+    if not asks_phone:
+        supervisor_will_call(turn, urgent=True)
+    if not caring_only:
+        if due is not None:
+            _say_new_time(turn, case.case_number, due[0])
+        elif case.deadline_at > turn.now:
+            turn.say(PhraseId.ESCALATED_DEADLINE, case_number=case.case_number, deadline=_said(turn, case.deadline_at))
+    if asks_phone:
+        supervisor_will_call(turn, urgent=True)
+    _linked(turn, case, due, TicketReason.DANGER)
+
+
+def _said(turn: Turn, moment: dt.datetime) -> str:
+    """``moment`` as the customer is told it ("今天下午3点前")."""
+    words = turn.kit.phrases.time_words(turn.locale)
+    return describe_moment(moment, turn.now, turn.kit.calendar.timezone, words)
+
+
+def _say_new_time(turn: Turn, case_number: str, moved: Deadline) -> None:
+    """The case's new time with its number: "within the hour" for an hour's rule."""
+    within_an_hour = moved.says_hours and moved.hours == 1
+    phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
+    turn.say(phrase, case_number=case_number, deadline=_said(turn, moved.due_at))
+
+
+def _linked(
+    turn: Turn, case: OpenCase, moved_to: tuple[Deadline, tuple[str, ...]] | None, reason: TicketReason
+) -> None:
+    """The conversation joined to ``case``: the case's ticket raised to the duty supervisor for
+    ``reason``, its time moved to ``moved_to`` (the signals whose rule set it join the case's), on
+    the timeline; the conversation waits as after any hand-off."""
+    data = turn.step.data
+    appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
     turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
     brought_forward: dict[str, object] = {}
-    if appeal_deadline is not None:
-        due, signals = appeal_deadline
+    if moved_to is not None:
+        due, signals = moved_to
         turn.step.escalated_deadline = EscalatedDeadline(case.case_number, due.due_at, signals, appealed=True)
         brought_forward = {"previous": case.deadline_at.isoformat(), "escalated": True}
+    emergency = {"reason": reason} if reason is not TicketReason.APPEAL else {}
     turn.audit(
         TimelineKind.APPEAL_LINKED,
         case_number=case.case_number,
-        deadline_at=(moved.due_at if moved is not None else case.deadline_at).isoformat(),
-        overdue=overdue,
+        deadline_at=(moved_to[0].due_at if moved_to is not None else case.deadline_at).isoformat(),
+        overdue=case.deadline_at <= turn.now,
         **brought_forward,
+        **emergency,
     )
     turn.step.state = State.HANDED_OFF
     for kind in list(data.timers):
         turn.cancel(kind)
-    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
+    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
 
 
-def _appeal_deadline(turn: Turn, in_force: dt.datetime) -> tuple[Deadline, tuple[str, ...]] | None:
-    """The appeal's reply time (``deadlines.yaml`` ``appeal``, from now; an escalation's override
-    for a signal of the conversation's, a threat's hour, when sooner) when it comes sooner than the
-    time in force, or that time has passed, with the signal whose rule set it; None when the case
-    keeps its time."""
+def _appeal_deadline(
+    turn: Turn, in_force: dt.datetime, with_the_appeals: bool = True
+) -> tuple[Deadline, tuple[str, ...]] | None:
+    """The appeal's reply time (``deadlines.yaml`` ``appeal``, from now, unless not
+    ``with_the_appeals``; an escalation's override for a signal of the conversation's, a threat's or
+    danger's hour, when sooner) when it comes sooner than the time in force, or that time has
+    passed, with the signal whose rule set it; None when the case keeps its time."""
     table, calendar = turn.kit.config.deadlines, turn.kit.calendar
     candidates: list[tuple[Deadline, tuple[str, ...]]] = []
-    if table.appeal is not None:
+    if table.appeal is not None and with_the_appeals:
         candidates.append((deadline_by_rule(turn.now, table.appeal, table, calendar), ()))
     escalating = set(turn.step.data.signals) & ESCALATING_SIGNALS
     for override in table.overrides:

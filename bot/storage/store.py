@@ -1346,6 +1346,9 @@ class LinkedAppeal:
     """None when the appeal raised no ticket (a later message of the appealing conversation)."""
     timeline: dict[str, Any]
     """The row for the case's own timeline (written with the batch's)."""
+    held_by: str | None = None
+    """The agent holding the case when danger told with it raised no ticket (none may take the case
+    from its agent: the supervisors are told instead, as of danger told in the case's own chat)."""
 
 
 def link_appeal(
@@ -1356,14 +1359,21 @@ def link_appeal(
     one is opened there on the case's conversation; the phone given fills a missing contact. A
     link with no escalation (a later message of the appealing conversation) only joins the case's
     timeline, which says whether the writer proved the case theirs by its phone (``link.writer``,
-    the flow's verdict). None when the case is gone."""
+    the flow's verdict), and why it is raised when that is no appeal (danger told with the case:
+    ``reason`` danger; with an agent holding the case, no ticket takes it from them: ``held_by``).
+    None when the case is gone."""
     complaint = session.execute(select(Complaint).where(Complaint.case_number == link.case_number)).scalar_one_or_none()
     if complaint is None:
         return None
     if link.contact_phone and not complaint.contact_phone:
         complaint.contact_phone = link.contact_phone
-    ticket_id = None
-    if link.escalation is not None:
+    ticket_id, held_by = None, None
+    if link.escalation is not None and link.escalation.reason is TicketReason.DANGER:
+        owner = session.execute(
+            select(Conversation.owner).where(Conversation.id == complaint.conversation_id)
+        ).scalar_one_or_none()
+        held_by = owner if owner is not None and owner.startswith(AGENT_OWNER) else None
+    if link.escalation is not None and held_by is None:
         ticket_id = open_or_raise_ticket(session, complaint.conversation_id, complaint.id, link.escalation, now)
         # An appeal raised again (an escalation from the appealing conversation) stays an appeal,
         # which only a supervisor takes from the case's agent (``bot.storage.tickets``).
@@ -1380,6 +1390,8 @@ def link_appeal(
     }
     if link.writer is CaseWriter.PHONE_CHECKED:
         detail["phone_checked"] = True
+    if link.escalation is not None and link.escalation.reason is not TicketReason.APPEAL:
+        detail["reason"] = link.escalation.reason.value  # danger told with the case: an emergency on it
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
@@ -1392,7 +1404,7 @@ def link_appeal(
         "detail": detail,
         "created_at": now,
     }
-    return LinkedAppeal(complaint.id, complaint.conversation_id, ticket_id, row)
+    return LinkedAppeal(complaint.id, complaint.conversation_id, ticket_id, row, held_by)
 
 
 def note_unverified_mention(

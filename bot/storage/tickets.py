@@ -287,11 +287,13 @@ class WaitingFor:
 
 def waiting_for(session: Session, conversation_id: int, appeal_of: str | None) -> list[WaitingFor]:
     """The conversation's waiting tickets and, for an appealing conversation (``appeal_of``: the
-    case it joined), the case's waiting appeal: what a console opening it may claim."""
+    case it joined), the case's waiting appeal, or its emergency (danger told with the case): what a
+    console opening it may claim."""
     mine = HandoffTicket.conversation_id == conversation_id
     if appeal_of is not None:
         case = select(Complaint.conversation_id).where(Complaint.case_number == appeal_of).scalar_subquery()
-        mine = or_(mine, and_(HandoffTicket.conversation_id == case, HandoffTicket.reason == TicketReason.APPEAL))
+        joined = HandoffTicket.reason.in_((TicketReason.APPEAL, TicketReason.DANGER))
+        mine = or_(mine, and_(HandoffTicket.conversation_id == case, joined))
     rows = session.execute(
         select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.queue, HandoffTicket.reason)
         .where(mine, HandoffTicket.status == WAITING)
