@@ -416,13 +416,15 @@ def within_place(kit: FlowKit, old: str, new: str) -> str:
 
 _BUILDING_LEVEL = 3
 """The index in ``form.address_levels`` of the buildings (号楼, 栋, 座, ...)."""
-_PART_NUMBER = re.compile(r"^[\d〇零幺一二三四五六七八九十两]+")
+_PART_NUMBER = re.compile(r"^(?:[\d〇零幺一二三四五六七八九十两]+|[A-Za-z](?![A-Za-z0-9]))")
+"""A building's or a unit's number starting a place: digits, numerals, or a letter alone ("B座12楼")."""
 
 
 def only_a_part(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
-    building ("门口", "地下车库"): it names no estate, road or district."""
+    building ("门口", "地下车库"): it names no estate, road or district. In either script ("18樓")."""
     gazetteer = kit.config.gazetteer
+    place = kit.understander.simplified(place)
     if _PART_NUMBER.match(place) is not None:
         return only_a_building(kit, place)
     return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
@@ -435,9 +437,12 @@ def needs_its_estate(kit: FlowKit, place: str) -> bool:
 
 
 def only_a_building(kit: FlowKit, place: str) -> bool:
-    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼"): no estate,
-    road or district before it."""
+    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼", "B座12楼") or is a flat
+    written with dashes alone ("3-2-1201"): no estate, road or district before it."""
     gazetteer = kit.config.gazetteer
+    if DASHED_FLAT.fullmatch(place) is not None:
+        return True
+    place = kit.understander.simplified(place)  # "18樓" as "18楼"
     numbered = _PART_NUMBER.match(place)
     if numbered is None:
         return False

@@ -222,6 +222,8 @@ class PlaceFinder:
             re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
         )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        levels = alternation(gazetteer.basement_levels)
+        self._basement_level_re = re.compile(rf"[ \t]?(?:{levels})(?![A-Za-z0-9])") if levels else None
         # "红星 小区": a name and its estate word typed apart, the estate word ending the words.
         self._estate_word_apart_re = (
             re.compile(rf"(?<=[\u4e00-\u9fff])[ \t]+(?=(?:{estate_words})(?:$|[{_PUNCTUATION}0-9]))")
@@ -772,6 +774,10 @@ class PlaceFinder:
                 if part is not None:
                     end = part.end()
                     parts += 1
+                    # "碧水湾地下车库B2": a level of that part, once.
+                    level = self._basement_level_re.match(text, end) if self._basement_level_re is not None else None
+                    if level is not None:
+                        end = level.end()
                     # "星河湾B区地库 B2-117车位": the numbered places in that part.
                     while (numbered := self._part_re.match(text, end)) is not None and numbered.end() > end:
                         end = numbered.end()
