@@ -272,7 +272,7 @@ def _will_change_the_phone(turn: Turn, text: str) -> bool:
     data = turn.step.data
     if not data.phone or turn.phone or turn.changed or not turn.says_any(text, turn.kit.form.phone_change_words):
         return False
-    data.alternative_phone = data.phone
+    data.alternative_phone, data.alternative_extension = data.phone, data.phone_extension
     data.phone, data.phone_from_channel, data.phone_extension = None, False, None
     turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=False)
     turn.step.state = State.AWAIT_PHONE

@@ -98,7 +98,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if phone and phone != data.phone and replaces:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
-        data.phone_extension = turn.phone_extension if phone == turn.phone else None
+        data.phone_extension = turn.extension_of(phone)
         if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
             # "帮我妈投诉 她的手机号138…" over SMS: hers is the contact, the sender's the one to try too.
             second = vouched
@@ -195,9 +195,14 @@ def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None
     if other is not None and other != data.alternative_phone:
         turn.changed.add("alternative_phone")
         turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
-        data.alternative_phone = other
+        data.alternative_phone, data.alternative_extension = other, turn.extension_of(other)
+    elif other is not None and other == data.alternative_phone and (extension := turn.extension_of(other)):
+        # The number again with its extension ("或者打010-62345678转8021" after "010-62345678").
+        if extension != data.alternative_extension:
+            turn.changed.add("alternative_phone")
+        data.alternative_extension = extension
     if data.alternative_phone is not None and data.alternative_phone == data.phone:
-        data.alternative_phone = None
+        data.alternative_phone, data.alternative_extension = None, None
 
 
 def _besides_the_kept(kept: str | None, phone: str | None, second: str | None) -> str | None:
