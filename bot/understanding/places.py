@@ -222,6 +222,15 @@ class PlaceFinder:
             re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
         )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        # "金融街中心": a name ending as an estate's or a building's does after a street or estate the
+        # gazetteer knows (金融街) is another place named after it, when the words end there or its
+        # building or flat follows ("金融街中心B座12楼"). Endings of one character ("楼", "园") are words too.
+        name_endings = alternation(
+            ending for ending in {*gazetteer.estate_suffixes, *gazetteer.named_building_suffixes} if len(ending) > 1
+        )
+        self._name_goes_on_re = (
+            re.compile(rf"(?:{name_endings})(?=$|[{_PUNCTUATION}0-9A-Za-z])") if name_endings else None
+        )
         levels = alternation(gazetteer.basement_levels)
         self._basement_level_re = re.compile(rf"[ \t]?(?:{levels})(?![A-Za-z0-9])") if levels else None
         # "红星 小区": a name and its estate word typed apart, the estate word ending the words.
@@ -701,6 +710,9 @@ class PlaceFinder:
             if spans and anchor.start < spans[-1][1]:
                 continue
             end = anchor.end
+            if anchor.kind is _Kind.PLACE and self._name_goes_on_re is not None:
+                goes_on = self._name_goes_on_re.match(text, end)
+                end = goes_on.end() if goes_on is not None else end
             parts = 0
             locative = (
                 self._locative_re.match(text, end)

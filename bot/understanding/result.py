@@ -84,11 +84,7 @@ class Understanding:
             "other_categories": list(self.other_categories),
             "grade": self.grade.value if self.grade is not None else None,
             "signals": sorted(signal.value for signal in self.signals),
-            "slots": {
-                **self.slots.as_dict(),
-                "second_phone": self.slots.second_phone,
-                "second_phone_extension": self.slots.second_phone_extension,
-            },
+            "slots": {**self.slots.as_dict(), "second_phone": self.slots.second_phone},
             "suggested_signals": sorted(signal.value for signal in self.suggested_signals),
             "suggested_intents": sorted(intent.value for intent in self.suggested_intents),
         }

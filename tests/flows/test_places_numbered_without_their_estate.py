@@ -115,3 +115,22 @@ def test_a_floor_a_customer_lives_on_is_the_floor_without_who_lives_there(
     asked = chat.send("我住18楼")
     assert chat.texts(asked) == "请问18楼是哪个小区的呢？请您告诉我小区名称，例如“阳光花园”。"
     assert chat.line(chat.send("阳光花园"), "地点：") == "地点：阳光花园18楼"
+
+
+def test_an_estate_named_after_a_street_answering_the_restatement_goes_before_the_block(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = at_the_place_question(conversation_engine)
+    chat.send("B座12楼")
+    assert chat.line(chat.send("不知道"), "地点：") == "地点：B座12楼"
+    restated = chat.send("金融街中心")
+    assert chat.state is State.CONFIRMING
+    assert chat.line(restated, "地点：") == "地点：金融街中心B座12楼"
+
+
+def test_an_estate_named_after_a_street_with_its_block_is_the_place_whole(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = at_the_place_question(conversation_engine)
+    restated = chat.send("金融街中心B座12楼")
+    assert chat.line(restated, "地点：") == "地点：金融街中心B座12楼"
