@@ -551,23 +551,29 @@ class PlaceFinder:
     def _joined(self, text: str, anchors: list[_Anchor], spans: list[tuple[int, int]], end: int) -> int:
         """``end`` moved to the end of the estate, building or street joined to the place by a few
         words and 的 ("长安区南门外的翠华苑小区9号楼2单元1203室", "雁塔区丈八东路的绿地世纪城")."""
-        while (joint := self._joined_re.match(text, end)) is not None:
+        joint = self._joined_re.match(text, end)
+        if joint is None:
+            return end
+        # Looked up by where they start, not compared one by one at each joint: a long run of joints
+        # ("儿童乐园的儿童乐园的…") would compare every span and anchor at every one of them.
+        span_ends: dict[int, int] = {}
+        for span_start, span_end in spans:
+            span_ends[span_start] = max(span_end, span_ends.get(span_start, span_end))
+        estate_ends: dict[int, int] = {}
+        for anchor in anchors:
+            if anchor.kind in (_Kind.ESTATE, _Kind.BRAND):
+                estate_ends[anchor.start] = max(anchor.end, estate_ends.get(anchor.start, anchor.end))
+        starts = [span_start for span_start, _ in spans]  # in order, apart from one another
+        while joint is not None:
             after = joint.end()
-            found = max((span_end for span_start, span_end in spans if span_start == after), default=None)
-            estate = max(
-                (
-                    anchor.end
-                    for anchor in anchors
-                    if anchor.start == after and anchor.kind in (_Kind.ESTATE, _Kind.BRAND)
-                ),
-                default=None,
-            )
+            found, estate = span_ends.get(after), estate_ends.get(after)
             if found is None and estate is None:
                 return end
             reach = max(found or 0, estate or 0)
             # A span inside the estate's name and past it ("绿地世纪城9号楼": 世纪城 is listed).
-            reach = max([reach, *(span_end for span_start, span_end in spans if after <= span_start < reach)])
-            end = reach
+            inside = spans[bisect.bisect_left(starts, after) : bisect.bisect_left(starts, reach)]
+            end = max([reach, *(span_end for _, span_end in inside)])
+            joint = self._joined_re.match(text, end)
         return end
 
     def _anchors(self, text: str, lone_estates: list[re.Match[str]]) -> list[_Anchor]:
