@@ -139,7 +139,7 @@ from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.taken_back import took_back_withdrawal
-from bot.flows.turn import AuditEvent, FlowKit, PlaceAnswerWords, Step, Turn
+from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_CN, ZH_TW
@@ -241,7 +241,6 @@ class ComplaintFlow:
             not_a_place=nothing_of_a_place(config),
             address_stop_chars=frozenset(config.gazetteer.address_stop_chars),
             service_voice=service_voice,
-            place_words=PlaceAnswerWords.from_gazetteer(config.gazetteer),
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,

@@ -238,9 +238,9 @@ def _place_in_the_words(turn: Turn, text: str) -> str | None:
         return None  # "地址是", "住在": the place is still to come
     place = without_fillers_after(turn, without_openers(turn, text) or text)
     # "住在和平里": the words saying where they live are not the place ("住宅楼" keeps its 住).
-    lives_there = turn.kit.place_words.lives_there
-    if lives_there is not None:
-        place = lives_there.sub("", place) or place
+    triggers = [trigger for trigger in turn.kit.config.gazetteer.address_triggers if len(trigger) > 1]
+    if triggers:
+        place = re.sub(rf"^(?:{alternation(triggers)})[\s:：]*", "", place) or place
     if _characters_left(turn.kit.config, place) == 0 or _only_not_a_place(turn, place):
         return None
     return kept_place(place)
@@ -459,16 +459,17 @@ def without_openers(turn: Turn, text: str) -> str:
     """``text`` without the words an answer starts with before its place (``place_answer_openers``:
     "嗯 是东城国际" is 东城国际; ``place_time_words``: "就是今天早上 在南门" is 南门) and the spaces and
     punctuation around them."""
-    place_words = turn.kit.place_words
+    gazetteer = turn.kit.config.gazetteer
+    openers = [*gazetteer.place_answer_openers, *gazetteer.place_time_words]
     said = text.strip(PLACE_ANSWER_EDGES)
     after_a_time = False
     while True:
         # "今天早上 在南门": after a time, "在" goes too ("在电梯里" alone is said so).
-        words = (place_words.openers_after_a_time if after_a_time else place_words.openers).get(said[:1].lower(), ())
+        words = sorted([*openers, *(gazetteer.place_time_joiners if after_a_time else ())], key=len, reverse=True)
         opener = next((word for word in words if _opens(said, word) and len(said) > len(word)), None)
         if opener is None:
             return said
-        after_a_time = opener in place_words.time_words
+        after_a_time = opener in gazetteer.place_time_words
         said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
 
 
@@ -484,9 +485,9 @@ def _opens(said: str, word: str) -> bool:
 def without_fillers_after(turn: Turn, place: str) -> str:
     """``place`` without the spoken fillers it ends with (``place_fillers``: "我家楼下啊" is 我家楼下) and
     the time said after it (``place_time_words``: "南门 今天早上")."""
-    endings = turn.kit.place_words.endings
+    gazetteer = turn.kit.config.gazetteer
+    fillers = sorted([*gazetteer.place_fillers, *gazetteer.place_time_words], key=len, reverse=True)
     while True:
-        fillers = endings.get(place[-1:].lower(), ())
         filler = next((word for word in fillers if place.endswith(word) and len(place) > len(word)), None)
         if filler is None:
             return place

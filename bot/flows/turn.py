@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import Classification, FormRules, Gazetteer, Intent, PhraseId, ServiceConfig, Signal
+from bot.config import Classification, FormRules, Intent, PhraseId, ServiceConfig, Signal
 from bot.core.messages import Option, OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
@@ -32,7 +32,6 @@ from bot.flows.records import (
 )
 from bot.flows.summary import ProblemSummary
 from bot.understanding.guard import ForbiddenGuard
-from bot.understanding.patterns import alternation
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.service_voice import ServiceVoice
@@ -78,8 +77,6 @@ class FlowKit:
     service_voice: ServiceVoice
     """The customer's clauses in the service's voice (``form.service_voice``): never restated nor
     counted for the category."""
-    place_words: PlaceAnswerWords
-    """The words around a place told in the customer's own words, sorted once."""
 
     @property
     def rules(self) -> Classification:
@@ -97,41 +94,6 @@ class FlowKit:
         ("不知道", "随便", "你猜", "not sure"), never stored as a place on any path."""
         matchable = self.understander.matchable(text)
         return says_nothing_of_a_place(self.not_a_place, self.address_stop_chars, matchable)
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceAnswerWords:
-    """The words an answer to the place question starts or ends with around the place, longest
-    first, and the words saying where someone lives before it: sorted and compiled once, at
-    config load, as they are looked for in every answer."""
-
-    openers: Mapping[str, tuple[str, ...]]
-    """``place_answer_openers`` and ``place_time_words`` by their first character, lower case."""
-    openers_after_a_time: Mapping[str, tuple[str, ...]]
-    """The same and ``place_time_joiners`` ("今天早上 在南门": the 在 too)."""
-    endings: Mapping[str, tuple[str, ...]]
-    """``place_fillers`` and ``place_time_words`` by their last character."""
-    time_words: frozenset[str]
-    lives_there: re.Pattern[str] | None
-    """An ``address_triggers`` word of two characters or more starting the answer ("住在和平里")."""
-
-    @classmethod
-    def from_gazetteer(cls, gazetteer: Gazetteer) -> PlaceAnswerWords:
-        def longest_first(at: int, *words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-            found: dict[str, list[str]] = {}
-            for word in sorted({word for group in words for word in group if word}, key=len, reverse=True):
-                found.setdefault(word[at].lower(), []).append(word)
-            return {char: tuple(words) for char, words in found.items()}
-
-        openers = [*gazetteer.place_answer_openers, *gazetteer.place_time_words]
-        triggers = [trigger for trigger in gazetteer.address_triggers if len(trigger) > 1]
-        return cls(
-            openers=longest_first(0, openers),
-            openers_after_a_time=longest_first(0, openers, gazetteer.place_time_joiners),
-            endings=longest_first(-1, gazetteer.place_fillers, gazetteer.place_time_words),
-            time_words=frozenset(gazetteer.place_time_words),
-            lives_there=re.compile(rf"^(?:{alternation(triggers)})[\s:：]*") if triggers else None,
-        )
 
 
 @dataclass(frozen=True, slots=True)
