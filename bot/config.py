@@ -2049,6 +2049,8 @@ class Gazetteer(_Strict):
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
     gazetteer does not list is a place with one of these after it, as with a building number."""
+    basement_levels: list[str] = []
+    """A level of an estate's part said right after it ("碧水湾地下车库B2"): kept with the place."""
     building_parts: list[str] = []
     """Parts of a building named right after its number ("1栋顶楼", "6栋地下室", "5栋楼道里" is 5栋楼道)."""
     place_fillers: list[str] = []

@@ -158,6 +158,7 @@ def record_complaint(turn: Turn, confirmed: bool, sooner: Deadline | None = None
         customer_title=_title_of(turn, data.surname, data.honorific),
         alternative_phone=data.alternative_phone,
         contact_extension=data.phone_extension if data.phone else None,
+        alternative_extension=data.alternative_extension if data.alternative_phone else None,
         other_categories=classified.other_categories,
         model_suggestions=model_suggestions(data, signals),
     )
@@ -320,7 +321,8 @@ def note_on_case(
         phone,
         replaces=replaces,
         alternative=alternative,
-        extension=turn.phone_extension if phone is not None and phone == turn.phone and not alternative else None,
+        # An extension goes with the number it was typed after, the alternative's too.
+        extension=turn.extension_of(phone),
         area=area,
         district=district,
         surname=surname,
@@ -430,10 +432,10 @@ def corrected_contact(turn: Turn) -> bool:
     case_number = data.appeal_of or data.case_number
     if _one_to_try_too(turn):
         turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
-        data.alternative_phone = phone
+        data.alternative_phone, data.alternative_extension = phone, turn.extension_of(phone)
         if case_number is not None:
             note_on_case(turn, case_number, phone=phone, alternative=True)
-        turn.say(PhraseId.ALTERNATIVE_NOTED, phone=said_phone(phone))
+        turn.say(PhraseId.ALTERNATIVE_NOTED, phone=_said_with_extension(turn, phone, data.alternative_extension))
         return True
     changes = turn.intents & CORRECTION_CUES or (
         turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.contact_change_words)
@@ -446,8 +448,15 @@ def corrected_contact(turn: Turn) -> bool:
     if case_number is not None:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
-    turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=said_phone(phone))
+    noted = PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED
+    turn.say(noted, phone=_said_with_extension(turn, phone, data.phone_extension))
     return True
+
+
+def _said_with_extension(turn: Turn, phone: str, extension: str | None) -> str:
+    """``phone`` as said back, with the extension typed after it ("010-62345678转8021")."""
+    said = said_phone(phone)
+    return turn.text(PhraseId.RESTATE_PHONE_EXTENSION, phone=said, extension=extension) if extension else said
 
 
 def _one_to_try_too(turn: Turn) -> bool:

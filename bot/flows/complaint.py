@@ -831,7 +831,14 @@ def _read_asked_phones(turn: Turn, understood: Understanding) -> None:
         return
     second = asked[1] if len(asked) > 1 else slots.second_phone
     turn.understood = dataclasses.replace(
-        understood, slots=dataclasses.replace(slots, phone=asked[0], second_phone=second)
+        understood,
+        slots=dataclasses.replace(
+            slots,
+            phone=asked[0],
+            phone_extension=slots.phone_extension if asked[0] == slots.phone else None,
+            second_phone=second,
+            second_phone_extension=slots.second_phone_extension if second == slots.second_phone else None,
+        ),
     )
 
 

@@ -65,6 +65,7 @@ _KNOWN_KEYS = frozenset(
         "same_phone_case",
         "alternative_phone",
         "phone_extension",
+        "alternative_extension",
         "area_written",
         "estate_asked",
         "photos",
@@ -203,6 +204,8 @@ class FlowData:
     alternative_phone: str | None = None
     """A second number the customer gave with the contact phone ("打不通就打我老婆的139…"), as
     ``phone`` is stored: for the staff, never the customer record's nor looked up for cases."""
+    alternative_extension: str | None = None
+    """The extension typed after the alternative phone, a landline's ("或者打010-62345678转8021")."""
     area_written: str | None = None
     """``area`` in the characters the customer wrote it in ("台中市西屯區台灣大道", where ``area`` is
     台中市西屯区台湾大道): said back as written, never converted to and fro."""
@@ -327,6 +330,7 @@ class FlowData:
             same_phone_case=self.same_phone_case,
             alternative_phone=self.alternative_phone,
             phone_extension=self.phone_extension,
+            alternative_extension=self.alternative_extension,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             photos=self.photos,
@@ -373,6 +377,7 @@ class FlowData:
             traditional=self.traditional,
             alternative_phone=self.alternative_phone,
             phone_extension=self.phone_extension,
+            alternative_extension=self.alternative_extension,
             area_written=self.area_written if keep_place else None,
             case_proven=self.case_proven,
             told_case=self.told_case,
@@ -400,6 +405,7 @@ class FlowData:
             problem_told=self.problem_told,
             alternative_phone=self.alternative_phone,
             phone_extension=self.phone_extension,
+            alternative_extension=self.alternative_extension,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             photos=self.photos,
@@ -462,6 +468,7 @@ class FlowData:
             same_phone_case=get("same_phone_case"),
             alternative_phone=get("alternative_phone"),
             phone_extension=get("phone_extension"),
+            alternative_extension=get("alternative_extension"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
             photos=int(get("photos", 0)),
@@ -565,6 +572,8 @@ class FlowData:
             stored["alternative_phone"] = self.alternative_phone
         if self.phone_extension is not None:
             stored["phone_extension"] = self.phone_extension
+        if self.alternative_extension is not None:
+            stored["alternative_extension"] = self.alternative_extension
         if self.area_written is not None:
             stored["area_written"] = self.area_written
         if self.estate_asked:

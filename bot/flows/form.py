@@ -279,7 +279,7 @@ def _will_change_the_phone(turn: Turn, text: str) -> bool:
     data = turn.step.data
     if not data.phone or turn.phone or turn.changed or not turn.says_any(text, turn.kit.form.phone_change_words):
         return False
-    data.alternative_phone = data.phone
+    data.alternative_phone, data.alternative_extension = data.phone, data.phone_extension
     data.phone, data.phone_from_channel, data.phone_extension = None, False, None
     turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=False)
     turn.step.state = State.AWAIT_PHONE
@@ -325,7 +325,7 @@ def _estate_told(turn: Turn, text: str) -> bool:
     data = turn.step.data
     if "area" in turn.changed or _says_there_is_no_place(turn, text) or _no_place_in(turn, text):
         return True
-    place = None if turn.area is None else _with_its_estate(turn, turn.area, text)
+    place = None if turn.area is None else _with_its_estate(turn, _named_in_full(turn, turn.area, text), text)
     if place is None:
         if _nothing_to_record(turn, text):
             return True
@@ -344,6 +344,19 @@ def _estate_told(turn: Turn, text: str) -> bool:
         turn.changed.add("area")
         turn.audit(TimelineKind.AREA_RECEIVED)
     return True
+
+
+def _named_in_full(turn: Turn, place: str, text: str) -> str:
+    """The estate answering which one a building is in, named longer than the place read in it: the
+    customer's words when they start with ``place`` and end as an estate's or a building's name does
+    ("金融街中心", read as the street 金融街); else ``place``."""
+    gazetteer = turn.kit.config.gazetteer
+    said = place_in_own_words(turn, text)
+    if said is None or len(said) > LONGEST_PLACE_ANSWER or len(said) <= len(place) or not said.startswith(place):
+        return place
+    if not said.isalnum() or not said.endswith((*gazetteer.estate_suffixes, *gazetteer.named_building_suffixes)):
+        return place
+    return said
 
 
 def _with_its_estate(turn: Turn, place: str, text: str) -> str:

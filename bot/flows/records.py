@@ -174,6 +174,8 @@ class ComplaintRecord:
     """Another number to try when ``contact_phone`` does not answer (``FlowData.alternative_phone``)."""
     contact_extension: str | None = None
     """The extension to ask for at ``contact_phone``, a landline (``FlowData.phone_extension``)."""
+    alternative_extension: str | None = None
+    """The extension to ask for at ``alternative_phone`` (``FlowData.alternative_extension``)."""
     other_categories: tuple[str, ...] = ()
     """The categories of other problems the description tells, for the staff; ``category`` alone
     routes, promises and counts the case."""
@@ -251,7 +253,8 @@ class CaseContact:
     alternative: bool = False
     """``phone`` is a number to try too ("打不通就打我老婆的139…"): the case's alternative phone."""
     extension: str | None = None
-    """The extension typed after ``phone``, a landline's: the case's with the phone it comes with."""
+    """The extension typed after ``phone``, a landline's: the case's with the phone it comes with (the
+    alternative's, for an alternative)."""
     area: str | None = None
     """A place for a case without one."""
     area_replaces: bool = False

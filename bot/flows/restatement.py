@@ -58,7 +58,12 @@ def _phone_said(turn: Turn) -> str | None:
     if data.phone_extension:
         said = turn.text(PhraseId.RESTATE_PHONE_EXTENSION, phone=said, extension=data.phone_extension)
     if data.alternative_phone:
-        return turn.text(PhraseId.RESTATE_PHONES, phone=said, alternative=said_phone(data.alternative_phone))
+        alternative = said_phone(data.alternative_phone)
+        if data.alternative_extension:
+            alternative = turn.text(
+                PhraseId.RESTATE_PHONE_EXTENSION, phone=alternative, extension=data.alternative_extension
+            )
+        return turn.text(PhraseId.RESTATE_PHONES, phone=said, alternative=alternative)
     return said
 
 

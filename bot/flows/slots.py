@@ -98,7 +98,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if phone and phone != data.phone and replaces:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
-        data.phone_extension = turn.phone_extension if phone == turn.phone else None
+        data.phone_extension = turn.extension_of(phone)
         if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
             # "帮我妈投诉 她的手机号138…" over SMS: hers is the contact, the sender's the one to try too.
             second = vouched
@@ -195,9 +195,14 @@ def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None
     if other is not None and other != data.alternative_phone:
         turn.changed.add("alternative_phone")
         turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
-        data.alternative_phone = other
+        data.alternative_phone, data.alternative_extension = other, turn.extension_of(other)
+    elif other is not None and other == data.alternative_phone and (extension := turn.extension_of(other)):
+        # The number again with its extension ("或者打010-62345678转8021" after "010-62345678").
+        if extension != data.alternative_extension:
+            turn.changed.add("alternative_phone")
+        data.alternative_extension = extension
     if data.alternative_phone is not None and data.alternative_phone == data.phone:
-        data.alternative_phone = None
+        data.alternative_phone, data.alternative_extension = None, None
 
 
 def _besides_the_kept(kept: str | None, phone: str | None, second: str | None) -> str | None:
@@ -403,13 +408,15 @@ def within_place(kit: FlowKit, old: str, new: str) -> str:
 
 _BUILDING_LEVEL = 3
 """The index in ``form.address_levels`` of the buildings (号楼, 栋, 座, ...)."""
-_PART_NUMBER = re.compile(r"^[\d〇零幺一二三四五六七八九十两]+")
+_PART_NUMBER = re.compile(r"^(?:[\d〇零幺一二三四五六七八九十两]+|[A-Za-z](?![A-Za-z0-9]))")
+"""A building's or a unit's number starting a place: digits, numerals, or a letter alone ("B座12楼")."""
 
 
 def only_a_part(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
-    building ("门口", "地下车库"): it names no estate, road or district."""
+    building ("门口", "地下车库"): it names no estate, road or district. In either script ("18樓")."""
     gazetteer = kit.config.gazetteer
+    place = kit.understander.simplified(place)
     if _PART_NUMBER.match(place) is not None:
         return only_a_building(kit, place)
     return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
@@ -422,9 +429,12 @@ def needs_its_estate(kit: FlowKit, place: str) -> bool:
 
 
 def only_a_building(kit: FlowKit, place: str) -> bool:
-    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼"): no estate,
-    road or district before it."""
+    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼", "B座12楼") or is a flat
+    written with dashes alone ("3-2-1201"): no estate, road or district before it."""
     gazetteer = kit.config.gazetteer
+    if DASHED_FLAT.fullmatch(place) is not None:
+        return True
+    place = kit.understander.simplified(place)  # "18樓" as "18楼"
     numbered = _PART_NUMBER.match(place)
     if numbered is None:
         return False

@@ -228,6 +228,16 @@ class Turn:
         """The extension typed right after :attr:`phone` ("0755-26881234转8021" gives "8021")."""
         return self.understood.slots.phone_extension if self.understood is not None else None
 
+    def extension_of(self, phone: str | None) -> str | None:
+        """The extension the message typed right after ``phone`` (national digits, as
+        :attr:`phone` and :attr:`second_phone` are), or None."""
+        if phone is None or self.understood is None:
+            return None
+        slots = self.understood.slots
+        if phone == self.phone:
+            return slots.phone_extension
+        return slots.second_phone_extension if phone == self.second_phone else None
+
     @property
     def second_phone(self) -> str | None:
         """Another phone number the message gives, stored as :attr:`phone` is."""

@@ -446,6 +446,7 @@ def _complaint_json(
         "contact_phone": shown(complaint.contact_phone),
         "alternative_phone": shown(complaint.alternative_phone),
         "contact_extension": complaint.contact_extension if complaint.contact_phone else None,
+        "alternative_extension": complaint.alternative_extension if complaint.alternative_phone else None,
         "contact_by_channel": complaint.contact_by_channel,
         "area": shown(complaint.area),
         "category": complaint.category,

@@ -271,6 +271,8 @@ class Complaint(Base):
     """A second number the customer gave to try when ``contact_phone`` does not answer; never the
     customer record's, and no case is looked up by it."""
     contact_extension: Mapped[str | None] = mapped_column(String(10))
+    alternative_extension: Mapped[str | None] = mapped_column(String(10))
+    """The extension to ask for at ``alternative_phone``, a landline ("或者打010-62345678转8021")."""
     """The extension to ask for at ``contact_phone``, a landline ("0755-26881234转8021"): shown to the
     staff who call; never part of the number texted, searched or checked."""
     contact_by_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

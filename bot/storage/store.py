@@ -1291,6 +1291,7 @@ def save_complaint(
         "contact_phone": record.contact_phone,
         "alternative_phone": record.alternative_phone,
         "contact_extension": record.contact_extension,
+        "alternative_extension": record.alternative_extension,
         "contact_by_channel": record.contact_by_channel,
         "area": record.area,
         "area_search": searchable(record.area),
@@ -1465,7 +1466,7 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     if not contact.phone:
         return complaint.id
     if contact.alternative:
-        complaint.alternative_phone = contact.phone
+        complaint.alternative_phone, complaint.alternative_extension = contact.phone, contact.extension
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None
     if contact.replaces or not complaint.contact_phone:

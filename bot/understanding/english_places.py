@@ -74,6 +74,8 @@ class EnglishPlaceFinder:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
             # capitalised words alone, after the flat, floor and block.
             patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
+            # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them.
+            patterns.append(rf"{names}{one_unit}{units_after}(?=\s*(?:$|[,.;:!?()]|\+?\d))")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
         self._units_before = (

@@ -70,7 +70,9 @@ def merge_slots(rules: Slots, model: Slots) -> Slots:
         surname = None
     return Slots(
         phone=rules.phone if rules.phone is not None else model.phone,
+        phone_extension=rules.phone_extension if rules.phone is not None else None,
         second_phone=rules.second_phone,
+        second_phone_extension=rules.second_phone_extension,
         name=name,
         surname=surname,
         honorific=rules.honorific if rules.honorific is not None else model.honorific,

@@ -99,8 +99,8 @@ class ExtensionFinder:
 
     def find(self, text: str, e164: str, region: str = "CN") -> str | None:
         """The extension after the landline ``e164`` where ``text`` (NFKC-normalised) writes it, or None."""
-        if self._after is None or not _ENOUGH_DIGITS.search(text):
-            return None
+        if self._after is None or not _ENOUGH_DIGITS.search(text) or self._after.search(text) is None:
+            return None  # no extension's word and digits anywhere: no number is parsed for one
         for match in _CANDIDATE.finditer(text):
             if _parse(match.group(), region, _LANDLINE_TYPES) != e164:
                 continue

@@ -222,6 +222,17 @@ class PlaceFinder:
             re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
         )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        # "金融街中心": a name ending as an estate's or a building's does after a street or estate the
+        # gazetteer knows (金融街) is another place named after it, when the words end there or its
+        # building or flat follows ("金融街中心B座12楼"). Endings of one character ("楼", "园") are words too.
+        name_endings = alternation(
+            ending for ending in {*gazetteer.estate_suffixes, *gazetteer.named_building_suffixes} if len(ending) > 1
+        )
+        self._name_goes_on_re = (
+            re.compile(rf"(?:{name_endings})(?=$|[{_PUNCTUATION}0-9A-Za-z])") if name_endings else None
+        )
+        levels = alternation(gazetteer.basement_levels)
+        self._basement_level_re = re.compile(rf"[ \t]?(?:{levels})(?![A-Za-z0-9])") if levels else None
         # "红星 小区": a name and its estate word typed apart, the estate word ending the words.
         self._estate_word_apart_re = (
             re.compile(rf"(?<=[\u4e00-\u9fff])[ \t]+(?=(?:{estate_words})(?:$|[{_PUNCTUATION}0-9]))")
@@ -540,23 +551,29 @@ class PlaceFinder:
     def _joined(self, text: str, anchors: list[_Anchor], spans: list[tuple[int, int]], end: int) -> int:
         """``end`` moved to the end of the estate, building or street joined to the place by a few
         words and 的 ("长安区南门外的翠华苑小区9号楼2单元1203室", "雁塔区丈八东路的绿地世纪城")."""
-        while (joint := self._joined_re.match(text, end)) is not None:
+        joint = self._joined_re.match(text, end)
+        if joint is None:
+            return end
+        # Looked up by where they start, not compared one by one at each joint: a long run of joints
+        # ("儿童乐园的儿童乐园的…") would compare every span and anchor at every one of them.
+        span_ends: dict[int, int] = {}
+        for span_start, span_end in spans:
+            span_ends[span_start] = max(span_end, span_ends.get(span_start, span_end))
+        estate_ends: dict[int, int] = {}
+        for anchor in anchors:
+            if anchor.kind in (_Kind.ESTATE, _Kind.BRAND):
+                estate_ends[anchor.start] = max(anchor.end, estate_ends.get(anchor.start, anchor.end))
+        starts = [span_start for span_start, _ in spans]  # in order, apart from one another
+        while joint is not None:
             after = joint.end()
-            found = max((span_end for span_start, span_end in spans if span_start == after), default=None)
-            estate = max(
-                (
-                    anchor.end
-                    for anchor in anchors
-                    if anchor.start == after and anchor.kind in (_Kind.ESTATE, _Kind.BRAND)
-                ),
-                default=None,
-            )
+            found, estate = span_ends.get(after), estate_ends.get(after)
             if found is None and estate is None:
                 return end
             reach = max(found or 0, estate or 0)
             # A span inside the estate's name and past it ("绿地世纪城9号楼": 世纪城 is listed).
-            reach = max([reach, *(span_end for span_start, span_end in spans if after <= span_start < reach)])
-            end = reach
+            inside = spans[bisect.bisect_left(starts, after) : bisect.bisect_left(starts, reach)]
+            end = max([reach, *(span_end for _, span_end in inside)])
+            joint = self._joined_re.match(text, end)
         return end
 
     def _anchors(self, text: str, lone_estates: list[re.Match[str]]) -> list[_Anchor]:
@@ -699,6 +716,9 @@ class PlaceFinder:
             if spans and anchor.start < spans[-1][1]:
                 continue
             end = anchor.end
+            if anchor.kind is _Kind.PLACE and self._name_goes_on_re is not None:
+                goes_on = self._name_goes_on_re.match(text, end)
+                end = goes_on.end() if goes_on is not None else end
             parts = 0
             locative = (
                 self._locative_re.match(text, end)
@@ -772,6 +792,10 @@ class PlaceFinder:
                 if part is not None:
                     end = part.end()
                     parts += 1
+                    # "碧水湾地下车库B2": a level of that part, once.
+                    level = self._basement_level_re.match(text, end) if self._basement_level_re is not None else None
+                    if level is not None:
+                        end = level.end()
                     # "星河湾B区地库 B2-117车位": the numbered places in that part.
                     while (numbered := self._part_re.match(text, end)) is not None and numbered.end() > end:
                         end = numbered.end()

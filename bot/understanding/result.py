@@ -20,6 +20,8 @@ class Slots:
     """Another number in the same message ("电话138… 打不通就打我老婆的139…"): an alternative
     contact. A number the message denies ("不是138… 是139…", "是139…不是138…") is in neither slot:
     ``phone`` is the right one."""
+    second_phone_extension: str | None = None
+    """The extension typed right after ``second_phone``, a landline ("或者打010-62345678转8021")."""
     name: str | None = None
     surname: str | None = None
     honorific: str | None = None

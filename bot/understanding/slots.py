@@ -178,13 +178,16 @@ class SlotExtractor:
             right = self._denied.right_ones(local_view, mobiles)
             if phone in mobiles and phone not in right:
                 phone = right[0]
-        extension = None
+        extension = second_extension = None
         if phone is not None and phones and phone == phones[0] and self._extensions is not None:
             extension = self._extensions.find(folded, phone, self._region)
+        if len(phones) > 1 and self._extensions is not None:
+            second_extension = self._extensions.find(folded, phones[1], self._region)
         return Slots(
             phone=phone,
             phone_extension=extension,
             second_phone=phones[1] if len(phones) > 1 else None,
+            second_phone_extension=second_extension,
             name=person.name,
             surname=person.surname,
             honorific=person.honorific,

@@ -36,9 +36,11 @@ def test_a_problem_after_a_question_announced_is_recorded(conversation_engine: C
 def test_the_drilling_is_in_the_restatement(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine)
     chat.send(Started())
-    for text in ["你好 我想问一下 楼上装修 天天早上七点就开始电钻", "周末也钻", "B座", "13912345678"]:
+    for text in ["你好 我想问一下 楼上装修 天天早上七点就开始电钻", "周末也钻", "B座", "13912345678", "阳光花园"]:
         step = chat.send(text)
     assert "电钻" in chat.line(step, "问题：") and "周末也钻" in chat.line(step, "问题：")
+    # A block alone is asked which estate's, as "5栋" is.
+    assert chat.line(step, "地点：") == "地点：阳光花园B座"
 
 
 @pytest.mark.parametrize(

@@ -158,6 +158,9 @@ def test_a_hong_kong_customer_refusing_twice_is_not_asked_again_nor_has_the_refu
     step = chat.send("唔留")
     assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
     step = chat.send("係15樓B室")
+    # A floor and flat alone: which estate, asked once in their script, as 15楼B室 is in simplified.
+    assert chat.texts(step) == "請問15樓B室是哪個小區的呢？請您告訴我小區名稱，例如“陽光花園”。"
+    step = chat.send("唔知")
     assert chat.line(step, "地點：") == "地點：15樓B室"
     assert "唔留" not in chat.line(step, "問題：")
     said = [reply.phrase_id for step in chat.steps for reply in step.replies]

@@ -40,7 +40,9 @@ def test_a_run_of_english_flats_and_floors_is_read_in_bounded_time(understander:
 
 
 @pytest.mark.parametrize(
-    "token", ["呃 ", "嗯嗯 ", "华侨城 ", "阳光城 ", "碧桂园 ", "太古城 ", "住"], ids=lambda token: token.strip()
+    "token",
+    ["呃 ", "嗯嗯 ", "华侨城 ", "阳光城 ", "碧桂园 ", "太古城 ", "住", "儿童乐园的"],
+    ids=lambda token: token.strip(),
 )
 def test_a_run_of_estates_or_the_words_opening_them_is_read_in_bounded_time(
     understander: Understander, token: str

@@ -121,3 +121,25 @@ async def test_a_landlines_extension_is_said_back_and_shown_beside_the_number_ne
             )
         ).scalar_one()
     assert customer_phone in (None, "075526881234")
+
+
+async def test_the_alternative_landline_s_extension_is_shown_to_the_agent_beside_it(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("阳光花园5栋楼上漏水", "电话"),
+        ("13812345678 打不通就打我单位的010-62345678转8021", "备用：010-62345678转8021"),
+        ("对", "投诉编号"),
+        ("另外一个号码 0755-26881234转6612", "备用电话0755-26881234转6612"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    await add_user(client, "boss", Role.SUPERVISOR)
+    body = await _case_seen_by(client, "boss", conversation_id)
+    (case,) = body["complaints"]
+    assert (case["contact_phone"], case["contact_extension"]) == ("13812345678", None)
+    # The number given after the hand-off replaces the alternative, and its extension the old one's.
+    assert (case["alternative_phone"], case["alternative_extension"]) == ("075526881234", "6612")

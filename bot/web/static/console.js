@@ -1066,6 +1066,7 @@
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
+      [T("备用电话分机号"), c.alternative_extension],
       [T("地址/区域"), c.area],
       [T("信号"), StaffI18n.list((c.signals || []).map((s) => label("signal", s)))],
       [T("模型提示(未采用)"), StaffI18n.list((c.model_suggestions || []).map(suggestionName))],
