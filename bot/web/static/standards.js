@@ -719,6 +719,8 @@ const Standards = (() => {
     const tierName = (t) => label("tier", t);  // the name; its id only as a tooltip
     const any = [["", T("任意")]];
     const categories = Object.entries(state.categories);
+    // the exceptions' column names, also each cell's label where a phone stacks a row's cells
+    const overrideHeads = [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限")];
     return el("div", {},
       el("p", { class: "muted", text: T("承诺给客户的答复时限(小时),按投诉级别 × 客户类别。") }),
       el("table", { id: "deadlines", class: "std-table std-grid" },
@@ -758,23 +760,23 @@ const Standards = (() => {
             } }), tierName(t))))),
       el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
-        el("thead", {}, el("tr", {}, [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限"), ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [...overrideHeads, ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, (body.overrides || []).map((o, i) => {
           const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
           return el("tr", { "data-override": i },
-            el("td", {}, select([...any, ...categories.map(([c, n]) => [c, n, c]),
+            el("td", { "data-label": overrideHeads[0] }, select([...any, ...categories.map(([c, n]) => [c, n, c]),
               ...(o.category && !state.categories[o.category] ? [[o.category, o.category]] : [])], o.category,
             { "data-path": `deadlines.overrides.${i}.category`, onchange: (event) => { o.category = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...body.tiers.map((t) => [t, tierName(t), t])], o.tier,
+            el("td", { "data-label": overrideHeads[1] }, select([...any, ...body.tiers.map((t) => [t, tierName(t), t])], o.tier,
               { "data-path": `deadlines.overrides.${i}.tier`, onchange: (event) => { o.tier = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...grades.map((g) => [g, label("grade", g), g])], o.grade,
+            el("td", { "data-label": overrideHeads[2] }, select([...any, ...grades.map((g) => [g, label("grade", g), g])], o.grade,
               { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
+            el("td", { "data-label": overrideHeads[3] }, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
               { "data-path": `deadlines.overrides.${i}.signal`, onchange: (event) => { o.signal = event.target.value || null; touched(id); } })),
-            el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
+            el("td", { "data-path": `deadlines.overrides.${i}.deadline`, "data-label": overrideHeads[4] },
               el("input", { type: "number", min: kind === "hours" ? "0.5" : "1", max: kind === "hours" ? "720" : "30", step: kind === "hours" ? "0.5" : "1", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
                 oninput: (event) => { o.deadline[kind] = Number(event.target.value); touched(id); } }), " ",
-              select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { onchange: (event) => {
+              select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { "aria-label": T("单位"), onchange: (event) => {
                 const value = o.deadline[kind];
                 o.deadline = { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value || 1)) : value || 1 };
                 rerender();

@@ -623,7 +623,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "升级·已有投诉·告知新时限": "Escalated case: its new reply time",
     "升级·已有投诉·承诺一小时内答复": "Escalated case: answer within the hour",
     "按默认计时": "Table's clock",
-    "全天候(不顺延到服务时间)": "Around the clock (not moved into service hours)",
+    "全天候(不顺延到服务时间)": "Around the clock (24/7)",
     "客户未回复提醒": "Idle prompt",
     "未回复后结束对话": "Close after no reply",
     "请稍候": "Please wait",
