@@ -447,7 +447,7 @@ const Standards = (() => {
       : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "same");
     if (!lines.length) return el("p", { class: "muted", text: T("无改动") });
     return el("details", { class: "std-diff", open: lines.length <= 40 },
-      el("summary", {}, T("改动"), el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
+      el("summary", {}, T("改动"), " ", el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
       el("pre", {}, lines.map((line) => el("span", { class: `line ${kind(line)}`, text: `${line}\n` }))));
   }
 
@@ -1020,7 +1020,7 @@ const Standards = (() => {
       field(T("评分用语"), textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
         oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })),
       el("h3", { text: T("用文字评价(按分数)") }),
-      ...[5, 4, 3, 2, 1].map((score) => field(`${score} ${T("分")}`,
+      ...[5, 4, 3, 2, 1].map((score) => field(score === 1 ? T("1分") : T("{0}分", score),  // "1 point", not "1 points"
         textarea(((body.rating_phrases || {})[score] || []).join(", "), { rows: "2", "data-path": `followups.rating_phrases.${score}`,
           oninput: (event) => {
             body.rating_phrases = body.rating_phrases || {};
@@ -1041,6 +1041,7 @@ const Standards = (() => {
     ["phone_pieces_prompt_after", T("客户报了一部分电话号码后停下,请其说完,等待")],
     ["resume_after_idle_close", T("超时结束后客户再来,接着上次的登记,最多相隔")],
     ["presence_repeat_within", T("转人工后问“有人吗”,同一句重复时不再回复,间隔")],
+    ["edits_notice_every", T("客户编辑已发出的消息(Telegram)时,提醒其重新发送,最多每隔")],
   ];
 
   function timersEditor(body, id) {
