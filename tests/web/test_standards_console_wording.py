@@ -1,6 +1,7 @@
 """The 标准 (Standards) forms as a manager reads them in English and Chinese, on a laptop and a
 phone: every timer named (edits_notice_every stood as its raw id), "1 point" not "1 points", the
-history's "Changes +12 −0" spaced, and a long pattern in a version's changes wrapped on a phone."""
+history's "Changes +12 −0" spaced, a category's id labelled ID (not "Case no."), and a long
+pattern in a version's changes wrapped on a phone."""
 
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ async def test_the_standards_forms_name_and_count_in_the_readers_words(
         await expect(one.locator(".std-label")).to_have_text("1 point" if english else "1分")
         five = page.locator("label.std-field", has=page.locator("[data-path='followups.rating_phrases.5']"))
         await expect(five.locator(".std-label")).to_have_text("5 points" if english else "5分")
+
+        # a category's id is its id, not a case number ("Case no.: billing")
+        await _section(page, "Categories and keywords" if english else "类别与关键词")
+        category_id = page.locator("label.std-field", has=page.locator("[data-path='classification.categories.0.id']"))
+        await expect(category_id.locator(".std-label")).to_have_text("ID" if english else "标识", timeout=10_000)
 
         if width < 900:  # the forbidden phrases' long patterns wrap inside the history, not past it
             await _section(page, "Forbidden phrases")

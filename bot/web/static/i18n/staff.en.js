@@ -179,6 +179,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "投诉重新打开": "Complaint reopened",
     "客户申诉": "Customer appeal",
     "编号": "Case no.",
+    // a category's, a pattern's or an FAQ entry's id in the Standards forms (not a case number)
+    "标识": "ID",
     "类别": "Category",
     "客户类别": "Tier",
     "队列": "Queue",
