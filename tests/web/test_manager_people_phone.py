@@ -1,5 +1,6 @@
 """人员 (Staff) on a phone, in English: an agent of every queue has them listed a few names a line,
-not one word a line down a column as narrow as "complaints" (13 lines for one agent)."""
+not one word a line down a column as narrow as "complaints" (15 lines for one agent); the first
+password's hint reads whole ("Empty: one is made for…" was cut)."""
 
 from __future__ import annotations
 
@@ -32,5 +33,14 @@ async def test_an_agents_queues_read_a_few_names_a_line_on_a_phone(make_client: 
         await page.screenshot(path="/tmp/fl-people-phone-en.png")
         lines = await queues.evaluate("(cell) => cell.clientHeight / parseFloat(getComputedStyle(cell).lineHeight)")
         assert lines < 10, lines
+        hint_cut = await page.locator("#new-password").evaluate(
+            """(box) => {
+              const style = getComputedStyle(box), ruler = document.createElement("canvas").getContext("2d");
+              ruler.font = `${style.fontSize} ${style.fontFamily}`;
+              const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+              return ruler.measureText(box.placeholder).width > room;
+            }"""
+        )
+        assert not hint_cut
         await page.screenshot(path="/tmp/fl-people-phone-en.png")
         await browser.close()

@@ -1096,7 +1096,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "含有本服务的名称,很容易被猜中;请改用几个不相干的词组成的一句话": "contains the name of this service, easy to guess: use a phrase of a few unrelated words",
     "只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话": "is only repeats or a keyboard, alphabet or number sequence (aaaa, abcabc, 123456, qwerty), easy to guess: use a phrase of a few unrelated words",
     "用户名最多 {0} 个字符": "A username has at most {0} characters",
-    "留空则自动生成": "Empty: one is made for you",
+    "留空则自动生成": "Blank: made for you",
     "确定停用 {0} 吗?其登录立即失效,之后无法登录;其处理中的客户会话将退回原队列等待认领。": "Turn {0} off? They are signed out now and cannot sign in; the customer conversations they hold go back to their queues to be claimed.",
     "确定重置 {0} 的密码吗?其所有登录立即失效。": "Give {0} a new password? They are signed out everywhere now.",
     "系统生成密码": "Password made",
