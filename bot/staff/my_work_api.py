@@ -33,6 +33,7 @@ async def my_conversations(request: web.Request) -> web.Response:
                     "case_number": item.case_number,
                     "deadline_at": item.deadline_at.isoformat() if item.deadline_at else None,
                     "last_customer_at": item.last_customer_at.isoformat() if item.last_customer_at else None,
+                    "resolved_by_me_at": item.resolved_by_me_at.isoformat() if item.resolved_by_me_at else None,
                 }
                 for item in owned
             ],

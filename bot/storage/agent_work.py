@@ -39,6 +39,9 @@ class OwnedConversation:
     """The conversation's newest case, if it has one."""
     deadline_at: dt.datetime | None
     last_customer_at: dt.datetime | None
+    resolved_by_me_at: dt.datetime | None = None
+    """When the agent last resolved it (before a reopening gave it back): what the customer wrote
+    before then the agent has read, on whichever browser."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ def owned_conversations(session: Session, agent_id: int, limit: int) -> list[Own
     settled = _resolved_since_taken_up(session, [row.id for row in rows])
     rows = [row for row in rows if row.id not in settled][:limit]
     cases = _newest_cases(session, [row.id for row in rows])
+    resolved_by_me = _resolved_by(session, [row.id for row in rows], agent_id)
     return [
         OwnedConversation(
             conversation_id=row.id,
@@ -70,6 +74,7 @@ def owned_conversations(session: Session, agent_id: int, limit: int) -> list[Own
             case_number=cases[row.id][0] if row.id in cases else None,
             deadline_at=cases[row.id][1] if row.id in cases else None,
             last_customer_at=row.last_customer_at,
+            resolved_by_me_at=resolved_by_me.get(row.id),
         )
         for row in rows
     ]
@@ -135,6 +140,22 @@ def _resolved_since_taken_up(session: Session, conversation_ids: list[int]) -> s
     ):
         last[conversation_id] = kind
     return {conversation_id for conversation_id, kind in last.items() if kind == TimelineKind.RESOLVED}
+
+
+def _resolved_by(session: Session, conversation_ids: list[int], agent_id: int) -> dict[int, dt.datetime]:
+    """The agent's latest resolution of each of the conversations they resolved."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(TimelineEvent.conversation_id, func.max(TimelineEvent.created_at))
+        .where(
+            TimelineEvent.conversation_id.in_(conversation_ids),
+            TimelineEvent.kind == TimelineKind.RESOLVED,
+            TimelineEvent.actor == _owner(agent_id),
+        )
+        .group_by(TimelineEvent.conversation_id)
+    )
+    return {conversation_id: at for conversation_id, at in rows}
 
 
 def _newest_cases(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, dt.datetime | None]]:

@@ -293,25 +293,33 @@
   // Another tab opened a conversation of mine: it is not new here either.
   window.addEventListener("storage", (event) => { if (state.me && event.key === seen.key()) renderMine(); });
 
-  function unread(item, times) {
+  // The customer wrote after the later of the time I last had it open and the time I resolved it
+  // (what they wrote before, I read then; a reopening gives the case back with nothing new in it).
+  function wroteSince(item, times, since) {
     if (!item.last_customer_at || item.conversation_id === state.conversationId) return false;
-    const at = times[item.conversation_id];
-    return !at || new Date(item.last_customer_at) > new Date(at);
+    const read = [times[item.conversation_id], since].filter(Boolean).map((at) => new Date(at).getTime());
+    return !read.length || new Date(item.last_customer_at).getTime() > Math.max(...read);
+  }
+  const unread = (item, times) => wroteSince(item, times, item.resolved_by_me_at);
+
+  // The conversation open here, mine or resolved by me, is read up to its customer's last message;
+  // only those two lists' conversations are kept, so the stored list stays short.
+  function markCurrentSeen(times) {
+    const listed = [...state.mine, ...state.resolved];
+    const current = listed.find((item) => item.conversation_id === state.conversationId);
+    if (!current || !current.last_customer_at || times[current.conversation_id] === current.last_customer_at) return;
+    times[current.conversation_id] = current.last_customer_at;
+    for (const id of Object.keys(times)) if (!listed.some((item) => String(item.conversation_id) === id)) delete times[id];
+    seen.write(times);
   }
 
   function renderMine() {
     const times = seenTimes();
-    const current = state.mine.find((item) => item.conversation_id === state.conversationId);
-    if (current && current.last_customer_at && times[current.conversation_id] !== current.last_customer_at) {
-      times[current.conversation_id] = current.last_customer_at;
-      // only the conversations still mine are kept, so the stored list stays short
-      for (const id of Object.keys(times)) if (!state.mine.some((item) => String(item.conversation_id) === id)) delete times[id];
-      seen.write(times);
-    }
+    markCurrentSeen(times);
     const resolvedList = $("resolved");
     // A customer who wrote again after the resolution (a rating, the problem back, a new one) is
-    // marked 新消息 there too: what the bot could not place waits in the queue for a person.
-    const wroteAgain = (item) => item.last_customer_at && new Date(item.last_customer_at) > new Date(item.resolved_at);
+    // marked 新消息 there too, until I open it: what the bot could not place waits in the queue for a person.
+    const wroteAgain = (item) => wroteSince(item, times, item.resolved_at);
     clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
       el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },

@@ -447,7 +447,7 @@ const Standards = (() => {
       : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "same");
     if (!lines.length) return el("p", { class: "muted", text: T("无改动") });
     return el("details", { class: "std-diff", open: lines.length <= 40 },
-      el("summary", {}, T("改动"), el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
+      el("summary", {}, T("改动"), " ", el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
       el("pre", {}, lines.map((line) => el("span", { class: `line ${kind(line)}`, text: `${line}\n` }))));
   }
 
@@ -620,7 +620,7 @@ const Standards = (() => {
       el("p", { class: "muted", text: T("正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。") }),
       el("div", { id: "forbidden-patterns" }, (body.patterns || []).map((p, i) => el("div", { class: "rule std-pattern", "data-pattern": p.id },
         el("div", { class: "rule-grid" },
-          field(T("编号"), text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
+          field(T("标识"), text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
           field(T("正确表达"), text(p.instead, `forbidden.patterns.${i}.instead`, (v) => { p.instead = v; })),
           field(T("语言"), select(locales, p.locale || "zh-CN", { "data-path": `forbidden.patterns.${i}.locale`,
             onchange: (event) => { p.locale = event.target.value; touched(id); } }))),
@@ -719,6 +719,8 @@ const Standards = (() => {
     const tierName = (t) => label("tier", t);  // the name; its id only as a tooltip
     const any = [["", T("任意")]];
     const categories = Object.entries(state.categories);
+    // the exceptions' column names, also each cell's label where a phone stacks a row's cells
+    const overrideHeads = [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限")];
     return el("div", {},
       el("p", { class: "muted", text: T("承诺给客户的答复时限(小时),按投诉级别 × 客户类别。") }),
       el("table", { id: "deadlines", class: "std-table std-grid" },
@@ -758,23 +760,23 @@ const Standards = (() => {
             } }), tierName(t))))),
       el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
-        el("thead", {}, el("tr", {}, [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限"), ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [...overrideHeads, ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, (body.overrides || []).map((o, i) => {
           const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
           return el("tr", { "data-override": i },
-            el("td", {}, select([...any, ...categories.map(([c, n]) => [c, n, c]),
+            el("td", { "data-label": overrideHeads[0] }, select([...any, ...categories.map(([c, n]) => [c, n, c]),
               ...(o.category && !state.categories[o.category] ? [[o.category, o.category]] : [])], o.category,
             { "data-path": `deadlines.overrides.${i}.category`, onchange: (event) => { o.category = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...body.tiers.map((t) => [t, tierName(t), t])], o.tier,
+            el("td", { "data-label": overrideHeads[1] }, select([...any, ...body.tiers.map((t) => [t, tierName(t), t])], o.tier,
               { "data-path": `deadlines.overrides.${i}.tier`, onchange: (event) => { o.tier = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...grades.map((g) => [g, label("grade", g), g])], o.grade,
+            el("td", { "data-label": overrideHeads[2] }, select([...any, ...grades.map((g) => [g, label("grade", g), g])], o.grade,
               { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
+            el("td", { "data-label": overrideHeads[3] }, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
               { "data-path": `deadlines.overrides.${i}.signal`, onchange: (event) => { o.signal = event.target.value || null; touched(id); } })),
-            el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
+            el("td", { "data-path": `deadlines.overrides.${i}.deadline`, "data-label": overrideHeads[4] },
               el("input", { type: "number", min: kind === "hours" ? "0.5" : "1", max: kind === "hours" ? "720" : "30", step: kind === "hours" ? "0.5" : "1", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
                 oninput: (event) => { o.deadline[kind] = Number(event.target.value); touched(id); } }), " ",
-              select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { onchange: (event) => {
+              select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { "aria-label": T("单位"), onchange: (event) => {
                 const value = o.deadline[kind];
                 o.deadline = { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value || 1)) : value || 1 };
                 rerender();
@@ -806,7 +808,7 @@ const Standards = (() => {
         el("p", { class: "muted", text: T("关键词用逗号分隔;命中关键词即归入该类别,弱关键词仅在没有其他类别命中时使用。") }),
         el("div", { id: "categories" }, body.categories.map((c, i) => el("div", { class: "rule std-category", "data-category": c.id },
           el("div", { class: "rule-grid" },
-            field(T("编号"), el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
+            field(T("标识"), el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
               oninput: (event) => { c.id = event.target.value.trim(); touched(id); } })),
             field(T("名称(中文)"), el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
               oninput: (event) => { c.name["zh-CN"] = event.target.value; touched(id); } })),
@@ -1018,7 +1020,7 @@ const Standards = (() => {
       field(T("评分用语"), textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
         oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })),
       el("h3", { text: T("用文字评价(按分数)") }),
-      ...[5, 4, 3, 2, 1].map((score) => field(`${score} ${T("分")}`,
+      ...[5, 4, 3, 2, 1].map((score) => field(score === 1 ? T("1分") : T("{0}分", score),  // "1 point", not "1 points"
         textarea(((body.rating_phrases || {})[score] || []).join(", "), { rows: "2", "data-path": `followups.rating_phrases.${score}`,
           oninput: (event) => {
             body.rating_phrases = body.rating_phrases || {};
@@ -1039,6 +1041,7 @@ const Standards = (() => {
     ["phone_pieces_prompt_after", T("客户报了一部分电话号码后停下,请其说完,等待")],
     ["resume_after_idle_close", T("超时结束后客户再来,接着上次的登记,最多相隔")],
     ["presence_repeat_within", T("转人工后问“有人吗”,同一句重复时不再回复,间隔")],
+    ["edits_notice_every", T("客户编辑已发出的消息(Telegram)时,提醒其重新发送,最多每隔")],
   ];
 
   function timersEditor(body, id) {
@@ -1057,7 +1060,7 @@ const Standards = (() => {
       el("p", { class: "muted", text: T("客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。") }),
       el("div", { id: "faq" }, body.entries.map((entry, i) => el("div", { class: "rule", "data-faq": entry.id },
         el("div", { class: "rule-grid" },
-          field(T("编号"), el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
+          field(T("标识"), el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
             oninput: (event) => { entry.id = event.target.value.trim(); touched(id); } }))),
         field(T("关键词(每行一组,组内用逗号分隔)"), textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
           rows: String(Math.max(2, entry.keywords.length)), "data-path": `faq.entries.${i}.keywords`,
