@@ -57,7 +57,7 @@ def unlimited_config(var_dir: str) -> str:
     shutil.copytree(ROOT / "config", target)
     channels = target / "channels.yaml"
     data = yaml.safe_load(channels.read_text(encoding="utf-8"))
-    lifted = ["messages_burst", "messages_per_minute", "sessions_per_address"]
+    lifted = ["messages_burst", "messages_per_minute", "sessions_per_address", "characters_per_minute_per_address"]
     lifted += ["sockets_per_session", "sockets_per_address", "connects_burst", "connects_per_minute"]
     lifted += ["socket_frames_burst", "socket_frames_per_minute", "socket_refusals_burst", "socket_refusals_per_minute"]
     data["webchat"] = dict.fromkeys(lifted, 10**9)
@@ -190,6 +190,7 @@ async def main() -> None:
     print(f"bare aiohttp websocket echo: {echo:10.0f} msg/s {echo_cpu:8.3f} ms server CPU/msg")
     print(f"web chat end to end:         {bot:10.0f} msg/s {bot_cpu:8.3f} ms server CPU/msg")
     print(f"ratio (target >= 0.20):      {bot / echo:10.3f}")
+
 
 if __name__ == "__main__":
     asyncio.run(main())

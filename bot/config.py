@@ -1662,6 +1662,10 @@ class WebchatLimits(_Strict):
     """New sessions (a session is kept in the browser) from one client address…"""
     sessions_window_minutes: float = Field(default=10, gt=0, le=24 * 60)
     """…within this many minutes; more answer 429 with Retry-After."""
+    characters_per_minute_per_address: int = Field(default=10_000, ge=1)
+    """Characters of messages all the sessions of one client address may send within a minute
+    (a family behind one NAT types far fewer); a message beyond is refused unstored, as one sent
+    too fast, and sent again by the widget once the minute is over."""
     sockets_per_session: int = Field(default=5, ge=1)
     """Sockets one session may hold open on an instance (a customer's tabs); one more answers 429."""
     sockets_per_address: int = Field(default=100, ge=1)

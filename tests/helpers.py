@@ -28,6 +28,7 @@ def unpaced(config: ServiceConfig) -> ServiceConfig:
         messages_burst=10**6,
         messages_per_minute=10**6,
         sessions_per_address=10**6,
+        characters_per_minute_per_address=10**9,
         sockets_per_session=10**6,
         sockets_per_address=10**6,
         connects_burst=10**6,
@@ -161,9 +162,7 @@ class ChatSocket:
     def told_texts(self) -> list[str]:
         """What the service told the customer: the bot's messages and its own (a reopened case's
         new time, an extension), not the agents'."""
-        return [
-            f["text"] for f in self.frames if f.get("type") == "message" and f.get("from") in ("bot", "system")
-        ]
+        return [f["text"] for f in self.frames if f.get("type") == "message" and f.get("from") in ("bot", "system")]
 
     async def until_told(self, fragment: str, timeout: float = 10) -> None:
         """Until the bot or the service itself has said ``fragment``."""

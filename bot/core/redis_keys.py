@@ -106,6 +106,11 @@ def webchat_session_starts(address: str) -> str:
     return f"{PREFIX}:webchat:session-starts:{address}"
 
 
+def webchat_address_characters(address: str) -> str:
+    """Counter of the characters of web chat messages sent from one client address this minute."""
+    return f"{PREFIX}:webchat:address-characters:{address}"
+
+
 def webchat_photo_bytes(address: str) -> str:
     """Bytes of photos stored from one client address's web chat sessions within the day."""
     return f"{PREFIX}:webchat:photo-bytes:{address}"

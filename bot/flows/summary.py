@@ -15,7 +15,8 @@ a case number or a pause about an earlier case's number ("编号忘了") or only
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
 ("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
 customer's own words are, cleaned the same way: the problem is never restated as the category
-alone while the customer said what it is.
+alone while the customer said what it is. Markup tags ("<img src=x onerror=…>") go whole, and what
+a spreadsheet would run as a formula ("=HYPERLINK(…)") is never read back.
 """
 
 from __future__ import annotations
@@ -60,6 +61,23 @@ _DIGITS = re.compile(
     rf"|[{SPOKEN_DIGITS}\d](?:[{SPOKEN_DIGITS}\d\-]| (?!\d{{11}})){{5,}}[{SPOKEN_DIGITS}\d]"
 )
 _SPACES = re.compile(r"\s{2,}")
+_CUT_SPACES = re.compile(r"[ \t]{2,}")
+# Markup pasted or typed ("<img src=x onerror=alert(1)>", "<b>…</b>"): a tag goes whole, with a
+# script's or a style's content; a tag is an element's name alone, closing, self-closing, or
+# followed by attributes (an "="), so "<阳光花园>" and "<Sunshine Garden>" stay words.
+_MARKUP = re.compile(
+    r"<(script|style)\b[^<>]*>.*?</\1\s*>|<!--.*?-->|<![^<>]*>"
+    r"|</?[A-Za-z][A-Za-z0-9:-]*(?:\s*/|\s[^<>]*=[^<>]*)?>",
+    re.IGNORECASE | re.DOTALL,
+)
+# What a spreadsheet would run as a formula (CSV injection): at the start of a word, "=" and what
+# follows it ("=1+1", "=HYPERLINK(…)", "=cmd|' /C calc'!A0"), or "+", "-" or "@" before a
+# function or a command ("@SUM(…)", "-cmd|…"), with its quoted and bracketed parts; "-5度" and
+# "@物业" stay words.
+_FORMULA = re.compile(
+    r"(?<![^\s,，;；:：.。!！?？、(（\[【])(?:=(?=\S)|[+\-@](?=[A-Za-z][A-Za-z0-9_.]*[(（|]))"
+    r"""(?:"[^"]*"?|'[^']*'?|[(（][^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*[)）]?|[^\s"'()（）])*"""
+)
 # "1.电梯坏了 2.楼道灯不亮": a list's numbers open its items, they are no part of them ("3.5元" is an
 # amount). A list starts at 1 and counts up: in "building 9. I've asked" the 9 is the building's.
 _LIST_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.、)）](?!\d)")
@@ -177,9 +195,7 @@ class ProblemSummary:
         # "I'm Mrs Shithead", "我叫傻逼": an insult given as a name goes with the words naming it.
         naming_insult = alternation(word for word in name_intros if word)
         curse = rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])"
-        named = (
-            rf"(?<![A-Za-z])(?:{naming_insult})\s*{curse}(?:\s*,?\s*and(?![A-Za-z]))?|" if naming_insult else ""
-        )
+        named = rf"(?<![A-Za-z])(?:{naming_insult})\s*{curse}(?:\s*,?\s*and(?![A-Za-z]))?|" if naming_insult else ""
         self._abuse = re.compile(rf"{named}{curse}", re.IGNORECASE) if abuse else None
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         self._vent_words = tuple(word.lower() for word in rules.vent_words if word)
@@ -298,9 +314,9 @@ class ProblemSummary:
 
     def _own_words(self, description: Iterable[str], locale: str) -> list[str]:
         """The customer's clauses as they said them, without what is never said back: hellos,
-        phones, places and names, forbidden phrases, insults, and "我要投诉" alone."""
+        phones, places and names, forbidden phrases, insults, markup, formulas and "我要投诉" alone."""
         kept: list[str] = []
-        for message in description:
+        for message in map(_without_markup, description):
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 clause = self._without_threats(self._without_asides(self._without_chatter(raw.strip()), locale), locale)
                 if clause and self._guard.check(clause) is not None:
@@ -448,7 +464,7 @@ class ProblemSummary:
         told: list[str] = []  # calm or unread, in the order said
         detailed: list[str] = []  # calm or telling the problem's story ("3rd time this month"), in the order said
         messages = list(description)
-        for message in messages:
+        for message in map(_without_markup, messages):
             if self._spoken_punctuation is not None:
                 message = self._spoken_punctuation.sub("，", message)  # "态度特别差逗号他还骂我了句号"
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
@@ -761,6 +777,13 @@ def _tells_the_story(understood: Understanding) -> bool:
     """Only how often the problem happens is told ("三天两头断", "3rd time this month"): no intent,
     and no signal but the story's."""
     return not understood.intents and bool(understood.signals) and understood.signals <= _STORY_SIGNALS
+
+
+def _without_markup(message: str) -> str:
+    """The message without markup tags and spreadsheet formulas: never said back, not even in part
+    (a stray ">" of a tag cut at its "(", a formula's name)."""
+    cut = _FORMULA.sub("", _MARKUP.sub("", message) if "<" in message else message)
+    return message if cut == message else _CUT_SPACES.sub(" ", cut).strip()
 
 
 def _clauses(message: str) -> list[str]:

@@ -110,7 +110,8 @@ class Metrics:
         )
         self.webchat_refused = Counter(
             "complaint_bot_webchat_refused",
-            "Web chat requests refused against floods: too_fast (a message), too_many_sessions (an address), "
+            "Web chat requests refused against floods: too_fast (a message), address_too_fast (a message past "
+            "its address's characters a minute), too_many_sessions (an address), "
             "too_many_sockets (open sockets of a session), too_many_address_sockets (of an address), "
             "too_many_connects (a session reconnecting), frames_flood (a socket closed with 1008 for the "
             "refused frames it went on sending), photos_at_once (a customer or address already uploading) "
@@ -175,7 +176,5 @@ class Metrics:
         """Every sample name this registry exposes (a counter's ``_total``, a histogram's ``_bucket``…)."""
         suffixes = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_count", "_sum", "_created")}
         return {
-            family.name + suffix
-            for family in self.registry.collect()
-            for suffix in suffixes.get(family.type, ("",))
+            family.name + suffix for family in self.registry.collect() for suffix in suffixes.get(family.type, ("",))
         }

@@ -4,17 +4,21 @@ fake WeChat API."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import xmltodict
 from sqlalchemy import select
 
+from bot.channels.wechat.adapter import WechatAdapter, WechatSettings, followed_the_account
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.keys import resources
 from bot.settings import WechatAccountSettings
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation
+from tests.channels.test_wechat import stored_count
 from tests.channels.wechat_helpers import (
     APPID,
     SECRET,
@@ -36,12 +40,16 @@ ANYTHING_ELSE = "请问还有什么可以帮助您？"
 
 
 @pytest.fixture
-async def wechat(make_client: AppFactory, service_config: ServiceConfig) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
-    """WeChat on against a fake API, with the menu above; every reply by the customer-service API."""
+async def wechat(
+    request: pytest.FixtureRequest, make_client: AppFactory, service_config: ServiceConfig
+) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
+    """WeChat on against a fake API, with the menu above; every reply by the customer-service API
+    unless parametrised with a passive reply budget in ms."""
     api = FakeWechatApi()
     server = await start_fake_wechat(api)
     account = WechatAccountSettings(TOKEN, APPID, SECRET, None, None, api_base=str(server.make_url("")).rstrip("/"))
-    channels = ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0, menu=MENU))
+    passive_ms = getattr(request, "param", 0)
+    channels = ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=passive_ms, menu=MENU))
     client = await make_client(
         wechat=account, in_process_worker=True, config=service_config.model_copy(update={"channels": channels})
     )
@@ -148,3 +156,46 @@ async def test_while_an_agent_has_the_case_only_where_it_stands_is_answered(
     response = await client.get(f"/api/conversations/{conversation_id}")
     pressed = [message["text"] for message in (await response.json())["messages"] if message["from"] == "customer"]
     assert pressed[-3:] == ["[menu] faq:business_hours", "[menu] faq:reply_time", "[menu] status"]
+
+
+@pytest.mark.parametrize("wechat", [4000], indirect=True)
+async def test_two_buttons_tapped_in_one_second_are_each_answered_once(wechat: tuple[Any, FakeWechatApi]) -> None:
+    client, api = wechat
+    created = 1795400000
+    said = []
+    for key in ("HOURS", "CASE_STATUS"):  # two taps inside one second: one CreateTime
+        response = await client.post(
+            "/channels/wechat", params=signed_query(client), data=event_xml("CLICK", created, key)
+        )
+        assert response.status == 200
+        said.append(str(xmltodict.parse(await response.text())["xml"]["Content"]))
+    assert said[0].startswith(HOURS) and NO_CASE in said[1]  # each on its own push
+    await settled(client)
+    assert api.texts() == []  # the first answer is not sent a second time
+    # WeChat retrying the second push (it read no answer): stored once, its answer sent again once.
+    for _ in range(2):
+        retried = await client.post(
+            "/channels/wechat", params=signed_query(client), data=event_xml("CLICK", created, "CASE_STATUS")
+        )
+        assert await retried.text() == "success"
+    await sent_containing(api, NO_CASE)
+    await settled(client)
+    assert "\n\n".join(api.texts()) == said[1]
+    assert await stored_count(client) == 2
+
+
+def test_events_of_one_second_are_told_apart_by_what_they_carry() -> None:
+    adapter = WechatAdapter(WechatSettings(TOKEN, APPID, SECRET))
+
+    def provider_id(xml: str) -> str | None:
+        message = adapter.parse(xml, dt.datetime(2026, 11, 23, tzinfo=dt.UTC), menu={})
+        return None if message is None else message.provider_message_id
+
+    hours, status = (
+        provider_id(event_xml("CLICK", 1795400000, "HOURS")),
+        provider_id(event_xml("CLICK", 1795400000, "X")),
+    )
+    assert hours != status and hours == provider_id(event_xml("CLICK", 1795400000, "HOURS"))
+    scanned = provider_id(event_xml("subscribe", 1795400000, "qrscene_17"))
+    assert scanned not in {hours, provider_id(event_xml("subscribe", 1795400000, "qrscene_18"))}
+    assert followed_the_account(scanned) and not followed_the_account(hours)

@@ -130,6 +130,50 @@ async def test_the_http_fallback_answers_429_with_retry_after(
     assert await stored_texts(client) == ["停水了"]
 
 
+async def test_one_address_sending_long_messages_from_many_sessions_is_slowed_and_another_is_served(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        config=limited(service_config, characters_per_minute_per_address=5000), auth=BEHIND_PROXY
+    )
+    crowd = {"X-Forwarded-For": "203.0.113.5"}
+    sockets = []
+    for _ in range(3):
+        token, _ = await new_session(client, forwarded_for=crowd["X-Forwarded-For"])
+        sockets.append(ChatSocket(await client.ws_connect(f"/chat/ws?token={token}", headers=crowd)))
+    long_text = "楼上卫生间漏水到我家天花板" * 150  # 1,950 characters, within max_text_chars
+    sent: list[str] = []
+    for socket in sockets:  # one after another: each answered before the next
+        sent.append(await socket.send(long_text))
+        await socket.until(lambda frames: any(frame.get("id") == sent[-1] for frame in frames))
+    answers = [
+        next(frame for frame in socket.frames if frame.get("id") == sent_id)
+        for socket, sent_id in zip(sockets, sent, strict=True)
+    ]
+    assert [answer["type"] for answer in answers] == ["ack", "ack", "error"]
+    assert "not stored" in answers[2]["message"] and 1 <= answers[2]["retry_after"] <= 60
+
+    # The HTTP fallback from the same address is refused as well; another address is served.
+    token, _ = await new_session(client, forwarded_for="203.0.113.5")
+    refused = await client.post(
+        "/chat/messages",
+        json={"id": str(uuid.uuid4()), "text": long_text},
+        headers={"Authorization": f"Bearer {token}", **crowd},
+    )
+    assert refused.status == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "not stored" in (await refused.json())["error"]
+    token, _ = await new_session(client, forwarded_for="198.51.100.7")
+    served = await client.post(
+        "/chat/messages",
+        json={"id": str(uuid.uuid4()), "text": long_text},
+        headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": "198.51.100.7"},
+    )
+    assert served.status == 200
+    assert await stored_texts(client) == [long_text] * 3
+    for socket in sockets:
+        await socket.close()
+
+
 async def test_photos_count_against_the_same_pace_before_the_upload_is_read(
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:

@@ -1,14 +1,16 @@
 """Web chat against floods: how fast one customer may send and reconnect, how many frames one
 socket may send, how many sockets one customer and one address may hold open, how many sessions
-one address may open, how many photos one customer and one address may be uploading at once, and
-how many bytes of photos one address may store in a day.
+one address may open and how many characters of messages it may send a minute, how many photos
+one customer and one address may be uploading at once, and how many bytes of photos one address
+may store in a day.
 
 A customer's pace and connects (token buckets per web chat identity) and the open sockets
 (counts per identity and per client address) are kept in this process: a socket stays on one
 instance, and what they protect, its file descriptors and event loop, are that instance's. So no
 Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). A socket's
 frame budget lives with its handler. New sessions are counted in Redis, so every instance behind
-the load balancer counts the same address; so are the bytes of photos an address stored.
+the load balancer counts the same address; so are the characters an address sent this minute
+and the bytes of photos it stored.
 Photos in flight are counted in the process that reads them: what they bound is that process's
 memory and CPU.
 
@@ -50,6 +52,21 @@ if count >= tonumber(ARGV[2]) then
   return ttl
 end
 if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0
+"""
+
+# Counts a message's characters for the address unless they would take it past its budget; then
+# counts nothing and answers the milliseconds until the window ends. The window's first message
+# always passes, so no budget can refuse a message for its length alone.
+_CHARACTERS = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local size = tonumber(ARGV[3])
+if count > 0 and count + size > tonumber(ARGV[2]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then ttl = tonumber(ARGV[1]) end
+  return ttl
+end
+if redis.call('INCRBY', KEYS[1], size) == size then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 0
 """
 
@@ -247,6 +264,27 @@ class SessionStarts:
         return int(wait_ms) / 1000
 
 
+class AddressCharacters:
+    """At most ``characters_per_minute_per_address`` characters of messages from all the sessions
+    of one client address within a minute (counted from its first message): each session is a new
+    customer with a pace of its own, so the address is what bounds how much text reaches the
+    conversations at once."""
+
+    _WINDOW_MS = 60_000
+
+    def __init__(self, redis: Redis, limits: WebchatLimits) -> None:
+        self._limit = limits.characters_per_minute_per_address
+        self._take = redis.register_script(_CHARACTERS)
+
+    async def take(self, address: str, characters: int) -> float:
+        """0 when the address may send a message of ``characters`` now (they are counted), else
+        the seconds until it may."""
+        wait_ms = await self._take(
+            keys=[redis_keys.webchat_address_characters(address)], args=[self._WINDOW_MS, self._limit, characters]
+        )
+        return int(wait_ms) / 1000
+
+
 class AddressPhotoBytes:
     """At most ``photo_quota.megabytes_per_address_per_day`` of photos stored from one client
     address's sessions within 24 hours (counted from its first photo): each session is a new
@@ -287,6 +325,7 @@ class FloodGuards:
 
     pace: MessagePace
     sessions: SessionStarts
+    characters: AddressCharacters
     connects: ConnectPace
     sockets: OpenSockets
     photos: PhotosInFlight

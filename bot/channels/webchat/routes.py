@@ -29,6 +29,7 @@ from bot.channels.webchat.adapter import (
 )
 from bot.channels.webchat.limits import (
     FRAMES_FLOOD,
+    AddressCharacters,
     AddressPhotoBytes,
     ConnectPace,
     FloodGuards,
@@ -72,6 +73,8 @@ REPLAY_LIMIT = 50
 MAX_MESSAGE_ID = 2**63 - 1
 NOT_STORED = "not stored, please send again"
 TOO_FAST = "too many messages at once: this one was not stored; send it again in a moment"
+ADDRESS_TOO_FAST = "address_too_fast"
+"""The ``webchat_refused`` metric's reason for a message past its address's characters a minute."""
 TOO_MANY_CONNECTS = "this chat reconnected too often; try again in a moment"
 SOCKETS_FULL = {
     SocketsFull.SESSION: "too many open chat windows for this session; close one and try again",
@@ -292,13 +295,13 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     try:
         if wait := guards.connects.take(identity_id):
             return _refused(shared.metrics, "too_many_connects", 429, {"error": TOO_MANY_CONNECTS}, wait)
-        return await _serve(request, identity_id)
+        return await _serve(request, identity_id, address)
     finally:
         guards.sockets.release(identity_id, address)
 
 
-async def _serve(request: web.Request, identity_id: int) -> web.WebSocketResponse:
-    shared = resources(request)
+async def _serve(request: web.Request, identity_id: int, address: str) -> web.WebSocketResponse:
+    shared, guards = resources(request), request.app[flood_guards_key]
     # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
     # The hub's one heartbeat pings it (``heartbeat.py``); its pings are answered here.
@@ -312,7 +315,9 @@ async def _serve(request: web.Request, identity_id: int) -> web.WebSocketRespons
         shared.clock,
         shared.metrics,
         request.app[typing_relay_key],
-        request.app[flood_guards_key].pace,
+        guards.pace,
+        guards.characters,
+        address,
         shared.config.channels.max_text_chars,
     )
     budget = FrameBudget(shared.config.channels.webchat)
@@ -345,6 +350,8 @@ class _Answers:
     metrics: Metrics
     typing_relay: TypingRelay
     pace: MessagePace
+    characters: AddressCharacters
+    address: str
     max_chars: int
     typed_at: float = -math.inf
     """When this socket's last typing frame went to the relay (monotonic seconds)."""
@@ -375,10 +382,9 @@ class _Answers:
             return False
         client_id = inbound.provider_message_id.split(":", 1)[1]
         if wait := self.pace.take(identity_id):
-            self.metrics.webchat_refused.labels(reason="too_fast").inc()
-            refused = {"type": "error", "id": client_id, "message": TOO_FAST, "retry_after": math.ceil(wait)}
-            await socket.send_json(refused, dumps=json_text.dumps)
-            return False
+            return await self._too_fast(client_id, "too_fast", wait)
+        if wait := await _address_wait(self.characters, self.address, len(inbound.text)):
+            return await self._too_fast(client_id, ADDRESS_TOO_FAST, wait)
         try:
             await self.pipeline.submit(inbound, identity_id=identity_id)
         # Storage failed (logged by the pipeline): the customer resends with the same id.
@@ -387,6 +393,22 @@ class _Answers:
             return True
         await socket.send_json({"type": "ack", "id": client_id}, dumps=json_text.dumps)
         return True
+
+    async def _too_fast(self, client_id: str, reason: str, wait: float) -> bool:
+        """Refuses the message unstored; the widget sends it again after ``retry_after`` seconds."""
+        self.metrics.webchat_refused.labels(reason=reason).inc()
+        refused = {"type": "error", "id": client_id, "message": TOO_FAST, "retry_after": math.ceil(wait)}
+        await self.socket.send_json(refused, dumps=json_text.dumps)
+        return False
+
+
+async def _address_wait(characters: AddressCharacters, address: str, size: int) -> float:
+    """0 when the address may send ``size`` more characters now (counted), else the seconds until it may."""
+    try:
+        return await characters.take(address, size)
+    except (RedisError, OSError) as error:  # a customer's message is not refused for the counter's sake
+        log.warning("webchat.address_characters_unreachable", error=type(error).__name__)
+        return 0.0
 
 
 async def _close_flooding(
@@ -408,8 +430,11 @@ async def post_message(request: web.Request) -> web.Response:
     except FrameError as error:
         return json_error(400, str(error))
     client_id = inbound.provider_message_id.split(":", 1)[1]
-    if wait := request.app[flood_guards_key].pace.take(identity_id):
+    guards, address = request.app[flood_guards_key], request.app[client_addresses_key].limit_key(request)
+    if wait := guards.pace.take(identity_id):
         return _too_fast(shared.metrics, {"error": TOO_FAST, "id": client_id}, wait)
+    if wait := await _address_wait(guards.characters, address, len(inbound.text)):
+        return _refused(shared.metrics, ADDRESS_TOO_FAST, 429, {"error": TOO_FAST, "id": client_id}, wait)
     try:
         await shared.pipeline.submit(inbound, identity_id=identity_id)
     except Exception:
@@ -544,6 +569,7 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
     app[flood_guards_key] = FloodGuards(
         MessagePace(limits),
         SessionStarts(shared.redis, limits),
+        AddressCharacters(shared.redis, limits),
         ConnectPace(limits),
         OpenSockets(limits),
         PhotosInFlight(limits),

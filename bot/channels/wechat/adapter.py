@@ -97,6 +97,8 @@ OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a sender's openid (28 characters in practice; it keys the customer's identity) and the
 account's own id (``gh_…``) look like."""
 _COORDINATE = re.compile(r"-?\d{1,3}(\.\d{1,15})?", re.ASCII)
+_EVENT_ENVELOPE = frozenset({"ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"})
+"""What every event push carries; the rest tells two events of one second apart."""
 MAX_CREATE_TIME = 2**32 - 1
 """WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
 
@@ -215,9 +217,15 @@ def followed_the_account(provider_message_id: str | None) -> bool:
 def _provider_id(fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str) -> str:
     """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
     one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two
-    different messages of one second stay apart."""
+    different messages of one second stay apart. For an event that is every field besides the
+    envelope (a button's ``EventKey``, a QR code's ``Ticket``…), and the key ends with the
+    event's name (see :func:`followed_the_account`)."""
     if message_type == "event":
-        return f"event:{sender}:{created}:{event}"
+        details = sorted((name, value) for name, value in fields.items() if name not in _EVENT_ENVELOPE)
+        if not details:
+            return f"event:{sender}:{created}:{event}"
+        said = "\n".join(f"{name}={value}" for name, value in details)
+        return f"event:{sender}:{created}:{hashlib.sha256(said.encode()).hexdigest()[:16]}:{event}"
     msg_id = fields.get("MsgId", "").strip()
     if msg_id and not (_is_digits(msg_id) and len(msg_id) <= 20):
         raise RequestRejected(400, "non-numeric <MsgId>")
@@ -327,9 +335,7 @@ class WechatAdapter:
         if first is not None and (first.decode() if isinstance(first, bytes) else str(first)) != digest:
             raise RequestRejected(403, "this signed query came with another body")
 
-    def parse(
-        self, xml: str, now: dt.datetime, menu: Mapping[str, MenuChoice] | None = None
-    ) -> InboundMessage | None:
+    def parse(self, xml: str, now: dt.datetime, menu: Mapping[str, MenuChoice] | None = None) -> InboundMessage | None:
         """The message as an inbound message, or None for what the bot does not handle (other
         types and events, a text message with no text); raises RequestRejected for XML that is
         not a WeChat message. ``menu``: what each menu button (its ``EventKey``) does, from

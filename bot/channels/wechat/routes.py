@@ -35,11 +35,11 @@ async def push(request: web.Request) -> web.Response:
     within the configured budget (a passive reply), else ``success`` and the replies go by the
     customer-service API from a worker.
 
-    WeChat retries the same MsgId (events, and messages without one: sender and CreateTime) up
-    to three times; each is stored and processed once (a retry is answered ``success``). A
-    request WeChat did not sign, or signed too long ago, a plain-mode signed query already used
-    with another body, or XML that is not a WeChat message gets 4xx and stores nothing; a text
-    message with no text is answered ``success`` and ignored.
+    WeChat retries the same MsgId (events, and messages without one: sender, CreateTime and what
+    the push says, a button's EventKey included) up to three times; each is stored and processed
+    once (a retry is answered ``success``). A request WeChat did not sign, or signed too long ago,
+    a plain-mode signed query already used with another body, or XML that is not a WeChat message
+    gets 4xx and stores nothing; a text message with no text is answered ``success`` and ignored.
     Text is cleaned and cut to the limit like every provider's (``bot.channels.text_input``).
     """
     shared, adapter = resources(request), channel_adapter(request, WechatAdapter)
