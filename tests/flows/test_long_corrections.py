@@ -68,3 +68,19 @@ def test_a_place_put_right_after_the_hand_off_after_a_long_run_of_noes_is_correc
     step = chat.send(repeated("不是", PROVIDER_LIMIT - 20) + " 是12楼不是21楼")
     assert "阳光花园3栋12楼" in chat.texts(step)
     assert step.contact is not None and step.contact.area == "阳光花园3栋12楼"
+
+
+def test_another_problem_after_a_long_run_of_openers_is_a_case_of_its_own_in_bounded_time(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """"另外另外…" before a new problem: each opener taken off read only the text's next few
+    characters again, not all that is left (26 s for 20,000 characters once)."""
+    chat = at(conversation_engine, State.HANDED_OFF)
+    problem = "小区门口的路灯坏了一个星期了"
+    replies: list[list[str | None]] = []
+    spent = cpu_seconds(
+        lambda: replies.append(chat.phrase_ids(chat.send(repeated("另外", PROVIDER_LIMIT - 20) + " " + problem)))
+    )
+    assert spent < CPU_BOUND_S, f"{spent:.1f} s of CPU"
+    assert replies == [["another_problem_new_case", "description_recorded", "ask_area"]]
+    assert chat.data.description == [problem]
