@@ -73,7 +73,7 @@ def test_a_place_put_right_after_the_hand_off_after_a_long_run_of_noes_is_correc
 def test_another_problem_after_a_long_run_of_openers_is_a_case_of_its_own_in_bounded_time(
     conversation_engine: ConversationEngine,
 ) -> None:
-    """"另外另外…" before a new problem: each opener taken off read only the text's next few
+    """A new problem after "另外另外…": each opener taken off reads only the text's next few
     characters again, not all that is left (26 s for 20,000 characters once)."""
     chat = at(conversation_engine, State.HANDED_OFF)
     problem = "小区门口的路灯坏了一个星期了"
