@@ -175,14 +175,21 @@ def without_openers(turn: Turn, text: str) -> str:
         key=len,
         reverse=True,
     )
+    matchable = turn.kit.understander.matchable
     said = text.strip(_OPENER_EDGES)
-    while said:
-        start = turn.kit.understander.matchable(said)
+    # Only the next few characters are read for each opener: a run of them ("另外另外…") read
+    # again whole for each would cost the square of its length.
+    window = 2 * len(openers[0]) + 1 if openers else 0
+    at = 0
+    while at < len(said):
+        start = matchable(said[at : at + window])
         opener = next((word for word in openers if start.startswith(word) and _whole_word(start, len(word))), None)
-        if opener is None or turn.kit.understander.matchable(said[: len(opener)]) != opener:
+        if opener is None or matchable(said[at : at + len(opener)]) != opener:
             break
-        said = said[len(opener) :].strip(_OPENER_EDGES)
-    return said or text
+        at += len(opener)
+        while at < len(said) and said[at] in _OPENER_EDGES:
+            at += 1
+    return said[at:] or text
 
 
 def _whole_word(text: str, end: int) -> bool:

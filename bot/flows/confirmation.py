@@ -208,7 +208,7 @@ def yes_among_thanks(turn: Turn, text: str) -> bool:
     谢谢你"): every pause says only yes, thanks or hello, and one says yes."""
     if turn.step.state is not State.CONFIRMING or Intent.YES in turn.intents:
         return False
-    read = [turn.kit.understander.understand(part, turn.locale).intents for part in pauses(text)]
+    read = [turn.read(part).intents for part in pauses(text)]
     return any(Intent.YES in intents for intents in read) and all(
         intents and intents <= _YES_AND_THANKS for intents in read
     )
@@ -320,7 +320,7 @@ def _says_it_is_right(turn: Turn, part: str) -> bool:
     """The pause says its item is right ("地址对", "地址没问题"), with no fault in it."""
     if not turn.says_any(part, turn.kit.form.fine_words):
         return False
-    return not turn.kit.understander.understand(part, turn.locale).intents & CORRECTION_CUES
+    return not turn.read(part).intents & CORRECTION_CUES
 
 
 def on_correct_description(turn: Turn, text: str) -> None:

@@ -5,7 +5,10 @@ still taken; the place put right so ("是地下车库B2层 不是B1"); and the p
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from bot.config import Intent
 from bot.core.timeline import TimelineKind
@@ -44,7 +47,8 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
         return None  # most messages: nothing denied, no "不对", nothing to read again
     parts = pauses(text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
-    kept = [part for part in parts if part not in denied and not _only_answers(turn, part)]
+    denials = set(denied)
+    kept = [part for part in parts if part not in denials and not _only_answers(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
     right = _without_intro(turn, " ".join(kept))
@@ -81,10 +85,8 @@ def place_put_right(turn: Turn, text: str) -> str | None:
     stop = turn.kit.config.gazetteer.address_stop_chars
     # The message read as the place is ("不是21樓" denies the 21楼 of 阳光花园3栋21楼); the place is
     # said back in the customer's characters (``place_as_written``).
-    for right, wrong in _rights_and_wrongs(turn, turn.kit.understander.simplified(text)):
-        at = said.lower().find(wrong.lower()) if wrong else -1
-        if at < 0:
-            continue
+    for right, wrong in _rights_and_wrongs(turn, turn.kit.understander.simplified(text), said):
+        at = said.lower().find(wrong.lower())
         right = _without_intro(turn, without_openers(turn, right))  # "哦 是12楼"
         if not right.isascii():
             right = right.replace(" ", "")
@@ -134,7 +136,7 @@ def _without_no(turn: Turn, text: str) -> str:
     """``text`` without the no it opens with ("不对是16楼" is 是16楼; "唔系系16楼" is 系16楼)."""
     rule = turn.kit.rules.intents.get(Intent.NO)
     said = text.strip(PLACE_ANSWER_EDGES)
-    for word in sorted(rule.keywords if rule is not None else [], key=len, reverse=True):
+    for word in _longest_first(tuple(rule.keywords if rule is not None else ())):
         if word and said.lower().startswith(word.lower()) and len(said) > len(word):
             return said[len(word) :].strip(PLACE_ANSWER_EDGES)
     return said
@@ -153,36 +155,66 @@ def keep_place_put_right(turn: Turn, text: str) -> None:
         turn.step.data.recorded_at = None
 
 
-def _rights_and_wrongs(turn: Turn, text: str) -> list[tuple[str, str]]:
-    """What the message says is right and what it denies, each pair a guess: in one pause ("是12楼不是21楼",
-    "不是21楼是12楼"), then across pauses ("是地下车库B2层 不是B1")."""
-    words = turn.kit.config.gazetteer.place_denial_words or turn.kit.form.denial_words
-    denial = re.compile(
-        "|".join(
-            rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])" if word[-1:].isascii() else re.escape(word.lower())
-            for word in sorted(words, key=len, reverse=True)
-        )
-    )
-    intros = sorted(turn.kit.form.put_right_intros, key=len, reverse=True)
-    found: list[tuple[str, str]] = []
+_DENIALS_READ = 3
+"""Denial words read in one pause for a part of the place put right: a correction denies one
+part, or two ("不是21楼是12楼 不是B座"); reading all that comes before each of a pause of thousands
+("唔係唔係…") would cost the square of its length in the one thread that serves every customer."""
+
+
+def _rights_and_wrongs(turn: Turn, text: str, said: str) -> Iterator[tuple[str, str]]:
+    """What the message says is right and what it denies of the place ``said``, each pair a guess:
+    in one pause ("是12楼不是21楼", "不是21楼是12楼"), then across pauses ("是地下车库B2层 不是B1").
+    Only denials of a part of ``said`` are paired, the first found first: the pauses are read
+    again (:func:`_only_answers`) for those alone."""
+    denial = _denial_pattern(tuple(turn.kit.config.gazetteer.place_denial_words or turn.kit.form.denial_words))
+    intros = _longest_first(tuple(turn.kit.form.put_right_intros))
+    place = said.lower()
+
+    def of_the_place(wrong: str) -> bool:
+        return bool(wrong) and wrong.lower() in place
+
     parts = pauses(text)
     for part in parts:
-        for denied in denial.finditer(part.lower()):
-            before = part[: denied.start()].strip(PLACE_ANSWER_EDGES)
-            after = part[denied.end() :].strip(PLACE_ANSWER_EDGES)
-            intro = next((at for word in intros if (at := after.find(word)) > 0), -1)
-            if intro > 0:  # "不是21楼是12楼"
-                found.append((after[intro:], after[:intro].strip(PLACE_ANSWER_EDGES)))
-            if before and not _only_answers(turn, before):
-                found.append((before, after))
-    denied_parts = [part for part in parts if denial.search(part.lower())]
-    kept = [part for part in parts if part not in denied_parts and not _only_answers(turn, part)]
-    if denied_parts and kept:
+        for word in islice(denial.finditer(part.lower()), _DENIALS_READ):
+            before = part[: word.start()].strip(PLACE_ANSWER_EDGES)
+            after = part[word.end() :].strip(PLACE_ANSWER_EDGES)
+            intro = next((at for intro_word in intros if (at := after.find(intro_word)) > 0), -1)
+            if intro > 0 and of_the_place(wrong := after[:intro].strip(PLACE_ANSWER_EDGES)):  # "不是21楼是12楼"
+                yield after[intro:], wrong
+            if before and of_the_place(after) and not _only_answers(turn, before):
+                yield before, after
+    # "not Tower 1", "不是B1": what the last denial of each pause denies.
+    wrongs = {part: _after_the_last(denial, part) for part in parts if denial.search(part.lower())}
+    denied = [wrong for wrong in wrongs.values() if of_the_place(wrong)]
+    if not denied:
+        return
+    kept = [part for part in parts if part not in wrongs and not _only_answers(turn, part)]
+    if kept:
         right = " ".join(kept)
-        for part in denied_parts:
-            last = list(denial.finditer(part.lower()))[-1]  # "not Tower 1", "不是B1": what the last denies
-            found.append((right, part[last.end() :].strip(PLACE_ANSWER_EDGES)))
-    return found
+        for wrong in denied:
+            yield right, wrong
+
+
+def _after_the_last(denial: re.Pattern[str], part: str) -> str:
+    found = [*denial.finditer(part.lower())]
+    return part[found[-1].end() :].strip(PLACE_ANSWER_EDGES) if found else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _denial_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``words`` in a lowered text, an English one as a word of its own ("not", not "note")."""
+    return re.compile(
+        "|".join(
+            rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])" if word[-1:].isascii() else re.escape(word.lower())
+            for word in _longest_first(words)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Configured words, the longest first, sorted once per word list, not for every message."""
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 _NUMBERS_OF_A_PART = re.compile(r"[0-9〇零幺一二三四五六七八九十两\s]+")
@@ -243,7 +275,7 @@ def problem_taken_back(turn: Turn, text: str) -> list[str] | None:
     others are not only fine (``form.no_problem_words``: "楼道灯没事"); None otherwise."""
     form = turn.kit.form
     parts = pauses(text)
-    back = [part for part in parts if _takes_back(turn, part)]
+    back = {part for part in parts if _takes_back(turn, part)}
     if not back:
         return None
     told = [
@@ -256,25 +288,25 @@ def problem_taken_back(turn: Turn, text: str) -> list[str] | None:
 
 def _takes_back(turn: Turn, part: str) -> bool:
     lowered = part.lower()
-    intros = sorted(turn.kit.form.take_back_intros, key=len, reverse=True)
+    intros = _longest_first(tuple(turn.kit.form.take_back_intros))
     intro = next((word for word in intros if lowered.startswith(word.lower())), None)
     if intro is None:
         return False
     rest = part[len(intro) :].strip(PLACE_ANSWER_EDGES)
     complaint = turn.kit.rules.complaint
-    named = turn.kit.understander.understand(rest, turn.locale).category is not None
+    named = turn.read(rest).category is not None
     return bool(rest) and named and not turn.says_any(rest, [*complaint.problem_words, *complaint.symptom_words])
 
 
 def _only_answers(turn: Turn, part: str) -> bool:
     """The pause only says yes or no, perhaps of the item it names first ("不对", "问题不对")."""
-    if only_answers(turn.kit.understander.understand(part, turn.locale).intents):
+    if only_answers(turn.read(part).intents):
         return True
     lowered = part.lower()
-    words = (word for words in turn.kit.rules.correction_fields.values() for word in words if not word.isdigit())
-    named = next((word for word in sorted(words, key=len, reverse=True) if lowered.startswith(word.lower())), None)
+    words = _longest_first(tuple(word for words in turn.kit.rules.correction_fields.values() for word in words))
+    named = next((word for word in words if not word.isdigit() and lowered.startswith(word.lower())), None)
     rest = part[len(named) :].strip(PLACE_ANSWER_EDGES) if named else ""
-    return bool(rest) and only_answers(turn.kit.understander.understand(rest, turn.locale).intents)
+    return bool(rest) and only_answers(turn.read(rest).intents)
 
 
 def last_digit_put_right(turn: Turn, text: str) -> str | None:
@@ -296,7 +328,7 @@ def last_digit_put_right(turn: Turn, text: str) -> str | None:
 
 def _tells_a_problem(turn: Turn, text: str) -> bool:
     """A complaint with a word for what is wrong ("电梯坏了"), not a thing alone ("楼上的空调")."""
-    understood = turn.kit.understander.understand(text, turn.locale)
+    understood = turn.read(text)
     if Intent.COMPLAINT not in understood.intents or understood.category is None:
         return False
     complaint = turn.kit.rules.complaint
@@ -311,7 +343,7 @@ def _introduced(turn: Turn, text: str) -> bool:
 def _without_intro(turn: Turn, text: str) -> str:
     """``text`` without the word introducing what is right ("是保安" is 保安)."""
     said = text.strip(PLACE_ANSWER_EDGES)
-    for intro in sorted(turn.kit.form.put_right_intros, key=len, reverse=True):
+    for intro in _longest_first(tuple(turn.kit.form.put_right_intros)):
         if said.lower().startswith(intro.lower()):
             return said[len(intro) :].strip(PLACE_ANSWER_EDGES)
     return said
@@ -328,34 +360,33 @@ def _replaced(turn: Turn, description: list[str], denied: str, right: str) -> li
     """``description`` with ``denied`` (or it without trailing fillers: "对面的" is 对面) replaced
     by ``right``, less the words it shares around it ("楼上的空调" in place of "对面的" before
     "空调滴水" is 楼上的)."""
-    fillers = sorted(turn.kit.rules.fillers, key=len, reverse=True)
-    candidates = [denied]
-    while True:
-        shorter = next((candidates[-1][: -len(f)] for f in fillers if f and candidates[-1].endswith(f)), None)
-        if not shorter or shorter == candidates[-1]:
-            break
-        candidates.append(shorter)
-    for candidate in candidates:
-        if not any(char.isalnum() for char in candidate):
-            continue
-        for index, entry in enumerate(description):
-            at = entry.find(candidate)
-            if at < 0:
-                continue
-            before, after = entry[:at], entry[at + len(candidate) :]
-            new = _trimmed(right, before, after)
-            return [*description[:index], before + new + after, *description[index + 1 :]]
+    fillers = [filler for filler in _longest_first(tuple(turn.kit.rules.fillers)) if filler]
+    longest = max(map(len, description), default=0)
+    first_alnum = next((at for at, char in enumerate(denied) if char.isalnum()), len(denied))
+    end = len(denied)
+    while end > 0:
+        # Only what is as short as an entry can be in it: "的的…的" is not sought again for each 的.
+        if first_alnum < end <= longest:
+            candidate = denied[:end]
+            for index, entry in enumerate(description):
+                at = entry.find(candidate)
+                if at < 0:
+                    continue
+                before, after = entry[:at], entry[at + len(candidate) :]
+                new = _trimmed(right, before, after)
+                return [*description[:index], before + new + after, *description[index + 1 :]]
+        end -= next((len(filler) for filler in fillers if denied.endswith(filler, 0, end)), end)
     return None
 
 
 def _trimmed(right: str, before: str, after: str) -> str:
     """``right`` less its longest end that ``after`` starts with and its longest start that
     ``before`` ends with, keeping at least one character."""
-    for size in range(len(right) - 1, 0, -1):
+    for size in range(min(len(right) - 1, len(after)), 0, -1):
         if after.startswith(right[-size:]):
             right = right[:-size]
             break
-    for size in range(len(right) - 1, 0, -1):
+    for size in range(min(len(right) - 1, len(before)), 0, -1):
         if before.endswith(right[:size]):
             right = right[size:]
             break

@@ -212,6 +212,7 @@ class Turn:
         """The form's items this message gave or corrected: "phone", "alternative_phone", "area", "name"."""
         self.refused = False
         """This message refused to give a phone."""
+        self._read: dict[tuple[str, str], Understanding] = {}
 
     @property
     def intents(self) -> frozenset[Intent]:
@@ -260,6 +261,15 @@ class Turn:
         if not place or self.kit.never_a_place(place):
             return None  # "不知道" is no place, wherever an address was read from
         return "".join(part for part in (slots.region, place) if part)
+
+    def read(self, text: str) -> Understanding:
+        """``text`` (the message, a pause of it) understood in the conversation's language, once
+        however many ways of putting things right ask of it in this turn."""
+        key = (text, self.locale)
+        understood = self._read.get(key)
+        if understood is None:
+            understood = self._read[key] = self.kit.understander.understand(text, self.locale)
+        return understood
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.kit.phrase(phrase_id, self.locale, **variables)
