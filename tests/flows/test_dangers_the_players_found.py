@@ -62,6 +62,10 @@ def test_talk_of_jumping_or_being_driven_to_death_hears_care_and_the_helpline(
         ("我妈在楼道里摔倒了 起不来了 流血了", "zh-CN"),
         ("我爸从梯子上摔下来了 头破了 在流血", "zh-CN"),
         ("老人在电梯里晕倒了", "zh-CN"),
+        ("我老婆在浴室滑倒了 头撞到了 流血不止", "zh-CN"),
+        ("老人从楼梯上滚下来了 不能动了", "zh-CN"),
+        ("小孩从楼上掉下来了", "zh-CN"),
+        ("有人从楼上跳下来了", "zh-CN"),
         ("我媽喺大堂跌親 起唔到身 流緊血", "zh-TW"),
         ("我老豆喺屋企暈低咗 叫極都唔醒", "zh-TW"),
     ],
@@ -84,6 +88,8 @@ def test_someone_fallen_and_hurt_now_hears_call_120_and_do_not_move_them(
         "小孩从窗户爬出去了 在空调外机上",
         "有個細路爬咗出窗 企喺冷氣機上面",
         "a kid climbed out of the window on the 5th floor and is on the ledge",
+        "我家孩子爬到窗台外面去了 快来",
+        "有个小孩在河边掉下去了",
     ],
 )
 def test_a_child_in_water_or_out_of_a_window_hears_the_child_s_advice(
@@ -165,6 +171,13 @@ def test_an_open_manhole_hears_keep_away_and_mark_it_not_the_lift_s_advice(
         "楼上漏水 漏到我家卫生间了",
         "小孩在阳台上玩",
         "我家的刀被保安拿走了",
+        "儿子的玩具掉进水池了",
+        "水池没有护栏 怕小孩掉进去",
+        "小区河边的栏杆坏了 孩子容易掉下去",
+        "我爸去年摔倒了 起不来 后来住院了",
+        "保安在门口跟人吵架",
+        "房东逼死我了 押金不退",
+        "电表箱的锁坏了",
     ],
 )
 def test_what_only_sounds_like_these_dangers_stays_an_ordinary_complaint(
@@ -176,3 +189,26 @@ def test_what_only_sounds_like_these_dangers_stays_an_ordinary_complaint(
     assert step.handoff is None
     assert not any(phrase and phrase.startswith(("safety_", "self_harm")) for phrase in chat.phrase_ids(step))
     assert not {Signal.DANGER, Signal.SELF_HARM} & set(chat.data.signals)
+
+
+def test_a_fall_told_and_then_how_bad_it_is_hears_the_injured_s_advice_at_the_second_message(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    first = chat.send("我妈摔倒了")
+    assert first.handoff is None
+    step = chat.send("起不来了")
+    assert chat.phrase_ids(step) == ["safety_injured", "urgent_ask_phone"]
+    assert step.handoff is not None and step.handoff.reason == "danger"
+    step = chat.send("怎么办啊")
+    assert chat.phrase_ids(step)[0] == "safety_injured"
+
+
+def test_someone_seen_falling_from_a_height_is_no_talk_of_self_harm(conversation_engine: ConversationEngine) -> None:
+    """A witness ("有人从楼上跳下来了") hears how to help the one who fell, not care for their own despair."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("有人从楼上跳下来了")
+    assert "self_harm_care" not in chat.phrase_ids(step)
+    assert Signal.SELF_HARM not in chat.data.signals
