@@ -29,6 +29,10 @@ SAFETY_ADVICE = frozenset(
         "safety_water",
         "safety_locked_out",
         "safety_life_support",
+        "safety_injured",
+        "safety_child",
+        "safety_violence",
+        "safety_manhole",
     }
 )
 """The safety advice, one for each kind of danger (``classification.safety_advice``) and the general one."""
@@ -400,12 +404,12 @@ def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answe
 @pytest.mark.parametrize(
     ("message", "advice"),
     [
-        # A hand caught in the lift's door: hurt, not trapped (no lift-rescue advice).
-        ("电梯门夹到我女儿的手了 流了好多血", "safety_first"),
+        # A hand caught in the lift's door: hurt, not trapped (no lift-rescue advice: the injured's).
+        ("电梯门夹到我女儿的手了 流了好多血", "safety_injured"),
         ("我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了", "safety_life_support"),
         # Shut out in freezing cold: danger now, not a routine 12-hour case; where to wait, kept warm.
         ("物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度", "safety_locked_out"),
-        ("保安打人了 我要报警 就在小区门口", "safety_first"),
+        ("保安打人了 我要报警 就在小区门口", "safety_violence"),
         # A tree or a pole about to fall on live lines: keep away from the wires.
         ("小区里有棵大树快倒了 压着电线 很危险", "safety_electric"),
         ("电线杆快倒了", "safety_electric"),
@@ -434,7 +438,7 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
     chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send("保安打人了 我要报警 就在小区门口")
-    assert chat.phrase_ids(step)[0] == "safety_first" and chat.phrase_ids(step)[-1] == "urgent_ask_place"
+    assert chat.phrase_ids(step)[0] == "safety_violence" and chat.phrase_ids(step)[-1] == "urgent_ask_place"
     assert "110" in step.replies[0].text and "燃气" not in step.replies[0].text
     assert step.complaint is not None and Signal.VIOLENCE.value in step.complaint.signals
     step = chat.send("金泰假日花城")

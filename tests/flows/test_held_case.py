@@ -159,7 +159,7 @@ def test_a_refused_phone_at_a_held_case_is_answered_and_the_supervisor_writes_he
     ("text", "advice", "signals"),
     [
         ("楼道里煤气味特别大", "safety_gas", ("danger",)),
-        ("保安打人了 就在小区门口", "safety_first", ("danger", "violence")),
+        ("保安打人了 就在小区门口", "safety_violence", ("danger", "violence")),
     ],
 )
 def test_danger_now_while_an_agent_holds_the_case_hears_how_to_stay_safe_and_reaches_the_supervisor(
