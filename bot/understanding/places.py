@@ -143,6 +143,31 @@ class _Overlaps:
         return any(start < anchor.end for anchor in self._anchors[first:last])
 
 
+_LONGEST_BUILDING = 8
+"""More characters than a numbered building takes ("1234 号楼")."""
+
+
+class _BuildingsSeen:
+    """Whether the last span holds a numbered building, read once: a span growing as places typed on
+    join it ("望京SOHO T3 12层 望京SOHO …") is read only where it grew, never again from its start."""
+
+    def __init__(self, building: re.Pattern[str] | None) -> None:
+        self._building = building
+        self._start, self._read_to, self._found = -1, -1, False
+
+    def inside(self, text: str, span: tuple[int, int]) -> bool:
+        if self._building is None:
+            return False
+        start, end = span
+        if start != self._start:
+            self._start, self._read_to, self._found = start, start, False
+        if not self._found and self._read_to < end:
+            since = max(start, self._read_to - _LONGEST_BUILDING)
+            self._found = self._building.search(text, since, end) is not None
+            self._read_to = end
+        return self._found
+
+
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     """``position`` is strictly inside one of ``spans`` (apart from one another, in order)."""
     index = bisect.bisect_left(spans, (position,)) - 1
@@ -678,12 +703,17 @@ class PlaceFinder:
         found: list[_Anchor] = []
         trigger_ends: set[int] | None = None
         divisions: _Overlaps | None = None
+        lead = tail = -1
         for match in self._brand_re.finditer(text):
             if trigger_ends is None or divisions is None:
                 trigger_ends = {trigger.end() for trigger in triggers}
                 divisions = _Overlaps(anchor for anchor in anchors if anchor.kind in _DIVISION_KINDS)
-            after_trigger = match.start() in trigger_ends or bool(
-                _AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start())
+                lead, tail = len(text) - len(text.lstrip(_STRIPPED)), len(text.rstrip(_STRIPPED))
+            after_trigger = (
+                match.start() in trigger_ends
+                # "保利天悦" alone: the estate, as it is after "住" (a brand before other words is the company).
+                or (match.start() == lead and match.end("name") == tail and not self._tells_a_problem(match["name"]))
+                or bool(_AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start()))
             )
             end = self._brand_estate_end(text, match, after_trigger)
             if end is None:
@@ -746,6 +776,7 @@ class PlaceFinder:
         ("阳光花园啊 七栋": the 啊 and the space)."""
         spans: list[tuple[int, int]] = []
         cuts: dict[int, tuple[int, int]] = {}
+        buildings = _BuildingsSeen(self._building_re)
         for anchor in anchors:
             if spans and anchor.start < spans[-1][1]:
                 continue
@@ -889,7 +920,7 @@ class PlaceFinder:
                 and previous[1] < start
                 and not text[previous[1] : start].strip(" \t")
                 and previous[1] not in cuts
-                and (self._building_re is None or not self._building_re.search(text, previous[0], previous[1]))
+                and not buildings.inside(text, previous)
             ):
                 # "华穗路 雅居乐 1栋": an estate and its building typed on after the road it is on.
                 spans[-1] = (previous[0], end)
@@ -1013,9 +1044,11 @@ class PlaceFinder:
         name = text[name_start:name_end]
         if len(name) < _BARE_NAME_CHARS[0] or any(word in name for word in self._not_estate_names):
             return start
-        if self._problem_word_re is not None and self._problem_word_re.search(name):
-            return start
-        return name_start
+        return start if self._tells_a_problem(name) else name_start
+
+    def _tells_a_problem(self, name: str) -> bool:
+        """``name`` holds a word telling a problem ("停电", "漏水": ``problem_words``): no estate's name."""
+        return self._problem_word_re is not None and self._problem_word_re.search(name) is not None
 
     def _named_number(self, text: str, end: int) -> int | None:
         """After a district ending at ``end``, where a name and its number end ("福田区香蜜湖一号"),
