@@ -25,11 +25,14 @@ from bot.flows.slots import (
     description_text,
     keep_slots,
     kept_place,
+    needs_its_estate,
+    only_a_part,
     place_as_written,
     place_in_own_words,
     said_without_edges,
     told_as_a_place,
     whole_place_answer,
+    within_place,
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import FlowKit, Turn
@@ -361,18 +364,35 @@ def place_after_hand_off(turn: Turn) -> bool:
     if not area and turn.understood is not None:
         area = told_as_a_place(turn, turn.understood.text)  # "翠湖天地 地面停车场" at the phone question
     case_number = data.appeal_of or data.case_number
-    if data.area or not area or case_number is None:
+    if not area or case_number is None:
         return False
-    data.area = area = kept_place(area)
+    joined = bool(data.area) and _estate_of_the_building_alone(turn, area)
+    if data.area and not joined:
+        return False
+    data.area = area = within_place(turn.kit, data.area, area) if joined and data.area else kept_place(area)
     # Stored as the customer wrote it (陽光花園5棟), as a case's first place is.
     written = place_as_written(turn) or area
     earlier = turn.step.contact
     more = earlier.more_of_the_problem if earlier is not None and earlier.case_number == case_number else None
     turn.step.contact = CaseContact(
-        case_number, None, area=written, district=turn.kit.understander.district(area), more_of_the_problem=more
+        case_number,
+        None,
+        area=written,
+        area_replaces=joined,
+        district=turn.kit.understander.district(area),
+        more_of_the_problem=more,
     )
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
+
+
+def _estate_of_the_building_alone(turn: Turn, area: str) -> bool:
+    """The case's place is a building alone ("3号楼") and the message only names a place that is no
+    part of one ("阳光花园", told after "里面困了人"): the building's estate, joined before it."""
+    data, understood = turn.step.data, turn.understood
+    if data.area is None or understood is None or understood.intents or understood.signals:
+        return False
+    return needs_its_estate(turn.kit, data.area) and not only_a_part(turn.kit, area)
 
 
 def _place_in_words(turn: Turn) -> str | None:

@@ -25,6 +25,7 @@ from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
+    PLACE_ANSWER_EDGES,
     append_description,
     description_text,
     ends_as_a_question,
@@ -184,7 +185,7 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)
     elif looks_like_phone_attempt(text, turn.kit.form.phone_intros) and "area" not in turn.changed:
         turn.say(invalid_phone_phrase(text))  # not "3-2-1201": a flat, the place, however many digits
-    elif not turn.step.data.area and (place := told_as_a_place(turn, text)) is not None:
+    elif not turn.step.data.area and (place := told_as_a_place(turn, text) or _estate_named_alone(turn, text)):
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,
         # the customer answering with the place has moved on: that declines the phone.
@@ -293,6 +294,35 @@ def ask_for_the_rest_of_the_place(turn: Turn) -> None:
     data = turn.step.data
     if turn.step.state is State.AWAIT_AREA and not data.area:
         turn.say(PhraseId.PLACE_PIECES_MORE)
+
+
+_ESTATE_NAME_CHARS = (4, 6)
+"""The fewest and most characters of an estate's name told alone with no estate word ("碧水蓝天")."""
+
+
+def _estate_named_alone(turn: Turn, text: str) -> str | None:
+    """While the phone is asked and no place is known, a name alone ("碧水蓝天": four to six Chinese
+    characters, none of them one never inside a place's name, in which the rules find nothing) is the
+    estate, never more of the problem nor a phone dodged."""
+    understood = turn.understood
+    if understood is None or understood.intents or understood.category is not None or understood.signals:
+        return None
+    if turn.changed or not turn.step.data.description:
+        return None
+    said = text.strip(PLACE_ANSWER_EDGES)
+    fewest, most = _ESTATE_NAME_CHARS
+    if not fewest <= len(said) <= most or not all("\u4e00" <= char <= "\u9fff" for char in said):
+        return None
+    if len(set(said)) <= len(said) // 2:
+        return None  # "辛苦辛苦", "明白明白": words said twice over, no name
+    if not turn.kit.address_stop_chars.isdisjoint(said):
+        return None
+    gazetteer = turn.kit.config.gazetteer
+    if any(word in said for word in gazetteer.not_estate_names) or turn.says_any(said, turn.kit.form.story_words):
+        return None
+    if turn.says_any(said, turn.kit.form.not_the_problem_words):
+        return None
+    return place_in_own_words(turn, said)
 
 
 def _estate_of_the_building(turn: Turn, text: str) -> str | None:
@@ -560,7 +590,9 @@ def _only_where(turn: Turn, text: str) -> bool:
         return False
     if turn.says_any(text, turn.kit.rules.complaint.problem_words) or _tells_a_story(turn, text):
         return False
-    rest = _PUNCTUATION.sub("", turn.kit.understander.simplified(text).replace(area, ""))
+    # "沙田第一城 停車場" gave 沙田第一城停车场: the place as typed, its spaces aside.
+    said = "".join(turn.kit.understander.simplified(text).split())
+    rest = _PUNCTUATION.sub("", said.replace("".join(area.split()), ""))
     return len(rest) <= _WORDS_AROUND_A_PLACE  # "停车费乱收费 在锦绣家园" tells more than where
 
 

@@ -72,7 +72,9 @@ _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _A_PAUSE = re.compile(rf"[{_PUNCTUATION}]")
 _SAID_AGAIN = re.compile(r"(?<![0-9A-Za-z\u4e00-\u9fff])([0-9A-Za-z]*[\u4e00-\u9fff]+)[ \t]+(?=\1)")
 """A part ending in Chinese ("5栋") typed again after a space as the start of what follows ("5栋1202")."""
-_SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])")
+_SPACE_INSIDE = re.compile(
+    r"(?:(?<=[\u4e00-\u9fff])|(?<=(?<![A-Za-z])[0-9]))\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])"
+)
 
 
 def tidy_place(place: str) -> str:
@@ -141,6 +143,31 @@ class _Overlaps:
         return any(start < anchor.end for anchor in self._anchors[first:last])
 
 
+_LONGEST_BUILDING = 8
+"""More characters than a numbered building takes ("1234 号楼")."""
+
+
+class _BuildingsSeen:
+    """Whether the last span holds a numbered building, read once: a span growing as places typed on
+    join it ("望京SOHO T3 12层 望京SOHO …") is read only where it grew, never again from its start."""
+
+    def __init__(self, building: re.Pattern[str] | None) -> None:
+        self._building = building
+        self._start, self._read_to, self._found = -1, -1, False
+
+    def inside(self, text: str, span: tuple[int, int]) -> bool:
+        if self._building is None:
+            return False
+        start, end = span
+        if start != self._start:
+            self._start, self._read_to, self._found = start, start, False
+        if not self._found and self._read_to < end:
+            since = max(start, self._read_to - _LONGEST_BUILDING)
+            self._found = self._building.search(text, since, end) is not None
+            self._read_to = end
+        return self._found
+
+
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     """``position`` is strictly inside one of ``spans`` (apart from one another, in order)."""
     index = bisect.bisect_left(spans, (position,)) - 1
@@ -162,7 +189,9 @@ class Place:
 class PlaceFinder:
     """Built once from the gazetteer; ``find`` runs on every message."""
 
-    def __init__(self, gazetteer: Gazetteer, divisions: DivisionFinder | None) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, divisions: DivisionFinder | None, problem_words: Iterable[str] = ()
+    ) -> None:
         self._divisions = divisions
         self._known: dict[str, tuple[_Kind, str | None]] = {}
         for name in (gazetteer.city, *gazetteer.city_aliases):
@@ -232,7 +261,29 @@ class PlaceFinder:
             re.compile(rf"(?:{name_endings})(?=$|[{_PUNCTUATION}0-9A-Za-z])") if name_endings else None
         )
         levels = alternation(gazetteer.basement_levels)
-        self._basement_level_re = re.compile(rf"[ \t]?(?:{levels})(?![A-Za-z0-9])") if levels else None
+        # "万达世纪城地下车库B2-108": the level and the space numbered on it with a dash.
+        self._basement_level_re = (
+            re.compile(rf"[ \t]?(?:{levels})(?:-\d{{1,4}}(?![\d\u4e00-\u9fff\-]))?(?![A-Za-z0-9])") if levels else None
+        )
+        # "望京街道": a known street's name ending inside an address suffix (街 of 街道) is that suffix's place,
+        # a subdistrict, whole; the longest rest first.
+        self._suffix_rests = tuple(
+            sorted(
+                {
+                    (suffix[:cut], suffix[cut:])
+                    for suffix in gazetteer.address_suffixes
+                    for cut in range(1, len(suffix))
+                },
+                key=lambda pair: -len(pair[1]),
+            )
+        )
+        # "望京SOHO T3 12层": a name in capital Latin letters typed on after a known place, and its
+        # lettered tower ("T3").
+        latin_not_names = alternation(gazetteer.english_not_place_words)
+        latin_not_name = rf"(?!(?:{latin_not_names})(?![A-Za-z]))" if latin_not_names else ""
+        self._latin_name_on_re = re.compile(
+            rf"{latin_not_name}[A-Z][A-Za-z]+(?![A-Za-z0-9])(?:[ \t]?[A-Z]\d{{1,2}}(?![0-9A-Za-z]))?"
+        )
         # "红星 小区": a name and its estate word typed apart, the estate word ending the words.
         self._estate_word_apart_re = (
             re.compile(rf"(?<=[\u4e00-\u9fff])[ \t]+(?=(?:{estate_words})(?:$|[{_PUNCTUATION}0-9]))")
@@ -377,6 +428,14 @@ class PlaceFinder:
         self._room_typed_on_re = re.compile(rf"\d{{3,4}}(?=[\u4e00-\u9fff]){counters}")
         self._spoken_digits = frozenset(gazetteer.spoken_digits)
         self._bare_run_re = re.compile(rf"(?:^|(?<=[{breaks}])){name_char}{{{fewest},{most * 2}}}$")
+        # "翠湖天地 7栋", "翠湖天地2期 7栋楼下": such a name as a pause of its own, its phase with it, then the
+        # building (``_spaced_estate_start``); never one telling the problem ("停电 3号楼": ``problem_words``).
+        self._spaced_name_re = re.compile(
+            rf"(?:^|(?<=[{breaks}]))(?P<name>{name_char}{{{fewest},{most}}})"
+            rf"(?:[ \t]?[0-9一二三四五六七八九十]{{1,2}}[ \t]?期)?[ \t]+$"
+        )
+        problems = alternation(problem_words)
+        self._problem_word_re = re.compile(problems) if problems else None
         openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
         self._name_opener_re = re.compile(rf"(?:{openers})") if openers else None
         self._not_estate_names = tuple(gazetteer.not_estate_names)
@@ -644,12 +703,17 @@ class PlaceFinder:
         found: list[_Anchor] = []
         trigger_ends: set[int] | None = None
         divisions: _Overlaps | None = None
+        lead = tail = -1
         for match in self._brand_re.finditer(text):
             if trigger_ends is None or divisions is None:
                 trigger_ends = {trigger.end() for trigger in triggers}
                 divisions = _Overlaps(anchor for anchor in anchors if anchor.kind in _DIVISION_KINDS)
-            after_trigger = match.start() in trigger_ends or bool(
-                _AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start())
+                lead, tail = len(text) - len(text.lstrip(_STRIPPED)), len(text.rstrip(_STRIPPED))
+            after_trigger = (
+                match.start() in trigger_ends
+                # "保利天悦" alone: the estate, as it is after "住" (a brand before other words is the company).
+                or (match.start() == lead and match.end("name") == tail and not self._tells_a_problem(match["name"]))
+                or bool(_AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start()))
             )
             end = self._brand_estate_end(text, match, after_trigger)
             if end is None:
@@ -712,6 +776,7 @@ class PlaceFinder:
         ("阳光花园啊 七栋": the 啊 and the space)."""
         spans: list[tuple[int, int]] = []
         cuts: dict[int, tuple[int, int]] = {}
+        buildings = _BuildingsSeen(self._building_re)
         for anchor in anchors:
             if spans and anchor.start < spans[-1][1]:
                 continue
@@ -719,6 +784,8 @@ class PlaceFinder:
             if anchor.kind is _Kind.PLACE and self._name_goes_on_re is not None:
                 goes_on = self._name_goes_on_re.match(text, end)
                 end = goes_on.end() if goes_on is not None else end
+            if anchor.kind is _Kind.PLACE and end == anchor.end:
+                end = self._place_name_goes_on(text, end)
             parts = 0
             locative = (
                 self._locative_re.match(text, end)
@@ -751,7 +818,7 @@ class PlaceFinder:
                     named_building_next = False
                 elif self._numbers_a_unit(match.group()):
                     named_building_next = False
-                end = match.end()
+                end = self._into_a_suffix(text, match.end())  # "朝阳区望京街道": 街道, never 街 and 道
                 parts += 1
                 last_part = match.group()
                 if self._building_part_re is not None and text.endswith(self._unit_endings, 0, end):
@@ -839,6 +906,8 @@ class PlaceFinder:
                     start = named.start("name")
                 else:
                     start = self._bare_estate_start(text, since, start)
+                    if start == anchor.start:
+                        start = self._spaced_estate_start(text, since, start)
             elif anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE):
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
                 leading = self._leading_division.search(text, since, start)
@@ -851,13 +920,30 @@ class PlaceFinder:
                 and previous[1] < start
                 and not text[previous[1] : start].strip(" \t")
                 and previous[1] not in cuts
-                and (self._building_re is None or not self._building_re.search(text, previous[0], previous[1]))
+                and not buildings.inside(text, previous)
             ):
                 # "华穗路 雅居乐 1栋": an estate and its building typed on after the road it is on.
                 spans[-1] = (previous[0], end)
                 continue
             spans.append((start, end))
         return spans, cuts
+
+    def _place_name_goes_on(self, text: str, end: int) -> int:
+        """Where a known place's name ending at ``end`` ends when it goes on: into the address suffix its
+        last characters start ("望京街道" is a subdistrict, not 望京街 and 道), or into a name in capital
+        Latin letters and its lettered tower ("望京SOHO T3"); else ``end``."""
+        into = self._into_a_suffix(text, end)
+        if into > end:
+            return into
+        latin = self._latin_name_on_re.match(text, end)
+        return latin.end() if latin is not None else end
+
+    def _into_a_suffix(self, text: str, end: int) -> int:
+        """Where the address suffix the characters before ``end`` start ends ("望京街" + "道"), or ``end``."""
+        for head, rest in self._suffix_rests:
+            if text.startswith(rest, end) and text.endswith(head, 0, end):
+                return end + len(rest)
+        return end
 
     def _named_building(self, text: str, end: int) -> re.Match[str] | None:
         """A building named rather than numbered starting at ``end`` ("金星阁" of "太古城 金星阁 15楼"),
@@ -941,6 +1027,28 @@ class PlaceFinder:
         if not fewest <= len(name) <= most or any(word in name for word in self._not_estate_names):
             return start
         return name_start
+
+    def _spaced_estate_start(self, text: str, since: int, start: int) -> int:
+        """Where an estate's name said as a pause of its own before the building number at ``start``
+        starts ("翠湖天地 7栋", "翠湖天地2期 7栋楼下": two to six characters, its phase with it, after a
+        trigger or an opener as ``_bare_estate_start`` reads them); ``start`` when the words say whose
+        or which building (``not_estate_names``) or tell the problem ("停电 3号楼", "厨房漏水 7栋")."""
+        spaced = self._spaced_name_re.search(text, since, start)
+        if spaced is None:
+            return start
+        name_start, name_end = spaced.span("name")
+        if self._name_opener_re is not None:
+            for opener in self._name_opener_re.finditer(text, name_start, name_end):
+                if opener.end() < name_end:
+                    name_start = opener.end()
+        name = text[name_start:name_end]
+        if len(name) < _BARE_NAME_CHARS[0] or any(word in name for word in self._not_estate_names):
+            return start
+        return start if self._tells_a_problem(name) else name_start
+
+    def _tells_a_problem(self, name: str) -> bool:
+        """``name`` holds a word telling a problem ("停电", "漏水": ``problem_words``): no estate's name."""
+        return self._problem_word_re is not None and self._problem_word_re.search(name) is not None
 
     def _named_number(self, text: str, end: int) -> int | None:
         """After a district ending at ``end``, where a name and its number end ("福田区香蜜湖一号"),

@@ -82,7 +82,9 @@ class SlotExtractor:
 
         return cls(
             names=NameFinder(config.names, insults=config.classification.form.abuse()),
-            places=PlaceFinder(config.gazetteer, divisions if divisions is not None else CpcaDivisions()),
+            places=PlaceFinder(
+                config.gazetteer, divisions if divisions is not None else CpcaDivisions(), _problem_words(config)
+            ),
             simplifier=opencc.OpenCC("t2s"),
             english_places=EnglishPlaceFinder(config.gazetteer),
             traditional_regions=config.service.traditional_phone_regions,
@@ -196,3 +198,15 @@ class SlotExtractor:
             district_said=place.district_said,
             region=place.region,
         )
+
+
+def _problem_words(config: ServiceConfig) -> list[str]:
+    """The words telling a problem (the categories' keywords, ``complaint.problem_words`` and
+    ``symptom_words``) of two characters or more: no estate's name said before its building holds one."""
+    classification = config.classification
+    words = [
+        *(keyword for category in classification.categories for keyword in category.keywords),
+        *classification.complaint.problem_words,
+        *classification.complaint.symptom_words,
+    ]
+    return [word for word in words if len(word) > 1]
