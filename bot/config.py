@@ -212,6 +212,16 @@ class PhraseId(StrEnum):
     QUEUE_POSITION = "queue_position"
     QUEUE_NEXT = "queue_next"
     QUEUE_AFTER_HOURS = "queue_after_hours"
+    # Waiting in the queue with a promised time sooner than the estimate, or one already passed.
+    QUEUE_POSITION_BY_DEADLINE = "queue_position_by_deadline"
+    QUEUE_POSITION_NO_ESTIMATE = "queue_position_no_estimate"
+    # Danger now or talk of self-harm (queue.served_first): never a place and a wait in a queue.
+    QUEUE_URGENT = "queue_urgent"
+    QUEUE_URGENT_CARE = "queue_urgent_care"
+    URGENT_WAITING_APOLOGY = "urgent_waiting_apology"
+    URGENT_WAITING_CARE = "urgent_waiting_care"
+    URGENT_DEADLINE_PASSED = "urgent_deadline_passed"
+    URGENT_DEADLINE_PASSED_CARE = "urgent_deadline_passed_care"
     PRAISE_THANKS = "praise_thanks"
     CONSULTATION_TAKEN = "consultation_taken"
     # issue 12 item 1: the status answer and the acknowledgement after hand-off
@@ -345,6 +355,8 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.SATISFACTION_ASK_RATING_SUMMARY: frozenset({"case_number", "summary"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
     PhraseId.QUEUE_AFTER_HOURS: frozenset({"position"}),
+    PhraseId.QUEUE_POSITION_BY_DEADLINE: frozenset({"position", "deadline"}),
+    PhraseId.QUEUE_POSITION_NO_ESTIMATE: frozenset({"position"}),
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASES: frozenset({"count"}),
@@ -1871,6 +1883,20 @@ class UnseenAlertSettings(_Strict):
     """A notice older than this is no longer alerted again."""
 
 
+class ManagerBreachAlertSettings(_Strict):
+    """``manager_breach_alert`` in ``config/queue.yaml``: a missed deadline of an urgent case reaches
+    every active manager too, not only the supervisors, so it never sits unseen."""
+
+    signals: list[Signal] = []
+    """Cases with one of these signals (the file: danger, self-harm)…"""
+    priorities: list[Annotated[int, Field(ge=0, le=2)]] = []
+    """…or whose ticket waited or was held at one of these priorities when the time passed (the file: 0)."""
+
+    def covers(self, signals: Iterable[str], priority: int | None) -> bool:
+        """Does a breached case with ``signals``, its ticket at ``priority``, reach the managers?"""
+        return not {str(signal) for signal in self.signals}.isdisjoint(signals) or priority in self.priorities
+
+
 class QueueSettings(_Strict):
     """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
 
@@ -1894,6 +1920,7 @@ class QueueSettings(_Strict):
     agent_silent_after_minutes: Minutes = 10
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
     unseen_alert: UnseenAlertSettings = UnseenAlertSettings()
+    manager_breach_alert: ManagerBreachAlertSettings = ManagerBreachAlertSettings()
     cluster_alert: ClusterAlert = ClusterAlert()
     dashboard: DashboardSettings = DashboardSettings()
 

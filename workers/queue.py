@@ -29,7 +29,14 @@ async def announce_queue(ctx: Ctx) -> int:
         now = res.clock()
         serving = tracker.calendar.within_business_hours(now)
         told += await announce_positions(
-            live, res.database, res.gateway, tracker.phrases, now, tracker.traditional, serving
+            live,
+            res.database,
+            res.gateway,
+            tracker.phrases,
+            now,
+            tracker.traditional,
+            tracker.calendar.timezone,
+            serving,
         )
         if not await live.take_announcement_request():
             break

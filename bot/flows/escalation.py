@@ -33,7 +33,7 @@ from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
 from bot.flows.safety import SAID_AT, acknowledged_safe_now, names_another_danger, say_advice, say_again_when_due
 from bot.flows.slots import description_text
-from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
+from bot.flows.supervisor_promise import keep_owed_promise, owe_promise, track_unsaid
 from bot.flows.turn import Turn
 
 
@@ -84,7 +84,8 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
         # Someone at the end of their tether hears care and that a person will call, not thanks
         # for their feedback and a case number, nor where it happened; the case is there for the
-        # supervisor all the same.
+        # supervisor all the same, its hour tracked.
+        track_unsaid(turn, record)
         return
     _asked_then_promised(turn, record)
 
@@ -121,6 +122,7 @@ def _escalated_with_the_problem(turn: Turn, reason: TicketReason, text: str, urg
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
     signals = data.signals
     if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
+        track_unsaid(turn, record)
         return  # care and a person's call, as when told first
     owe_promise(turn, record)
     if not phone_for_supervisor_asked(turn):

@@ -46,6 +46,17 @@ def owe_promise(turn: Turn, record: ComplaintRecord) -> None:
     )
 
 
+def track_unsaid(turn: Turn, record: ComplaintRecord) -> None:
+    """Talk of self-harm: the case is due within the hour and tracked like any (its waiting words,
+    its breach and whom that reaches armed), though no time is said to the customer."""
+    turn.audit(
+        TimelineKind.DEADLINE_SET,
+        case_number=record.case_number,
+        deadline_at=record.deadline_at.isoformat(),
+        hours=record.promised_hours,
+    )
+
+
 def asks_something(turn: Turn) -> bool:
     """This turn asks the customer for something the supervisor needs (the phone, the place): its
     answer comes before any time is said."""

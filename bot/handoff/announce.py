@@ -3,24 +3,31 @@
 A customer hears their position (within their ticket's queue) and an estimate when the ticket is
 opened, and again whenever the position moves forward, never further back than a place they were
 told (a place lost to more urgent cases is kept silently, and a status question then names no
-place); outside service hours only the first. The positions are kept on the ticket, so each is
-said once even when several processes look at the same moment.
+place); outside service hours only the first. An estimate that would pass the case's promised
+reply time is never said: the promised time is (and no estimate once it has passed). A customer
+in danger or talking of self-harm (``queue.served_first``) never hears a place or a wait: once,
+that the duty supervisor has the emergency, the safety advice stands and whom to call. The
+positions are kept on the ticket, so each is said once even when several processes look at the
+same moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import PhraseId
+from bot.config import PhraseId, Signal
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
 from bot.flows.case import SUPERVISOR_QUEUE
+from bot.flows.deadline import describe_moment
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
+from bot.handoff.queue import ServedFirst, WaitingTicket
 from bot.outbound.effects import Delivery, Dispatcher, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.storage import tickets
@@ -31,22 +38,53 @@ ANSWERED_AT_ANY_HOUR = frozenset({TicketReason.DANGER, TicketReason.THREAT})
 on the wall clock): their customers never hear that staff are away. So is every ticket in the
 duty supervisor's queue, whatever it was opened for: the customer was told "已立即转交值班主管"."""
 
+TOLD_OF_THE_EMERGENCY = 0
+"""The nearest place recorded for a customer told ``queue_urgent`` instead of any place (no
+place is 0): the emergency is said once, and no place after it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     phrase_id: PhraseId
     position: int
     minutes: int
+    deadline: dt.datetime | None = None
+    """The promised reply time, said instead of an estimate that would pass it."""
 
 
-def notice_for(position: int, minutes_per_position: float, serving: bool = True) -> Notice:
+URGENT_NOTICE = Notice(PhraseId.QUEUE_URGENT, TOLD_OF_THE_EMERGENCY, 0)
+CARE_NOTICE = Notice(PhraseId.QUEUE_URGENT_CARE, TOLD_OF_THE_EMERGENCY, 0)
+
+
+def emergency_notice(ticket: WaitingTicket) -> Notice:
+    """Talk of self-harm alone hears care and the helpline; danger (or a case not yet known),
+    that the safety advice stands and whom to call."""
+    caring_only = Signal.SELF_HARM in ticket.signals and Signal.DANGER not in ticket.signals
+    return CARE_NOTICE if caring_only else URGENT_NOTICE
+
+
+def notice_for(
+    position: int,
+    minutes_per_position: float,
+    serving: bool = True,
+    deadline_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Notice:
     """What a customer at ``position`` in their queue hears: next, or their place and the wait;
-    outside service hours (not ``serving``), their place and that staff take it when back."""
+    outside service hours (not ``serving``), their place and that staff take it when back. A wait
+    that would pass the case's promised time (``deadline_at``) is said as that time; once it has
+    passed, the place alone."""
     if not serving:
         return Notice(PhraseId.QUEUE_AFTER_HOURS, position, 0)
     if position <= 1:
         return Notice(PhraseId.QUEUE_NEXT, position, 0)
-    return Notice(PhraseId.QUEUE_POSITION, position, max(1, round((position - 1) * minutes_per_position)))
+    minutes = max(1, round((position - 1) * minutes_per_position))
+    if deadline_at is not None and now is not None:
+        if deadline_at <= now:
+            return Notice(PhraseId.QUEUE_POSITION_NO_ESTIMATE, position, 0)
+        if now + dt.timedelta(minutes=minutes) > deadline_at:
+            return Notice(PhraseId.QUEUE_POSITION_BY_DEADLINE, position, 0, deadline_at)
+    return Notice(PhraseId.QUEUE_POSITION, position, minutes)
 
 
 async def announce_positions(
@@ -56,39 +94,53 @@ async def announce_positions(
     phrases: Phrases,
     now: dt.datetime,
     script: TraditionalScript,
+    timezone: ZoneInfo,
     serving: bool = True,
 ) -> int:
     """Tell every waiting customer whose position changed since they were last told (in
-    traditional characters to those who write them), within service hours or not (``serving``);
-    returns how many."""
+    traditional characters to those who write them, promised times in the service's
+    ``timezone``), within service hours or not (``serving``); returns how many."""
     ordered = await live.ordered()
     positions = positions_in_queue(ordered)
     if not positions:
         return 0
-    at_any_hour = {
-        ticket.id for ticket in ordered if ticket.reason in ANSWERED_AT_ANY_HOUR or ticket.queue == SUPERVISOR_QUEUE
-    }
+    by_id: dict[int, WaitingTicket] = {ticket.id: ticket for ticket in ordered}
+    first = live.settings.served_first
+    urgent = ServedFirst(frozenset(first.reasons), frozenset(first.signals))
     minutes_per_position = live.settings.estimate_minutes_per_position
 
     def tell(session: Session) -> list[Delivery]:
         rows = tickets.waiting_to_tell(session, list(positions))
         deliveries: list[Delivery] = []
         for row in rows:
-            position = positions[row.ticket_id]
-            if row.told == position:
+            ticket, position = by_id[row.ticket_id], positions[row.ticket_id]
+            if urgent(ticket):
+                # Someone in danger hears once that the duty supervisor has it, never a place.
+                said = row.best_told != TOLD_OF_THE_EMERGENCY
+                notice = emergency_notice(ticket)
+            else:
+                if row.told == position:
+                    continue
+                answered_now = serving or ticket.reason in ANSWERED_AT_ANY_HOUR or ticket.queue == SUPERVISOR_QUEUE
+                # A place is said only when no further back than any said before: more urgent cases
+                # going first ("第3位", then "第10位") is kept silently, and the customer hears the
+                # place again once it is won back. Outside service hours it is said once: nobody is
+                # serving, and "已进入排队" each time a place changes would only repeat itself.
+                said = row.best_told is None or (answered_now and position <= row.best_told)
+                notice = notice_for(position, minutes_per_position, answered_now, ticket.deadline_at, now)
+            if row.told == position and not said:
                 continue
-            answered_now = serving or row.ticket_id in at_any_hour
-            # A place is said only when no further back than any said before: more urgent cases
-            # going first ("第3位", then "第10位") is kept silently, and the customer hears the
-            # place again once it is won back. Outside service hours it is said once: nobody is
-            # serving, and "已进入排队" each time a place changes would only repeat itself.
-            said = row.best_told is None or (answered_now and position <= row.best_told)
-            if not tickets.set_told_position(session, row.ticket_id, row.told, position, said):
+            best = notice.position if said else None
+            if not tickets.set_told_position(session, row.ticket_id, row.told, position, best):
                 continue  # someone else told them meanwhile
             if not said:
                 continue
-            notice = notice_for(position, minutes_per_position, answered_now)
-            text = phrases.render(notice.phrase_id, row.locale, position=notice.position, minutes=notice.minutes)
+            deadline = ""
+            if notice.deadline is not None:
+                deadline = describe_moment(notice.deadline, now, timezone, phrases.time_words(row.locale))
+            text = phrases.render(
+                notice.phrase_id, row.locale, position=notice.position, minutes=notice.minutes, deadline=deadline
+            )
             if row.traditional:
                 text = script.text(text, row.locale)
             delivery = add_customer_message(

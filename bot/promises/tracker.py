@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import Clock, DeadlineTable, PhraseId, ServiceConfig
+from bot.config import Clock, DeadlineTable, PhraseId, ServiceConfig, Signal
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
@@ -37,7 +37,9 @@ from bot.flows.reopening import regraded, reopened_owner
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
+from bot.staff.accounts import Role
 from bot.storage import promises as store
+from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event, appealed_complaint
 from bot.storage.models import Complaint, Conversation
 from bot.storage.notifications import SUPERVISORS, notify, user_audience
@@ -46,6 +48,21 @@ from bot.storage.store import open_or_raise_ticket
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"
 _HOUR_SECONDS = 3600
+URGENT_BREACH_NOTICE = "urgent_deadline_breached"
+"""The notification each active manager gets when an urgent case's time passed unanswered."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyWords:
+    """What a customer in an emergency hears while waiting and when its time passed: danger now
+    (what to do, 119/110/120) or talk of self-harm (care, 12356), never a time to wait."""
+
+    waiting: PhraseId
+    overdue: PhraseId
+
+
+DANGER_WORDS = EmergencyWords(PhraseId.URGENT_WAITING_APOLOGY, PhraseId.URGENT_DEADLINE_PASSED)
+SELF_HARM_WORDS = EmergencyWords(PhraseId.URGENT_WAITING_CARE, PhraseId.URGENT_DEADLINE_PASSED_CARE)
 
 
 @dataclass(slots=True)
@@ -163,6 +180,16 @@ class Tracker:
         self.traditional = traditional if traditional is not None else TraditionalScript()
         self.calendar = calendar or BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
 
+    def emergency_words(self, complaint: Complaint) -> EmergencyWords | None:
+        """The words of an emergency (a case with a ``queue.served_first`` signal: danger now, talk
+        of self-harm); None for any other case, which hears the routine ones."""
+        signals = set(complaint.signals or [])
+        if signals.isdisjoint(str(signal) for signal in self.config.queue.served_first.signals):
+            return None
+        if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
+            return SELF_HARM_WORDS
+        return DANGER_WORDS
+
     # ------------------------------------------------------------------ how times are said
 
     def wait_text(self, deadline: dt.datetime, now: dt.datetime, locale: str) -> str:
@@ -252,10 +279,17 @@ class Tracker:
         elif kind is CaseTimerKind.APOLOGY:
             if complaint.deadline_at is None or complaint.deadline_at <= now:
                 return Outcome("deadline passed")
-            wait = self.wait_text(complaint.deadline_at, now, self.phrases.locale(conversation.locale))
-            self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
+            emergency = self.emergency_words(complaint)
+            if emergency is not None:
+                # Someone in danger is never asked to be patient for so many more minutes.
+                self._apologise_for_emergency(
+                    effects, session, conversation, complaint, emergency, now, status_on_commit
+                )
+            else:
+                wait = self.wait_text(complaint.deadline_at, now, self.phrases.locale(conversation.locale))
+                self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
         elif kind is CaseTimerKind.BREACH:
-            self._breach(effects, session, conversation, complaint, now, token, detail)
+            self._breach(effects, session, conversation, complaint, now, token, detail, status_on_commit)
         elif kind is CaseTimerKind.FOLLOW_UP:
             delivery = self._say(
                 session,
@@ -301,6 +335,28 @@ class Tracker:
             **detail,
         )
 
+    def _apologise_for_emergency(
+        self,
+        effects: Effects,
+        session: Session,
+        conversation: Conversation,
+        complaint: Complaint,
+        emergency: EmergencyWords,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> None:
+        delivery = self._say(session, conversation, emergency.waiting, now, status_on_commit)
+        if delivery is not None:
+            effects.deliveries.append(delivery)
+        self._timeline(
+            session,
+            complaint,
+            TimelineKind.WAITING_APOLOGY,
+            now,
+            phrase_id=emergency.waiting.value,
+            message_id=delivery and delivery.message_id,
+        )
+
     def _breach(
         self,
         effects: Effects,
@@ -310,13 +366,39 @@ class Tracker:
         now: dt.datetime,
         token: int,
         detail: dict[str, object],
+        status_on_commit: StatusOnCommit,
     ) -> None:
+        priority = store.case_ticket_priority(session, conversation.id, complaint.id)
         store.mark_breached(session, complaint, now)
         escalation = store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0, complaint.id)
         if escalation is store.TicketEscalation.ALREADY_THERE:
             # Waiting for the duty supervisor already: nothing to escalate it to; the supervisors'
             # notice says it is still unclaimed in their own queue, never "escalated" again.
             detail = {**detail, "still_unclaimed_in": SUPERVISOR_QUEUE}
+        if self.config.queue.manager_breach_alert.covers(complaint.signals or [], priority):
+            # Past the duty supervisor's own hour: only the managers are left to escalate it to.
+            managers = staff_store.active_ids(session, Role.MANAGER)
+            detail = {**detail, "managers_told": len(managers)}
+            for manager in managers:
+                event = notify(
+                    session,
+                    URGENT_BREACH_NOTICE,
+                    user_audience(manager),
+                    now,
+                    conversation_id=complaint.conversation_id,
+                    complaint_id=complaint.id,
+                    detail={**detail, "signals": list(complaint.signals or []), "priority": priority},
+                    dedupe_key=f"{URGENT_BREACH_NOTICE}:{complaint.id}:{token}:{manager}",
+                )
+                if event is not None:
+                    effects.staff_events.append(event)
+        emergency = self.emergency_words(complaint)
+        if emergency is not None:
+            # The customer in danger is told at once that the time passed and what to do meanwhile.
+            delivery = self._say(session, conversation, emergency.overdue, now, status_on_commit)
+            if delivery is not None:
+                effects.deliveries.append(delivery)
+                detail = {**detail, "message_id": delivery.message_id}
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
         if escalation is store.TicketEscalation.MOVED:

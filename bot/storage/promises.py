@@ -344,6 +344,18 @@ class TicketEscalation(enum.Enum):
     NONE_WAITING = "none_waiting"
 
 
+def case_ticket_priority(session: Session, conversation_id: int, complaint_id: int) -> int | None:
+    """The most urgent priority the case's tickets (or the conversation's of no case) wait or are
+    held at; None when none waits or is held."""
+    return session.execute(
+        select(func.min(HandoffTicket.priority)).where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.status.in_(("waiting", "claimed")),
+            or_(HandoffTicket.complaint_id.is_(None), HandoffTicket.complaint_id == complaint_id),
+        )
+    ).scalar_one_or_none()
+
+
 def escalate_waiting_ticket(
     session: Session, conversation_id: int, queue: str, priority: int, complaint_id: int | None = None
 ) -> TicketEscalation:

@@ -63,6 +63,11 @@ def active_count(session: Session, role: str) -> int:
     return session.execute(select(func.count()).where(User.role == role, User.active)).scalar_one()
 
 
+def active_ids(session: Session, role: str) -> list[int]:
+    """The ids of the active accounts of ``role``, in order."""
+    return list(session.execute(select(User.id).where(User.role == role, User.active).order_by(User.id)).scalars())
+
+
 def user_named(session: Session, username: str) -> User | None:
     """The account with this username, active or not."""
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()

@@ -428,14 +428,17 @@ def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[Waiti
     ]
 
 
-def set_told_position(session: Session, ticket_id: int, told: int | None, position: int, said: bool) -> bool:
+def set_told_position(
+    session: Session, ticket_id: int, told: int | None, position: int, best_told: int | None
+) -> bool:
     """Record the waiting ticket's customer at ``position``, if last recorded at ``told``
-    (compare-and-set), and, when it is ``said``, as the nearest place they were told; False when
-    someone else recorded it meanwhile."""
+    (compare-and-set), and, when something was said, ``best_told`` as the nearest place they were
+    told (0: told of their emergency instead of a place); False when someone else recorded it
+    meanwhile."""
     was_told = HandoffTicket.told_position.is_(None) if told is None else HandoffTicket.told_position == told
     values: dict[str, int] = {"told_position": position}
-    if said:
-        values["best_told_position"] = position
+    if best_told is not None:
+        values["best_told_position"] = best_told
     moved = session.execute(
         update(HandoffTicket)
         .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)

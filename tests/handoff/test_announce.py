@@ -18,6 +18,10 @@ from tests.staff import add_user, sign_in
 from workers.queue import announce_queue
 
 T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+URGENT_NOTICE_ZH = (
+    "值班主管已收到您的紧急情况，正在尽快与您联系。请继续按照刚才的提示注意安全；"
+    "如果情况变得更危险，请马上拨打119（火警）、110（报警）或120（急救）。"
+)
 
 
 def _ticket(ticket_id: int, queue: str) -> WaitingTicket:
@@ -140,7 +144,7 @@ async def test_an_emergency_queued_on_a_saturday_is_never_told_staff_are_away(ma
     assert await announce_queue(job_ctx(client)) == 1
     await socket.until(lambda frames: bool(_system(frames)))
     [told] = system_texts(socket)
-    assert "非工作时间" not in told and "下一位就是您" in told
+    assert "非工作时间" not in told and told == URGENT_NOTICE_ZH
     await socket.close()
 
 
@@ -217,7 +221,8 @@ async def test_someone_trapped_in_a_lift_is_next_in_the_duty_supervisors_queue_n
 ) -> None:
     """Every ticket in the duty supervisor's queue is P0; danger now (紧急优先) goes before the
     threats, the refund demand and the supervisor asked for that came first: the trapped customer
-    hears they are next, never "第5位，预计等待约20分钟", and the queue shows them first."""
+    hears that the duty supervisor has the emergency, never a place ("第5位，预计等待约20分钟" nor
+    "下一位就是您"), and the queue shows them first."""
     client = await make_client()
     await add_user(client, "zhou", Role.SUPERVISOR)
     await sign_in(client, "zhou")
@@ -235,7 +240,7 @@ async def test_someone_trapped_in_a_lift_is_next_in_the_duty_supervisors_queue_n
     trapped, socket = await customer_hands_off(client, says="救命，我被困在电梯里了", expect="紧急")
     await announce_queue(ctx)
     await socket.until(lambda frames: bool(_system(frames)))
-    assert system_texts(socket) == ["请稍候，下一位就是您，我马上就来为您服务。"]
+    assert system_texts(socket) == [URGENT_NOTICE_ZH]
     queue = (await (await client.get("/api/queue")).json())["tickets"]
     supervisor = [(t["conversation_id"], t["reason"]) for t in queue if t["queue"] == "supervisor"]
     assert supervisor[0] == (trapped, "danger")
@@ -247,7 +252,9 @@ async def test_someone_trapped_in_a_lift_is_next_in_the_duty_supervisors_queue_n
 
 
 async def test_danger_told_after_asking_for_a_person_goes_first_too(make_client: AppFactory, clock: FixedClock) -> None:
-    """"转人工", then "电梯里困了人": the waiting ticket moves to the duty supervisor as danger now."""
+    """"转人工", then "电梯里困了人": the waiting ticket moves to the duty supervisor as danger now,
+    and the customer told "下一位就是您" in the general queue hears once that the duty supervisor has
+    the emergency, never a place in the duty supervisor's queue."""
     client = await make_client()
     await add_user(client, "zhou", Role.SUPERVISOR)
     await sign_in(client, "zhou")
@@ -255,12 +262,76 @@ async def test_danger_told_after_asking_for_a_person_goes_first_too(make_client:
     _, threat_socket = await customer_hands_off(client, says="宽带老是断 我要曝光你们", expect="主管")
     clock.advance(minutes=1)
     trapped, socket = await customer_hands_off(client)
+    await announce_queue(ctx)
+    await socket.until(lambda frames: any("下一位就是您" in text for text in _system(frames)))
     await socket.send("救命 电梯里困了人 快来")
     await socket.until_bot_says("紧急")
     await announce_queue(ctx)
-    await socket.until(lambda frames: any("下一位就是您" in text for text in _system(frames)))
-    assert not any("第2位" in text for text in _system(socket.frames))
+    await socket.until(lambda frames: len(_system(frames)) == 2)
+    assert _system(socket.frames)[1] == URGENT_NOTICE_ZH
+    await announce_queue(ctx)
+    assert len(_system(socket.frames)) == 2
     queue = (await (await client.get("/api/queue")).json())["tickets"]
     assert (queue[0]["conversation_id"], queue[0]["reason"]) == (trapped, "danger")
     await threat_socket.close()
+    await socket.close()
+
+
+def test_an_estimate_past_the_promised_time_is_said_as_that_time() -> None:
+    """Promised "by 10:30", the customer is never told "预计等待约140分钟": the promised time is
+    said; once it has passed, the place alone."""
+    soon = T0 + dt.timedelta(minutes=10)
+    by_deadline = notice_for(4, 5, deadline_at=soon, now=T0)
+    assert (by_deadline.phrase_id, by_deadline.deadline) == (PhraseId.QUEUE_POSITION_BY_DEADLINE, soon)
+    within = notice_for(4, 5, deadline_at=T0 + dt.timedelta(minutes=30), now=T0)
+    assert (within.phrase_id, within.minutes) == (PhraseId.QUEUE_POSITION, 15)
+    passed = notice_for(4, 5, deadline_at=T0 - dt.timedelta(minutes=1), now=T0)
+    assert (passed.phrase_id, passed.minutes) == (PhraseId.QUEUE_POSITION_NO_ESTIMATE, 0)
+    assert notice_for(1, 5, deadline_at=soon, now=T0).phrase_id is PhraseId.QUEUE_NEXT
+
+
+async def test_a_second_customer_in_danger_hears_the_supervisor_has_it_never_a_place(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """Two people trapped: the second is behind the first in the duty supervisor's queue, yet hears
+    no "第2位，预计等待约5分钟", and nothing more when the first is taken."""
+    client = await make_client()
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    csrf = await sign_in(client, "zhou")
+    ctx = job_ctx(client)
+    first, first_socket = await customer_hands_off(client, says="救命，我被困在电梯里了", expect="紧急")
+    clock.advance(minutes=1)
+    _, socket = await customer_hands_off(client, says="楼道里煤气味特别大 是不是漏气了", expect="紧急")
+    await announce_queue(ctx)
+    await socket.until(lambda frames: bool(_system(frames)))
+    assert system_texts(socket) == [URGENT_NOTICE_ZH]
+    ticket = await ticket_of(client, first)
+    assert (await client.post(f"/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    assert await announce_queue(ctx) == 0
+    assert system_texts(socket) == [URGENT_NOTICE_ZH]
+    await first_socket.close()
+    await socket.close()
+
+
+async def test_a_customer_whose_wait_would_pass_the_promised_time_hears_that_time(
+    make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
+) -> None:
+    """Two media threats, each promised within the hour; with 90 minutes a place the second would
+    be told "预计等待约90分钟", past the hour promised: they hear the promised time instead."""
+    queue = service_config.queue.model_copy(update={"estimate_minutes_per_position": 90})
+    client = await make_client(config=service_config.model_copy(update={"queue": queue}))
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    await sign_in(client, "zhou")
+    ctx = job_ctx(client)
+    _, first_socket = await customer_hands_off(client, says="宽带老是断 我要曝光你们", expect="主管")
+    clock.advance(minutes=1)
+    second, socket = await customer_hands_off(client, says="宽带一直断 不解决我就打12345", expect="主管")
+    tickets = (await (await client.get("/api/queue")).json())["tickets"]
+    [deadline_at] = [t["deadline_at"] for t in tickets if t["conversation_id"] == second]
+    assert deadline_at is not None
+    await announce_queue(ctx)
+    await socket.until(lambda frames: bool(_system(frames)))
+    [told] = system_texts(socket)
+    assert told.startswith("请稍候，您现在排在第2位，我们会尽快为您服务，并在今天") and "预计等待" not in told, told
+    await first_socket.close()
     await socket.close()

@@ -301,15 +301,18 @@ async def test_a_case_with_the_supervisor_is_tracked_from_the_hand_off_before_it
 
 
 async def test_a_wait_under_an_hour_is_apologised_for_in_minutes(make_client: AppFactory, clock: FixedClock) -> None:
-    """A gas smell is answered within the hour (by 15:00): at 80 % of it the customer is asked to
-    bear with us "12分钟", never "0.2小时"."""
+    """A media threat is answered within the hour (by 15:00): at 80 % of it the customer is asked to
+    bear with us "12分钟", never "0.2小时". (Danger now hears no time to wait:
+    tests/workers/test_emergency_deadlines.py.)"""
     client = await make_client()
     token, _conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)
-    await socket.send("楼道里煤气味特别大 是不是漏气了")
-    await socket.until_bot_says("电话号码")
-    await socket.send("13800001117 朝阳区劲松八区5号楼")
-    await socket.until_bot_says("您的投诉编号是")
+    await socket.send("电梯坏了三天了 再不修我就找媒体曝光")
+    await socket.until_bot_says("电话")
+    await socket.send("13800001117")
+    await socket.until_bot_says("地址")
+    await socket.send("阳光花园3栋")
+    await socket.until_bot_says("投诉编号")
     clock.advance(minutes=48)
     await run_due(client)
     await socket.until(lambda frames: bool(apologies(socket)))

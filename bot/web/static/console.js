@@ -41,6 +41,7 @@
     pickup_overdue: T("超时无人认领"), agent_silent: T("客服未回复客户"),
     case_check_locked: T("投诉编号被多次试核对·已暂停核对"),
     supervisor_told: T("客户找主管或扬言·客服继续处理"),
+    urgent_deadline_breached: T("紧急投诉超时·已通知经理"),
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
@@ -55,6 +56,7 @@
     waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
     alert: (v) => T("第{0}次提醒", v),
+    managers_told: (v) => T("已通知{0}位经理", v),
     still_unclaimed_in: (v) => T("仍在「{0}」等待认领,无法再升级", queueName(v)),
     failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
