@@ -212,6 +212,8 @@ class Turn:
         """The form's items this message gave or corrected: "phone", "alternative_phone", "area", "name"."""
         self.refused = False
         """This message refused to give a phone."""
+        self.only_insults = False
+        """This message is nothing but insults ("你们这帮垃圾"): anger at us, no problem told."""
 
     @property
     def intents(self) -> frozenset[Intent]:
