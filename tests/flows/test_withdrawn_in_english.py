@@ -58,11 +58,13 @@ def test_giving_up_in_english_while_the_form_is_taken_asks_to_confirm_and_files_
 ) -> None:
     chat = english(conversation_engine, "The street lamp outside block 3 has been broken for two weeks")
     step = chat.send(words)
-    assert chat.phrase_ids(step) == ["withdraw_confirm"] and chat.state is State.AWAIT_PHONE
+    assert chat.phrase_ids(step) == ["withdraw_confirm"]
+    assert chat.state is State.AWAIT_PHONE
     assert chat.data.description == ["The street lamp outside block 3 has been broken for two weeks"]
     step = chat.send("yes")
     assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
-    assert chat.state is State.CLOSED and all(step.complaint is None for step in chat.steps)
+    assert chat.steps[-1].close_reason == "withdrawn"
+    assert all(step.complaint is None for step in chat.steps)
 
 
 @pytest.mark.parametrize("words", GIVEN_UP[:2])
