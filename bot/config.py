@@ -1125,6 +1125,9 @@ class FormRules(_Strict):
     insult_targets: list[str] = []
     """Whom an insult prefix is aimed at ("移动", "物业", "客服"): "垃圾移动" is abuse and anger, never
     the rubbish; "垃圾房" (no target) stays the rubbish."""
+    insult_groups: list[str] = []
+    """Words counting people right before an insult prefix ("这帮", "一群", "你们都是"): "你们这帮垃圾"
+    is abuse and anger, never the rubbish; "一堆垃圾", "这些垃圾" (things counted) stay the rubbish."""
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""
@@ -1248,9 +1251,15 @@ class FormRules(_Strict):
     digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""
 
     def aimed_insults(self) -> list[str]:
-        """Each insult prefix joined to each target ("垃圾移动", "辣鸡客服")."""
+        """Each insult prefix joined to each target ("垃圾移动", "辣鸡客服"), and each group of people
+        joined to each prefix ("这帮垃圾", "一群辣鸡")."""
+        prefixes = [prefix for prefix in self.insult_prefixes if prefix]
         targets = [target for target in self.insult_targets if target]
-        return [prefix + target for prefix in self.insult_prefixes if prefix for target in targets]
+        groups = [group for group in self.insult_groups if group]
+        return [
+            *(prefix + target for prefix in prefixes for target in targets),
+            *(group + prefix for group in groups for prefix in prefixes),
+        ]
 
     def abuse(self) -> list[str]:
         """``abuse_words`` and the aimed insults: every word never said back and never a complaint."""

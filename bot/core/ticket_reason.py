@@ -15,6 +15,9 @@ class TicketReason(StrEnum):
     DANGER = "danger"
     """Danger to life or property now, or talk of self-harm."""
     BEYOND_AUTHORITY = "beyond_authority"
+    STAFF_ATTITUDE = "staff_attitude"
+    """The customer complains of how our staff treat them while an agent holds the case ("你们客服说这是
+    规定没办法，这是什么态度？"): told to the supervisors, never only to the agent complained of."""
     APPEAL = "appeal"
     TRANSFER = "transfer"
     AFTER_RESOLUTION = "after_resolution"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.config import Intent, Signal
+from bot.config import Intent, PhraseId, Signal
+from bot.core.messages import OutboundMessage
 from bot.core.timeline import TimelineKind
 from bot.flows.form import ask_next_missing
 from bot.flows.records import State
@@ -42,6 +43,7 @@ def read_as_insults(turn: Turn, text: str) -> None:
     understood = turn.understood
     if understood is None or understood.slots.phone or understood.slots.address or not only_insults(turn, text):
         return
+    turn.only_insults = True
     turn.understood = dataclasses.replace(
         understood,
         intents=understood.intents - {Intent.COMPLAINT},
@@ -50,6 +52,15 @@ def read_as_insults(turn: Turn, text: str) -> None:
         grade=None,
         signals=understood.signals | {Signal.EMOTIONAL},
     )
+
+
+def empathy_for_insults(turn: Turn, first_reply: int) -> None:
+    """A message of nothing but insults that is answered ("你们这帮垃圾" while the case waits for a
+    person, at the rating question) hears empathy first, from ``first_reply`` on: anger at us met as
+    anger is (seed 002 四: stay calm, apologise, serve on)."""
+    replies = turn.step.replies
+    if turn.only_insults and len(replies) > first_reply:
+        replies.insert(first_reply, OutboundMessage(text=turn.text(PhraseId.EMPATHY), phrase_id=PhraseId.EMPATHY.value))
 
 
 def answered_how_contacted(turn: Turn) -> bool:

@@ -104,6 +104,9 @@ def on_callback(turn: Turn, text: str) -> None:
     fixed reopens the case at any step, before the question, instead of a score, or after
     it; otherwise a 1–5 score, then a comment."""
     data = turn.step.data
+    if turn.only_insults:
+        _insulted(turn, text)  # "你们这帮垃圾": anger, neither a score nor the problem back nor a new one
+        return
     if Intent.NOT_RESOLVED in turn.intents or turn.says_any(text, turn.kit.config.followups.not_done_words):
         _reopen(turn, text)
         return
@@ -192,6 +195,21 @@ def on_callback(turn: Turn, text: str) -> None:
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
     _thank(turn, rating, text)
     close(turn, "satisfaction_recorded")
+
+
+def _insulted(turn: Turn, text: str) -> None:
+    """Nothing but insults at the callback ("你们这帮垃圾", "you are all useless trash"): met with empathy
+    (seed 002 四) and the rating question again; given as the comment, it is the comment of an unhappy
+    customer, whatever the score, apologised for (``satisfaction_sorry``)."""
+    data = turn.step.data
+    if turn.step.state is State.AWAIT_COMMENT:
+        rating, data.rating = data.rating, None
+        turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
+        turn.say(PhraseId.SATISFACTION_SORRY)
+        close(turn, "satisfaction_recorded")
+        return
+    turn.say(PhraseId.EMPATHY)
+    _ask_again_or_pass_on(turn)
 
 
 def _to_register(turn: Turn, comment: str) -> bool:

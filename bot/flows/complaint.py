@@ -36,7 +36,13 @@ from bot.flows.appeals import (
     on_escalation_phone,
     who_is_inside_at_the_place_question,
 )
-from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question, read_as_insults
+from bot.flows.asked_back import (
+    abused_again,
+    answered_how_contacted,
+    empathy_for_insults,
+    read_as_a_question,
+    read_as_insults,
+)
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
@@ -533,7 +539,9 @@ class ComplaintFlow:
                 turn.arm_idle()
             return
         if state is State.HANDED_OFF:
+            first_reply = len(turn.step.replies)
             self._after_hand_off(turn, text, intents, signals)
+            empathy_for_insults(turn, first_reply)  # "你们这帮垃圾" while the case waits
             # The supervisor's questions answered (or asked their last time): the restatement and
             # the time promised, which the hand-off left for now.
             keep_owed_promise(turn)

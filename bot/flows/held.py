@@ -36,8 +36,12 @@ def told_the_supervisor(turn: Turn) -> bool:
         return False
     urgent = understood.signals & URGENT_SIGNALS
     threats = understood.signals & THREATS | urgent
-    if not threats and Intent.SUPERVISOR not in understood.intents:
+    attitude = Signal.STAFF_ERROR in understood.signals
+    if not threats and not attitude and Intent.SUPERVISOR not in understood.intents:
         return False
+    if not threats and Intent.SUPERVISOR not in understood.intents:
+        _staff_attitude_told(turn, understood.text)
+        return True
     reason = _reason(urgent, threats)
     if urgent:
         safety_first(turn)
@@ -63,6 +67,27 @@ def told_the_supervisor(turn: Turn) -> bool:
     turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
     escalated_deadline(turn, with_the_supervisor_before, reason)
     return True
+
+
+def _staff_attitude_told(turn: Turn, text: str) -> None:
+    """Our staff named with how they treated the customer ("你们客服说这是规定没办法，这是什么态度？":
+    the ``staff_error`` signal) while an agent holds the case: a complaint of the handler never reaches
+    only that handler (standards §5). The supervisors and the agent are told (reason ``staff_attitude``),
+    the agent keeping the case; the customer hears the standard apology for our staff's error
+    (``staff_error_apology``, seed 001 (9): reported to the supervisor as it was told). Told again, the
+    customer only hears the apology."""
+    data = turn.step.data
+    data.signals = tuple(sorted({*data.signals, Signal.STAFF_ERROR}))
+    turn.say(PhraseId.STAFF_ERROR_APOLOGY)
+    told = data.extra.get(_TOLD)
+    earlier = set(told) if isinstance(told, list) else set()
+    reason = TicketReason.STAFF_ATTITUDE
+    if reason.value in earlier:
+        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+        return
+    data.extra[_TOLD] = sorted(earlier | {reason.value})
+    turn.step.supervisor_told = SupervisorTold(reason, (Signal.STAFF_ERROR.value,), text)
+    turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
 
 
 def _reason(urgent: frozenset[Signal], threats: frozenset[Signal]) -> TicketReason:

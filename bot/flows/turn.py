@@ -213,6 +213,8 @@ class Turn:
         self.refused = False
         """This message refused to give a phone."""
         self._read: dict[tuple[str, str], Understanding] = {}
+        self.only_insults = False
+        """This message is nothing but insults ("你们这帮垃圾"): anger at us, no problem told."""
 
     @property
     def intents(self) -> frozenset[Intent]:

@@ -107,6 +107,7 @@ const Staff = (() => {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
       supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
+      staff_attitude: T("投诉员工态度"),
       consultation: T("咨询"), after_resolution: T("解决后客户再次来信"),
       // why a conversation closed (the timeline's 会话结束, bot/flows/closing.py)
       satisfaction_recorded: T("回访已评价"), callback_unanswered: T("回访未答复"), idle: T("客户长时间未回复"),

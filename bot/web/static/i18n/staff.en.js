@@ -25,6 +25,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户要求人工": "Customer asked for a person",
     "首问负责": "Previous owner",
     "客户要求主管": "Customer asked for a supervisor",
+    "投诉员工态度": "Complaint about our staff's attitude",
     "超出权限(赔偿等)": "Beyond authority (compensation etc.)",
     "解决后客户再次来信": "Customer wrote again after the resolution",
     "回访已评价": "Callback answered",
