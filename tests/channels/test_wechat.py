@@ -11,7 +11,7 @@ import pytest
 import xmltodict
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.channels.base import DeliveryError
@@ -33,6 +33,7 @@ from tests.channels.wechat_helpers import (
     queue_late_message,
     signed_query,
     start_fake_wechat,
+    stored_count,
     subscribe_xml,
     text_xml,
     voice_xml,
@@ -74,11 +75,6 @@ async def wechat_setup(
     client = await make_client(wechat=account, in_process_worker=True, config=config)
     yield client, api
     await server.close()
-
-
-async def stored_count(client: Any) -> int:
-    async with resources(client.app).sessions() as session:
-        return (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()
 
 
 async def test_url_verification_echoes_only_with_a_good_signature(wechat_setup: tuple[Any, FakeWechatApi]) -> None:

@@ -18,7 +18,6 @@ from bot.keys import resources
 from bot.settings import WechatAccountSettings
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation
-from tests.channels.test_wechat import stored_count
 from tests.channels.wechat_helpers import (
     APPID,
     SECRET,
@@ -27,6 +26,7 @@ from tests.channels.wechat_helpers import (
     event_xml,
     signed_query,
     start_fake_wechat,
+    stored_count,
     text_xml,
 )
 from tests.conftest import AppFactory

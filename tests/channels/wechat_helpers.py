@@ -11,7 +11,7 @@ from typing import Any
 import xmltodict
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.keys import resources
@@ -230,3 +230,9 @@ async def push(client: Any, xml: str) -> None:
     """WeChat pushing a message or event in plain mode, signed at the app's time; answered 200."""
     response = await client.post("/channels/wechat", params=signed_query(client), data=xml)
     assert response.status == 200, await response.text()
+
+
+async def stored_count(client: Any) -> int:
+    """How many inbound messages the app has stored."""
+    async with resources(client.app).sessions() as session:
+        return (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()

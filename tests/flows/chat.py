@@ -61,3 +61,14 @@ class Chat:
 
     def timer(self, kind: TimerKind) -> TimerFired:
         return TimerFired(kind, self.data.timers[kind])
+
+
+def restatement(chat: Chat, *messages: str) -> Step:
+    """The step that restates, after ``messages`` and, when still asked, a phone and a place."""
+    step = chat.steps[-1]
+    for message in (*messages, "13800138000", "阳光花园3栋"):
+        if chat.state is State.CONFIRMING:
+            break
+        step = chat.send(message)
+    assert chat.state is State.CONFIRMING
+    return step

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.core.ticket_reason import TicketReason
-from tests.flows.test_held_case import AGENT, held
+from tests.flows.held_cases import AGENT, held
 
 ABOUT_THE_AGENT = {
     "你们客服说这是规定没办法，这是什么态度？": "zh-CN",

@@ -16,7 +16,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started, Step
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
 from tests.flows.chat import MONDAY_2PM, Chat
-from tests.flows.test_held_case import held
+from tests.flows.held_cases import held
 
 CASE = "TS20261123ABCDEF"
 DEADLINE = MONDAY_2PM + dt.timedelta(hours=21)  # tomorrow 11:00: the routine case's time

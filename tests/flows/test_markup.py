@@ -9,8 +9,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
-from tests.flows.chat import Chat
-from tests.flows.test_what_the_restatement_leaves_out import restatement
+from tests.flows.chat import Chat, restatement
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.engine import ConversationEngine
-from bot.flows.complaint import Started, Step
+from bot.flows.complaint import Started
 from bot.flows.records import State
-from tests.flows.chat import Chat
+from tests.flows.chat import Chat, restatement
 
 
 @pytest.fixture
@@ -18,17 +18,6 @@ def chat(conversation_engine: ConversationEngine) -> Chat:
     chat = Chat(conversation_engine)
     chat.send(Started())
     return chat
-
-
-def restatement(chat: Chat, *messages: str) -> Step:
-    """The step that restates, after ``messages`` and, when still asked, a phone and a place."""
-    step = chat.steps[-1]
-    for message in (*messages, "13800138000", "阳光花园3栋"):
-        if chat.state is State.CONFIRMING:
-            break
-        step = chat.send(message)
-    assert chat.state is State.CONFIRMING
-    return step
 
 
 def test_voice_inputs_fillers_and_the_flats_number_are_not_said_back(chat: Chat) -> None:
