@@ -101,7 +101,9 @@ async def preview_extension(request: web.Request) -> web.Response:
     the customer is told it), the deadline it replaces, how the hours are counted (``clock``: as
     the case's own deadline counts, ``deadlines.yaml``; ``business_hours`` counts service hours
     only, ``around_the_clock`` every hour), the hours a console offers for this case
-    (``default_hours``) and ``message``, the exact text the customer would be sent. The refusals
+    (``default_hours``), ``message``, the exact text this conversation's customer would be sent, and
+    ``told``: every conversation sent the new time (``conversation_id``, ``channel``, ``message``;
+    the case's own first, then the chat it was appealed from, ``appealed_from``). The refusals
     are those of ``POST …/extend``."""
     conversation_id = _conversation_id(request)
     try:
@@ -129,6 +131,15 @@ async def preview_extension(request: web.Request) -> web.Response:
             "deadline_at": preview.deadline.isoformat(),
             "deadline_said": preview.said,
             "message": preview.message,
+            "told": [
+                {
+                    "conversation_id": told.conversation_id,
+                    "channel": told.channel,
+                    "message": told.message,
+                    "appealed_from": told.appealed_from,
+                }
+                for told in preview.told
+            ],
         },
         dumps=json_text.dumps,
     )

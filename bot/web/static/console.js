@@ -1651,9 +1651,8 @@
     clear(box,
       el("div", { id: "extend-new-deadline" }, picked ? el("strong", { class: "case-number", text: `${p.case_number} ` }) : null,
         T("新时限: {0}", formatTime(p.deadline_at)),
-        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),
-        el("span", { class: "muted", text: ` ${T("将立即发给客户:")}` })),
-      el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
+        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
+      extensionTold(p),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
           onclick: () => extend(hours, reason, picked ? p.case_number : null) }),
@@ -1662,6 +1661,20 @@
     // the deadline the preview changes stays in sight under it
     const deadline = [...document.querySelectorAll("#complaint dt")].find((dt) => dt.textContent === T("答复时限"));
     if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
+  }
+
+  // Who is sent the new time and what each reads: the case's own conversation, and the chat the
+  // customer appealed it from when that is another one.
+  function extensionTold(p) {
+    const told = p.told?.length ? p.told : [{ conversation_id: state.conversationId, channel: state.conversation?.channel, message: p.message }];
+    return el("div", { id: "extend-told" }, told.map((t, index) => {
+      const whom = t.appealed_from ? T("客户申诉所在的会话 {0}（{1}）", t.conversation_id, label("channel", t.channel))
+        : t.conversation_id === state.conversationId ? T("本会话 {0}（{1}）", t.conversation_id, label("channel", t.channel))
+          : T("投诉所在的会话 {0}（{1}）", t.conversation_id, label("channel", t.channel));
+      return el("div", { class: "extend-told", "data-conversation": String(t.conversation_id) },
+        el("div", { class: "muted extend-told-to", text: T("将立即发给{0}：", whom) }),
+        el("blockquote", { id: index === 0 ? "extend-message" : null, class: "extend-message", text: t.message }));
+    }));
   }
 
   async function extend(hours, reason, caseNumber) {
