@@ -502,9 +502,7 @@ class Tracker:
         )
 
     @staticmethod
-    def _told_of_extension(
-        session: Session, conversation: Conversation, complaint: Complaint
-    ) -> list[Conversation]:
+    def _told_of_extension(session: Session, conversation: Conversation, complaint: Complaint) -> list[Conversation]:
         """Who hears of the new time: the case's own conversation always (its customer was promised
         the old time there), and the conversation extending it when that is another one, the chat
         the customer appealed the case from."""
@@ -763,9 +761,7 @@ class Tracker:
         always (a reopened complaint is escalated). ``flow_data``: the conversation's, when the
         reopening changes it (staff call the callback off); ``result`` is the new owner."""
         tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
-        graded = regraded(
-            complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar
-        )
+        graded = regraded(complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar)
         deadline = graded.deadline.due_at.astimezone(dt.UTC)
         by_staff = reopener.actor != CUSTOMER
         owner = reopened_owner(

@@ -59,7 +59,7 @@ async def test_the_owner_corrects_the_place_the_bot_shortened(make_client: AppFa
         await agent.select_option("#fix-category", "engineering_repair")
         await agent.fill("#fix-phone", "12345")
         await agent.click("#fix-save")
-        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号或座机号)")
+        await expect(agent.locator("#fix-message")).to_have_text("联系电话：不是电话号码(手机号或座机号)")
         # A city landline without its area code, as the bot takes one from a customer.
         await agent.fill("#fix-phone", "8866 5544")
         await agent.screenshot(path=SHOTS.format("editing"))

@@ -135,7 +135,7 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         await page.fill("#new-username", "zhao.agent")
         await page.fill("#new-password", "short")
         await page.click("#new-add")
-        await expect(page.locator("#new-password-error")).to_have_text("初始密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#new-password-error")).to_have_text("初始密码：至少 8 个字", timeout=10_000)
         await expect(page.locator("#new-password")).to_be_focused()
         await expect(page.locator("#people-message")).to_have_text("")
         await page.screenshot(path="/tmp/cf-shots/people-short.png")
@@ -145,7 +145,7 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         await page.locator("#people-table tr[data-user=wu] .reset-password").click()
         await page.fill("#reset-password", "short")
         await page.click("#reset-confirm")
-        await expect(page.locator("#reset-password-error")).to_have_text("新密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#reset-password-error")).to_have_text("新密码：至少 8 个字", timeout=10_000)
         await expect(page.locator("#people-message")).to_have_text("")
         assert errors == []
         await browser.close()
@@ -169,12 +169,12 @@ async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what
         await page.fill("#new-password", "zhao.min.2026")
         await page.click("#new-add")
         await expect(page.locator("#new-password-error")).to_have_text(
-            "初始密码:含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码", timeout=10_000
+            "初始密码：含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码", timeout=10_000
         )
         await page.fill("#new-password", "12345678901234")
         await page.click("#new-add")
         await expect(page.locator("#new-password-error")).to_contain_text(
-            "初始密码:只是重复的字符、重复的一段或键盘、字母、数字的顺序", timeout=10_000
+            "初始密码：只是重复的字符、重复的一段或键盘、字母、数字的顺序", timeout=10_000
         )
         await page.fill("#new-username", "\u0430dmin")  # a Cyrillic а
         await page.fill("#new-display-name", "")

@@ -774,11 +774,13 @@
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("label", { for: "extend-hours", text: T("延长时限") }),
           // the case's own promise again (renderExtension), in the unit its deadline counts in
-          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, class: "narrow" }),
+          el("input", { type: "number", id: "extend-hours", min: 1, max: 720, step: "any", class: "narrow",
+            "aria-describedby": "extend-error" }),
           el("span", { id: "extend-unit", class: "unit", text: clockUnit(state.clock) }),
           el("select", { id: "extend-case", "aria-label": T("延长哪个投诉"), hidden: true }),
           el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
           el("button", { type: "button", id: "extend", text: T("延长…"), onclick: previewExtension })),
+        state.me.role === "agent" ? null : el("p", { id: "extend-error", class: "error", role: "alert", hidden: true }),
         state.me.role === "agent" ? null : el("div", { id: "extend-preview", class: "extend-preview", hidden: true })));
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
@@ -788,7 +790,7 @@
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     // A preview belongs to the hours and reason it showed: changing them asks for a new one.
     for (const id of ["extend-hours", "extend-reason"]) {
-      if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; });
+      if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; $("extend-error").hidden = true; });
     }
     if ($("extend-case")) $("extend-case").addEventListener("change", () => { $("extend-preview").hidden = true; renderExtension(); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
@@ -998,6 +1000,9 @@
     const c = picked || complaints[complaints.length - 1] || state.conversation.appealed_case;
     const terms = c && c.extension;  // none without a case: nothing to extend (the API says so)
     $("extend-unit").textContent = clockUnit(terms ? terms.clock : state.clock);
+    // the box's arrows and its :invalid stay within what the API takes
+    if (terms && terms.min_hours) input.min = String(terms.min_hours);
+    if (terms && terms.max_hours) input.max = String(terms.max_hours);
     const key = `${state.conversation.id}:${(c && c.case_number) || ""}`;
     if (input.dataset.case !== key) {
       input.dataset.case = key;
@@ -1638,14 +1643,18 @@
   // 延长 first shows what will happen (the new time, and the message the customer is sent at
   // once, as the standards want them told); only 确认 extends.
   async function previewExtension() {
-    const hours = Number($("extend-hours").value);
+    const input = $("extend-hours");
+    const hours = Number(input.value);
     const reason = $("extend-reason").value.trim();
     const box = $("extend-preview");
+    $("extend-error").hidden = true;
+    const wrong = hoursProblem(input);
+    if (wrong) { box.hidden = true; extensionRefused({ data: wrong }); return; }
     if (!reason) { say(T("请填写延长原因")); return; }
     const picked = extensionCase();
     const about = picked ? `&case=${encodeURIComponent(picked.case_number)}` : "";
     const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}${about}`);
-    if (!result.ok) { box.hidden = true; say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { box.hidden = true; extensionRefused(result); return; }
     const p = result.data;
     $("extend-unit").textContent = clockUnit(p.clock);
     clear(box,
@@ -1661,6 +1670,27 @@
     // the deadline the preview changes stays in sight under it
     const deadline = [...document.querySelectorAll("#complaint dt")].find((dt) => dt.textContent === T("答复时限"));
     if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
+  }
+
+  // The hours typed, checked as the API checks them (coded alike, so said alike): null when fine.
+  function hoursProblem(input) {
+    const hours = Number(input.value);
+    if (input.value.trim() === "" || !Number.isFinite(hours)) return { code: "float_parsing", field: "hours" };
+    if (hours < Number(input.min)) return { code: "greater_than_equal", field: "hours", limit: Number(input.min) };
+    if (hours > Number(input.max)) return { code: "less_than_equal", field: "hours", limit: Number(input.max) };
+    return null;
+  }
+
+  // A refused extension in the console's language, beside the hours it is about (the field named
+  // as the form names it, the limit in the unit its hours count in).
+  function extensionRefused(result) {
+    const hours = { name: T("延长时限"), amount: (n) => `${n}${$("extend-unit").textContent}` };
+    const text = Staff.errorText(result, T("操作失败 ({0})", result.status), (field) => (field === "hours" ? hours : null));
+    if (result.data?.field !== "hours") { say(text); return; }
+    const error = $("extend-error");
+    error.textContent = text;
+    error.hidden = false;
+    $("extend-hours").focus();
   }
 
   // Who is sent the new time and what each reads: the case's own conversation, and the chat the
@@ -1685,7 +1715,7 @@
       say(T("延长时限暂不可用"));
       return;
     }
-    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { extensionRefused(result); return; }
     // Done: an emptied form does not invite a second extension by accident.
     $("extend-hours").value = "";
     $("extend-reason").value = "";

@@ -364,8 +364,8 @@ const Staff = (() => {
     if (!say) return null;
     const field = problem.field || problem.path || "";
     const named = (name && name(field)) || {};
-    // "First password: is one of…" in English; the Chinese colon needs no space
-    return `${named.name || field}${StaffI18n.locale === "en" ? ": " : ":"}${say(problem, named.amount || String)}`;
+    // "First password: is one of…" in English; Chinese has its own full-width colon, "初始密码：至少 8 个字"
+    return `${named.name || field}${StaffI18n.locale === "en" ? ": " : "："}${say(problem, named.amount || String)}`;
   }
 
   // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member; `name`
