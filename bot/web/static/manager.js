@@ -317,20 +317,43 @@
       || Boolean(then.notify_account_manager) || Boolean(then.route_to_previous_owner);
   }
 
+  // A rule the save refused for: its error shown in its own card, the card brought into view and
+  // its first action (the queue) focused, however far up a long rules page it is.
+  function showRuleError(index, text) {
+    const card = $("rules").querySelector(`.rule[data-rule="${index}"]`);
+    if (!card) return;
+    card.classList.add("rule-invalid");
+    card.append(el("p", { class: "error rule-error", role: "alert", text }));
+    card.addEventListener("change", clearRuleErrors, { once: true });
+    const field = card.querySelector("[data-field='then.queue']");
+    card.scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  }
+
+  function clearRuleErrors() {
+    for (const shown of $("rules").querySelectorAll(".rule-error")) shown.remove();
+    for (const card of $("rules").querySelectorAll(".rule-invalid")) card.classList.remove("rule-invalid");
+  }
+
   async function saveRules() {
     const message = $("rules-message");
     const note = $("rules-note").value.trim();
-    if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); return; }
+    clearRuleErrors();
+    if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); $("rules-note").focus(); return; }
     const idle = state.rules.findIndex((rule) => !rule.stop && !ruleActs(rule.then || {}));
     if (idle >= 0) {
+      const text = T("规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。", idle + 1, state.rules[idle].name || "");
       message.className = "error";
-      message.textContent = T("规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。", idle + 1, state.rules[idle].name || "");
+      message.textContent = text;
+      showRuleError(idle, text);
       return;
     }
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
       message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
+      // a page of many rules puts the message below the fold: 保存 must not look like it did nothing
+      message.scrollIntoView({ block: "nearest" });
       return;
     }
     $("rules-note").value = "";
