@@ -114,3 +114,7 @@ async def test_an_ordinary_case_is_extended_in_service_hours_offering_its_own_pr
     }
     preview = await (await client.get(f"/api/conversations/{conversation_id}/extend?hours=12")).json()
     assert (preview["clock"], preview["default_hours"]) == ("business_hours", 12)
+    # extended on the case's own conversation: that conversation alone is told, as the preview says
+    assert [(told["conversation_id"], told["message"]) for told in preview["told"]] == [
+        (conversation_id, preview["message"])
+    ]
