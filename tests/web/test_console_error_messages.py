@@ -47,7 +47,7 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await page.fill("#std-note", "加上号码")
         await page.click("#std-save")
         await expect(message).to_have_text(
-            "用语「询问联系电话」：不能使用占位符 {phone_number};可用的占位符:无", timeout=10_000
+            "用语「询问联系电话」：不能使用占位符 {phone_number}；可用的占位符：无", timeout=10_000
         )
         # the search that showed the phrase is kept, and the phrase with it
         await expect(page.locator("#phrase-filter")).to_have_value("电话")

@@ -422,7 +422,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中(信息未经客户确认)"), resolved: T("已解决"), closed: T("已结束") };
+  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中（信息未经客户确认）"), resolved: T("已解决"), closed: T("已结束") };
 
   // How the customer confirmed being addressed (王先生), when no channel gave a display name.
   function addressedAs(customer) {
@@ -832,8 +832,10 @@
     const waiting = claimable(c);
     const queued = !(c.owner || "").startsWith("agent:") && waiting;
     const handler = resolved ? staffName(resolved.actor) : queued ? T("等待认领({0})", queueName(waiting.queue)) : ownerText(c.owner);
+    // nobody holds a ticket waiting to be claimed: it says so, never 处理中
+    const unclaimed = !resolved && (queued || (c.owner || "").startsWith("queue:"));
     $("conversation-meta").textContent = [
-      label("channel", c.channel), status, T("处理人: {0}", handler),
+      label("channel", c.channel), unclaimed ? handler : status, unclaimed ? null : T("处理人：{0}", handler),
       customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     renderCases(c);
@@ -1648,9 +1650,9 @@
     const reason = $("extend-reason").value.trim();
     const box = $("extend-preview");
     $("extend-error").hidden = true;
+    if (!reason) { say(T("请填写延长原因")); return; }
     const wrong = hoursProblem(input);
     if (wrong) { box.hidden = true; extensionRefused({ data: wrong }); return; }
-    if (!reason) { say(T("请填写延长原因")); return; }
     const picked = extensionCase();
     const about = picked ? `&case=${encodeURIComponent(picked.case_number)}` : "";
     const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}${about}`);

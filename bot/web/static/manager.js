@@ -324,7 +324,9 @@
     if (!card) return;
     card.classList.add("rule-invalid");
     card.append(el("p", { class: "error rule-error", role: "alert", text }));
-    card.addEventListener("change", clearRuleErrors, { once: true });
+    // gone once the rule does something (not on any edit: the card must not shrink under a click)
+    const rule = state.rules[index];
+    card.addEventListener("change", () => { if (rule.stop || ruleActs(rule.then || {})) clearRuleErrors(); });
     const field = card.querySelector("[data-field='then.queue']");
     card.scrollIntoView({ block: "center" });
     if (field) field.focus({ preventScroll: true });
@@ -342,7 +344,7 @@
     if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); $("rules-note").focus(); return; }
     const idle = state.rules.findIndex((rule) => !rule.stop && !ruleActs(rule.then || {}));
     if (idle >= 0) {
-      const text = T("规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。", idle + 1, state.rules[idle].name || "");
+      const text = T("规则 #{0}「{1}」没有设置任何动作：请选择队列、优先级或通知，或勾选“匹配后停止”，或删除这条规则。", idle + 1, state.rules[idle].name || "");
       message.className = "error";
       message.textContent = text;
       showRuleError(idle, text);
@@ -367,10 +369,10 @@
     const names = (queues) => StaffI18n.list((queues || []).map((q) => q.name || q.id));
     const lines = [];
     if ((body.queues_without_rules || []).length) {
-      lines.push(T("「{0}」有成员客服,但没有规则把投诉分派到那里:它的客服收不到新投诉。", names(body.queues_without_rules)));
+      lines.push(T("「{0}」有成员客服，但没有规则把投诉分派到那里：它的客服收不到新投诉。", names(body.queues_without_rules)));
     }
     if ((body.queues_without_takers || []).length) {
-      lines.push(T("规则把投诉分派到「{0}」,但那里没有成员客服:投诉可能无人认领。", names(body.queues_without_takers)));
+      lines.push(T("规则把投诉分派到「{0}」，但那里没有成员客服：投诉可能无人认领。", names(body.queues_without_takers)));
     }
     const box = $("rules-warnings");
     clear(box, lines.map((text) => el("li", { text })));
