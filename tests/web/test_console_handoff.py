@@ -44,6 +44,8 @@ async def test_a_supervisor_claims_an_appeal_from_the_appealing_chat_and_answers
         await supervisor.evaluate(f"location.hash = '#conversation={case.appealing_conversation_id}'")
         await expect(supervisor.locator("#conversation-meta")).to_contain_text("等待认领(值班主管)")
         await expect(supervisor.locator("#conversation-meta")).not_to_contain_text("处理中")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("客户类别：标准客户")
+        await supervisor.locator("#conversation-meta").screenshot(path="/tmp/console-unclaimed-meta.png")
         await expect(supervisor.locator("#reply-hint")).to_contain_text("客户申诉已并入投诉")
         await supervisor.locator("#claim-here").click()
 

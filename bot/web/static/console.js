@@ -836,7 +836,7 @@
     const unclaimed = !resolved && (queued || (c.owner || "").startsWith("queue:"));
     $("conversation-meta").textContent = [
       label("channel", c.channel), unclaimed ? handler : status, unclaimed ? null : T("处理人：{0}", handler),
-      customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
+      customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别：{0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     renderCases(c);
     $("conversation").dataset.resolved = resolved ? "true" : "false";

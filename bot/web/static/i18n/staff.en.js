@@ -285,7 +285,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "回访时客户会收到这段摘要,请用对客户说的话填写。": "The customer receives this summary with the satisfaction callback: write it as you would say it to them.",
     "标记已解决": "Resolve",
     "处理人：{0}": "Owner: {0}",
-    "客户类别: {0}": "Tier: {0}",
+    "客户类别：{0}": "Tier: {0}",
     " · 可能重复": " · possibly sent twice",
     "{0} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。": "{0} service window closed: replies go as template messages or wait for the customer to write again.",
     "{0} 窗口:还可发送 {1} 条,{2} 关闭。": "{0} window: {1} messages left, closes {2}.",
