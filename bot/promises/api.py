@@ -101,15 +101,28 @@ async def preview_extension(request: web.Request) -> web.Response:
     the customer is told it), the deadline it replaces, how the hours are counted (``clock``: as
     the case's own deadline counts, ``deadlines.yaml``; ``business_hours`` counts service hours
     only, ``around_the_clock`` every hour), the hours a console offers for this case
-    (``default_hours``) and ``message``, the exact text the customer would be sent. The refusals
+    (``default_hours``), ``message``, the exact text this conversation's customer would be sent, and
+    ``told``: every conversation sent the new time (``conversation_id``, ``channel``, ``message``;
+    the case's own first, then the chat it was appealed from, ``appealed_from``). The refusals
     are those of ``POST …/extend``."""
     conversation_id = _conversation_id(request)
     try:
         hours = float(request.query["hours"])
     except (KeyError, ValueError):
-        raise api_error(400, "hours: give a number of hours, e.g. ?hours=24") from None
-    if not 0 < hours <= MAX_EXTENSION_HOURS:
-        raise api_error(400, f"hours: a number above 0 and at most {MAX_EXTENSION_HOURS}")
+        raise api_error(
+            400, "hours: give a number of hours, e.g. ?hours=24", field="hours", code="float_parsing"
+        ) from None
+    # coded as ``POST …/extend``'s body is, for a console to say it in its own language
+    if not hours > 0:
+        raise api_error(400, "hours: a number above 0", field="hours", code="greater_than", limit=0)
+    if hours > MAX_EXTENSION_HOURS:
+        raise api_error(
+            400,
+            f"hours: a number at most {MAX_EXTENSION_HOURS}",
+            field="hours",
+            code="less_than_equal",
+            limit=MAX_EXTENSION_HOURS,
+        )
     shared = resources(request)
     tracker, deadlines, now = shared.tracker, shared.config.deadlines, shared.clock()
     async with shared.sessions() as session:
@@ -129,6 +142,15 @@ async def preview_extension(request: web.Request) -> web.Response:
             "deadline_at": preview.deadline.isoformat(),
             "deadline_said": preview.said,
             "message": preview.message,
+            "told": [
+                {
+                    "conversation_id": told.conversation_id,
+                    "channel": told.channel,
+                    "message": told.message,
+                    "appealed_from": told.appealed_from,
+                }
+                for told in preview.told
+            ],
         },
         dumps=json_text.dumps,
     )
@@ -143,7 +165,13 @@ def _raise_refusal(result: str, min_hours: float, most: int) -> None:
     if result == "not open":
         raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
     if result == "too short":
-        raise api_error(400, f"an extension is at least {min_hours:g} hours")
+        raise api_error(
+            400,
+            f"an extension is at least {min_hours:g} hours",
+            field="hours",
+            code="greater_than_equal",
+            limit=min_hours,
+        )
     if result == "too many":
         raise api_error(409, f"this case's deadline was already extended {most} times")
 
@@ -219,14 +247,20 @@ def complaint_fields(
     """The promise tracker's fields of a complaint in ``GET /api/conversations/{id}``; the texts
     that may hold the customer's words (the summary, the callback's comment) pass through
     ``shown`` (phones masked for an agent who does not own the conversation). ``extension``: how
-    a 延长时限 of it counts (its deadline's clock) and the hours the console offers."""
+    a 延长时限 of it counts (its deadline's clock), the hours the console offers and the fewest and
+    most hours an extension may be."""
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
 
     terms = extension_terms_of(complaint, deadlines)
     return {
-        "extension": {"clock": terms.clock.value, "default_hours": terms.default_hours},
+        "extension": {
+            "clock": terms.clock.value,
+            "default_hours": terms.default_hours,
+            "min_hours": deadlines.extension_min_hours,
+            "max_hours": MAX_EXTENSION_HOURS,
+        },
         "original_deadline_at": iso(complaint.original_deadline_at),
         "breached_at": iso(complaint.breached_at),
         "resolved_at": iso(complaint.resolved_at),

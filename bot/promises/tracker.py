@@ -125,6 +125,19 @@ class ExtensionPreview:
     """The hours a console offers for this case (:func:`extension_terms_of`)."""
     case_number: str | None = None
     """The case whose deadline would move."""
+    told: tuple[ToldOfExtension, ...] = ()
+    """Every conversation that would be sent the new time, the case's own first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToldOfExtension:
+    """One conversation an extension tells of the new time, and what its customer reads."""
+
+    conversation_id: int
+    channel: str
+    message: str
+    appealed_from: bool
+    """The conversation the customer appealed the case from (not the case's own)."""
 
 
 def _refetch(conversation_id: int) -> StaffEvent:
@@ -480,18 +493,29 @@ class Tracker:
         planned = self._extension(session, conversation_id, hours, now, case_number)
         if isinstance(planned, str):
             return Outcome(planned)
-        conversation, complaint, previous, deadline, moment = planned
+        conversation, complaint, previous, deadline, _ = planned
         store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
         if complaint.conversation_id != conversation_id:
             effects.staff_events.append(_refetch(complaint.conversation_id))
-        phrase, named = self._extension_phrase(session, complaint)
-        # said as the service's own message, not a faint system line: the customer must read it
-        delivery = self._say(
-            session, conversation, phrase, now, status_on_commit, sender=Sender.BOT, deadline=moment, **named
-        )
-        if delivery is not None:
-            effects.deliveries.append(delivery)
+        delivery = None
+        for told in self._told_of_extension(session, conversation, complaint):
+            phrase, named = self._extension_phrase(session, complaint, told)
+            # said as the service's own message, not a faint system line: the customer must read it
+            said = self._say(
+                session,
+                told,
+                phrase,
+                now,
+                status_on_commit,
+                sender=Sender.BOT,
+                deadline=self._moment(told, deadline, now),
+                **named,
+            )
+            if said is not None:
+                effects.deliveries.append(said)
+                if told.id == complaint.conversation_id:
+                    delivery = said
         self._timeline(
             session,
             complaint,
@@ -531,26 +555,58 @@ class Tracker:
         if isinstance(planned, str):
             return planned
         conversation, complaint, previous, deadline, moment = planned
-        phrase, named = self._extension_phrase(session, complaint)
-        message = self._text(conversation, phrase, deadline=moment, **named)
+        told = tuple(
+            ToldOfExtension(
+                conversation_id=recipient.id,
+                channel=recipient.channel,
+                message=self._text(
+                    recipient,
+                    phrase,
+                    deadline=self._moment(recipient, deadline, now),
+                    **named,
+                ),
+                appealed_from=recipient.id != complaint.conversation_id,
+            )
+            for recipient in self._told_of_extension(session, conversation, complaint)
+            for phrase, named in (self._extension_phrase(session, complaint, recipient),)
+        )
+        here = next((t for t in told if t.conversation_id == conversation.id), told[0])
         terms = extension_terms_of(complaint, self.config.deadlines)
         return ExtensionPreview(
             previous=previous,
             deadline=deadline,
             said=self._in_script(conversation, moment),
-            message=message,
+            message=here.message,
             clock=terms.clock,
             default_hours=terms.default_hours,
             case_number=complaint.case_number,
+            told=told,
         )
 
     @staticmethod
-    def _extension_phrase(session: Session, complaint: Complaint) -> tuple[PhraseId, dict[str, object]]:
-        """How the customer hears of the extension: with the case's number when its conversation
-        has another open case, so they know which of the two waits longer."""
-        if len(store.open_complaints(session, complaint.conversation_id)) > 1:
+    def _told_of_extension(session: Session, conversation: Conversation, complaint: Complaint) -> list[Conversation]:
+        """Who hears of the new time: the case's own conversation always (its customer was promised
+        the old time there), and the conversation extending it when that is another one, the chat
+        the customer appealed the case from."""
+        if conversation.id == complaint.conversation_id:
+            return [conversation]
+        own = session.get(Conversation, complaint.conversation_id)
+        return [own, conversation] if own is not None else [conversation]
+
+    @staticmethod
+    def _extension_phrase(
+        session: Session, complaint: Complaint, told: Conversation
+    ) -> tuple[PhraseId, dict[str, object]]:
+        """How the customer hears of the extension: with the case's number when the conversation
+        told has another open case, so they know which of the two waits longer."""
+        if any(case.id != complaint.id for case in store.open_complaints(session, told.id)):
             return PhraseId.DEADLINE_EXTENDED_CASE, {"case_number": complaint.case_number}
         return PhraseId.DEADLINE_EXTENDED, {}
+
+    def _moment(self, conversation: Conversation, deadline: dt.datetime, now: dt.datetime) -> str:
+        """The deadline as this conversation's customer is told it, in their language."""
+        locale = self.phrases.locale(conversation.locale)
+        return describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
 
     def _extension(
         self, session: Session, conversation_id: int, hours: float, now: dt.datetime, case_number: str | None = None
@@ -787,9 +843,7 @@ class Tracker:
         always (a reopened complaint is escalated). ``flow_data``: the conversation's, when the
         reopening changes it (staff call the callback off); ``result`` is the new owner."""
         tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
-        graded = regraded(
-            complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar
-        )
+        graded = regraded(complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar)
         deadline = graded.deadline.due_at.astimezone(dt.UTC)
         by_staff = reopener.actor != CUSTOMER
         owner = reopened_owner(

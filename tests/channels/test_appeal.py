@@ -432,7 +432,8 @@ async def test_an_appeal_confirmed_by_the_cases_phone_digits_is_marked_so(
 async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadline(sms_setup: tuple[Any, Stub]) -> None:
     """The supervisor works the case from the chat the customer appealed from: the conversation
     names the appealed case (its form, phone and deadline) and extending there moves that case's
-    deadline, which the customer hears in the chat."""
+    deadline, which the customer hears in the chat and by SMS, where the case was promised its old time;
+    the preview names both conversations and what each is sent."""
     client, stub = sms_setup
     await _sms_complaint(stub, "楼道灯坏了一个月了")
     case_number = await _only_case(client)
@@ -448,12 +449,18 @@ async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadli
     assert (appealed["contact_phone"], appealed["area"], appealed["phones_masked"]) == (NATIONAL, "阳光花园3栋", False)
     assert "楼道灯坏了一个月了" in appealed["description"] and appealed["deadline_at"]
 
+    preview = await (await client.get(f"/api/conversations/{web_chat}/extend?hours=24")).json()
+    told = [(t["conversation_id"], t["channel"], t["appealed_from"]) for t in preview["told"]]
+    assert told == [(sms, "sms", False), (web_chat, "webchat", True)]
     extended = await client.post(
         f"/api/conversations/{web_chat}/extend", json={"hours": 24, "reason": "等待灯具到货"}, headers=csrf
     )
     assert extended.status == 200, await extended.text()
     deadline_at = dt.datetime.fromisoformat((await extended.json())["deadline_at"])
     await socket.until(lambda frames: any("还需要一些时间处理" in frame.get("text", "") for frame in frames))
+    sms_told = preview["told"][0]["message"]
+    assert "还需要一些时间处理" in sms_told
+    assert await _until_texted(stub, sms_told) == sms_told
     await socket.close()
     [complaint] = await _complaints(client)
     assert complaint.deadline_at == deadline_at

@@ -81,7 +81,12 @@ async def test_a_danger_case_is_extended_around_the_clock_as_its_deadline_counts
     assert (await complaint(client, conversation_id)).deadline_at == dt.datetime(2026, 11, 23, 21, 0, tzinfo=SHANGHAI)
     headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
-    assert view["complaints"][0]["extension"] == {"clock": "around_the_clock", "default_hours": 1}
+    assert view["complaints"][0]["extension"] == {
+        "clock": "around_the_clock",
+        "default_hours": 1,
+        "min_hours": 1,
+        "max_hours": 720,
+    }
 
     path = f"/api/conversations/{conversation_id}/extend"
     preview = await (await client.get(f"{path}?hours=2")).json()
@@ -101,6 +106,15 @@ async def test_an_ordinary_case_is_extended_in_service_hours_offering_its_own_pr
     await socket.close()
     await staff(client, "zhou.supervisor", Role.SUPERVISOR)
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
-    assert view["complaints"][0]["extension"] == {"clock": "business_hours", "default_hours": 12}
+    assert view["complaints"][0]["extension"] == {
+        "clock": "business_hours",
+        "default_hours": 12,
+        "min_hours": 1,
+        "max_hours": 720,
+    }
     preview = await (await client.get(f"/api/conversations/{conversation_id}/extend?hours=12")).json()
     assert (preview["clock"], preview["default_hours"]) == ("business_hours", 12)
+    # extended on the case's own conversation: that conversation alone is told, as the preview says
+    assert [(told["conversation_id"], told["message"]) for told in preview["told"]] == [
+        (conversation_id, preview["message"])
+    ]

@@ -45,7 +45,7 @@ async def claimed_by_the_agent(browser: Any, client: Any) -> tuple[Any, Any, int
     customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
     agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
     await agent.locator("#queue .claim").click()
-    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
     return customer, agent, int(await agent.evaluate("window.agentConsole.state.conversationId"))
 
 
@@ -149,7 +149,7 @@ async def test_a_customer_writing_on_after_the_handoff_leaves_the_timeline_on_it
         await expect(entries.first).to_contain_text("第250条留言", timeout=10_000)
         await expect(entries).to_have_count(200)
         await expect(earlier).to_have_text(f"显示更早的记录(还有 {total - 200} 条)")
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我")
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我")
         await earlier.click()
         await expect(entries).to_have_count(total)
         await expect(entries.last).to_contain_text("机器人问候")  # the oldest entry
@@ -213,7 +213,7 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await expect(agent.locator("#resolve-language")).to_have_count(0)
         await agent.click("#resolve-confirm")
         await expect(meta).to_contain_text("已解决", timeout=10_000)
-        await expect(meta).to_contain_text("处理人: 我 (li.agent)")
+        await expect(meta).to_contain_text("处理人：我 (li.agent)")
         await expect(meta).not_to_contain_text("处理中")
         await expect(agent.locator("#guard")).to_be_hidden()
         await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
@@ -376,7 +376,7 @@ async def test_an_agent_finds_a_conversation_with_slash_and_sends_with_ctrl_ente
         await expect(agent.locator("#messages")).to_contain_text("路灯坏了好几天", timeout=10_000)
 
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await agent.fill("#reply-text", "您好,马上为您安排维修")
         await agent.press("#reply-text", "Control+Enter")
         await expect(customer.locator(".msg-agent")).to_contain_text("马上为您安排维修", timeout=10_000)
@@ -431,7 +431,7 @@ async def test_desktop_notifications_ask_permission_then_announce_new_customers_
         assert [n["title"] for n in shown] == ["新的客户等待 · 会话 1"], shown
 
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         # The agent switches to another window; the customer writes.
         await agent.evaluate("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })")
         await customer_says(customer, "楼下也在漏")
@@ -456,7 +456,7 @@ async def test_a_phrase_a_manager_edits_reaches_an_open_console_within_a_minute(
         await agent.goto(str(client.make_url("/console/")))
         await sign_in(agent, "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         empathy = agent.locator("#phrase-list [data-phrase=empathy]")
         await agent.click("#phrase-toggle")
         await expect(empathy).to_contain_text("不要着急，让我来帮您", timeout=10_000)

@@ -103,7 +103,7 @@ async def test_standards_say_a_forbidden_phrase_in_chinese_and_preview_every_pla
         await page.click("#std-save")
         message = page.locator("#std-message")
         await expect(message).to_have_text(
-            "用语「确认后致谢」:含有服务忌语「我们的规定就是这样的」,请改说「您看这个解决方案如何？」", timeout=10_000
+            "用语「确认后致谢」：含有服务忌语「我们的规定就是这样的」，请改说「您看这个解决方案如何？」", timeout=10_000
         )
         await page.screenshot(path=str(SHOTS / "console2-forbidden.png"))
         assert errors == []

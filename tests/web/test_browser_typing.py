@@ -42,7 +42,7 @@ async def test_each_side_sees_the_other_typing_across_instances(make_client: App
         customer = await customer_asks_for_a_person(browser, str(customer_side.make_url("/chat")))
         agent, errors = await console(browser, str(agent_side.make_url("/console/")), "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await expect(agent.locator("#live")).to_have_attribute("data-state", "live")
         conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
 

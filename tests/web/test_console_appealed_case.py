@@ -70,12 +70,23 @@ async def test_the_supervisor_answering_an_appeal_sees_the_case_and_extends_its_
         await page.fill("#extend-hours", "24")
         await page.fill("#extend-reason", "等待灯具到货")
         await page.click("#extend")
-        message = page.locator("#extend-message")
-        await expect(message).to_contain_text("很抱歉，您反映的问题还需要一些时间处理")
-        said = await message.inner_text()
+        # The preview names both conversations told: the case's own (SMS, promised the old time) first.
+        told = page.locator("#extend-told .extend-told")
+        await expect(told).to_have_count(2)
+        await expect(told.nth(0)).to_contain_text("将立即发给投诉所在的会话 1（短信）：")
+        await expect(told.nth(1)).to_contain_text("将立即发给客户申诉所在的会话 2（网页聊天）：")
+        await page.locator("#extend-told").screenshot(path="/tmp/console-extend-told.png")
+        sms_said = await told.nth(0).locator(".extend-message").inner_text()
+        said = await told.nth(1).locator(".extend-message").inner_text()
+        assert "很抱歉，您反映的问题还需要一些时间处理" in sms_said and "很抱歉" in said
         await page.click("#extend-confirm")
-        # The customer hears the new time in the chat they appealed from.
+        # The customer hears the new time in the chat they appealed from, and by SMS where the case is.
         await expect(customer.locator(".msg", has_text=said)).to_have_count(1)
+
+        async def texted() -> bool:
+            return sms_said in stub.texts_to(PHONE)
+
+        await eventually(texted, timeout=15)
         await expect(appealed.locator("dt:text-is('答复时限') + dd")).not_to_have_text(deadline_before)
 
         await appealed.locator("#appealed-case-link").click()

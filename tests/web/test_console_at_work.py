@@ -105,7 +105,7 @@ async def test_on_a_phone_an_opened_conversation_fills_the_screen_and_goes_back_
 
         # Claiming opens the conversation the same way, ready for the reply.
         await cards.first.locator(".claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await expect(agent.locator("#reply-text")).to_be_in_viewport()
         await expect(agent.locator("#reply-text")).to_be_enabled()
         await browser.close()
@@ -122,13 +122,13 @@ async def test_a_supervisor_s_transfer_reads_from_the_previous_owner_to_the_new_
         supervisor = await console(browser, client, "sup1", WIDE)
         await supervisor.fill("#open-id", str(conversation_id))
         await supervisor.click("#open-form button[type=submit]")
-        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: agent2", timeout=10_000)
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人：agent2", timeout=10_000)
         await supervisor.fill("#transfer-target", "agent1")
         await supervisor.click("#transfer")
         row = supervisor.locator("#timeline li", has_text="转交")
         await expect(row).to_contain_text("转交 agent2 → agent1", timeout=10_000)
         await expect(row).to_contain_text("我 (sup1)")
-        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: agent1")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人：agent1")
         await supervisor.screenshot(path=str(SCREENSHOTS / "console-transfer-timeline.png"))
         await browser.close()
 

@@ -32,7 +32,7 @@ async def console_at(browser: Any, client: Any, username: str, viewport: dict[st
 
 async def claims_the_case(page: Any) -> None:
     await page.locator("#queue .claim").click()
-    await expect(page.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+    await expect(page.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
     await expect(page.locator("#complaint")).to_contain_text("阳光花园3栋", timeout=10_000)
 
 
@@ -59,7 +59,7 @@ async def test_the_owner_corrects_the_place_the_bot_shortened(make_client: AppFa
         await agent.select_option("#fix-category", "engineering_repair")
         await agent.fill("#fix-phone", "12345")
         await agent.click("#fix-save")
-        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号或座机号)")
+        await expect(agent.locator("#fix-message")).to_have_text("联系电话：不是电话号码（手机号或座机号）")
         # A city landline without its area code, as the bot takes one from a customer.
         await agent.fill("#fix-phone", "8866 5544")
         await agent.screenshot(path=SHOTS.format("editing"))

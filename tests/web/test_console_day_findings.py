@@ -59,7 +59,7 @@ async def test_a_sent_reply_says_so_on_its_own_row_not_under_the_title(make_clie
         customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await agent.fill("#reply-text", "已为您登记")
         await agent.click("#reply-send")
         await expect(customer.locator(".msg-agent")).to_contain_text("已为您登记", timeout=10_000)

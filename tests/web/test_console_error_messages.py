@@ -28,9 +28,9 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await expect(cell).to_have_value("12", timeout=10_000)
         await page.fill("#std-note", "试一试")
         for typed, said in [
-            ("-5", "答复时限·简单·标准客户:不能小于0.5小时"),
-            ("100000", "答复时限·简单·标准客户:不能大于720小时"),
-            ("", "答复时限·简单·标准客户:请填写数字"),
+            ("-5", "答复时限·简单·标准客户：不能小于0.5小时"),
+            ("100000", "答复时限·简单·标准客户：不能大于720小时"),
+            ("", "答复时限·简单·标准客户：请填写数字"),
         ]:
             await cell.fill(typed)
             await page.click("#std-save")
@@ -47,7 +47,7 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await page.fill("#std-note", "加上号码")
         await page.click("#std-save")
         await expect(message).to_have_text(
-            "用语「询问联系电话」:不能使用占位符 {phone_number};可用的占位符:无", timeout=10_000
+            "用语「询问联系电话」：不能使用占位符 {phone_number}；可用的占位符：无", timeout=10_000
         )
         # the search that showed the phrase is kept, and the phrase with it
         await expect(page.locator("#phrase-filter")).to_have_value("电话")
@@ -57,7 +57,7 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await page.click("[data-tab=audit]")
         refusal = page.locator("#audit-table tbody tr", has_text="拒绝 422").first
         await expect(refusal).to_contain_text("不能使用占位符 {phone_number}", timeout=10_000)
-        await expect(page.locator("#audit-table")).to_contain_text("答复时限·简单·标准客户:不能小于0.5小时")
+        await expect(page.locator("#audit-table")).to_contain_text("答复时限·简单·标准客户：不能小于0.5小时")
         await expect(page.locator("#audit-table")).not_to_contain_text("Input should be")
         assert errors == []
         await browser.close()
@@ -113,7 +113,7 @@ async def test_a_category_a_rule_still_names_is_refused_naming_the_rule_as_the_r
         await page.click("#std-save")
         message = page.locator("#std-message")
         await expect(message).to_contain_text(
-            f"分派规则 #{number}:「收费投诉进收费组」仍在使用类别「billing」", timeout=10_000
+            f"分派规则 #{number}：「收费投诉进收费组」仍在使用类别「billing」", timeout=10_000
         )
         await expect(message).not_to_contain_text("422")
         await expect(message).not_to_contain_text("unknown")

@@ -42,12 +42,15 @@ async def test_a_supervisor_claims_an_appeal_from_the_appealing_chat_and_answers
         supervisor.set_default_timeout(10_000)
 
         await supervisor.evaluate(f"location.hash = '#conversation={case.appealing_conversation_id}'")
-        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: 等待认领(值班主管)")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("等待认领(值班主管)")
+        await expect(supervisor.locator("#conversation-meta")).not_to_contain_text("处理中")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("客户类别：标准客户")
+        await supervisor.locator("#conversation-meta").screenshot(path="/tmp/console-unclaimed-meta.png")
         await expect(supervisor.locator("#reply-hint")).to_contain_text("客户申诉已并入投诉")
         await supervisor.locator("#claim-here").click()
 
         await expect(supervisor.locator("#conversation-title")).to_have_text(f"会话 {case.appealing_conversation_id}")
-        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: 我")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人：我")
         await supervisor.fill("#reply-text", "您好,我是值班主管,今天下午安排师傅上门")
         await supervisor.click("#reply-send")
         await case.appealing.until(lambda frames: any("值班主管" in f.get("text", "") for f in frames))
@@ -76,10 +79,10 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         assert case_number.startswith("TS")
 
         await card.get_by_role("button", name="查看").click()
-        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 等待认领(")
+        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领(")
         await expect(li.locator("#reply-hint")).to_contain_text("等待认领:认领后即可回复")
         await li.locator("#claim-here").click()
-        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我")
+        await expect(li.locator("#conversation-meta")).to_contain_text("处理人：我")
 
         await li.select_option("#transfer-mode", "queue")
         # each queue with how many agents take it, an empty one said unattended
@@ -100,11 +103,12 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         await li.locator("#transfer").click()
         await eventually(lambda: asked_once(asked))
         assert "「地产公司客户组」目前没有成员客服" in asked[0] and "仍要转交" in asked[0]
-        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我")
+        await expect(li.locator("#conversation-meta")).to_contain_text("处理人：我")
         await li.fill("#transfer-target", "工程维修组")
         await li.locator("#transfer-target").press("Enter")
         await expect(li.locator("#conversation-message")).to_have_text("已转交给 工程维修组")
-        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 等待认领(工程维修组)")
+        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领(工程维修组)")
+        await expect(li.locator("#conversation-meta")).not_to_contain_text("处理")
         moved = li.locator("#queue .ticket", has_text="工程维修组")
         await expect(moved).to_contain_text(case_number)
         await browser.close()

@@ -71,7 +71,7 @@ async def test_the_queue_takes_the_spare_height(make_client: AppFactory, viewpor
         assert await cards_in_sight(page) >= least
 
         await page.locator("#queue .claim").first.click()
-        await expect(page.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(page.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await expect(page.locator("#customer-panel")).to_be_visible()
         await page.screenshot(path=str(SCREENSHOTS / f"console-queue-claimed-{viewport['width']}.png"))
         assert await cards_in_sight(page) >= least - 1

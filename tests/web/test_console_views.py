@@ -180,7 +180,7 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
         await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
         li = await staff_page(browser, console_url, "li.agent")
         await li.locator("#queue .claim").first.click()
-        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(li.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         owned = int(await li.evaluate("window.agentConsole.state.conversationId"))
         await expect(li.locator("#reply-text")).to_be_enabled()
         await expect(li.locator("#reply-hint")).to_be_hidden()
@@ -188,7 +188,7 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
         li.set_default_timeout(10_000)
         await li.fill("#transfer-target", "nosuchuser")
         await li.locator("#transfer-target").press("Enter")  # Enter transfers
-        await expect(li.locator("#conversation-message")).to_have_text("没有在职的用户「nosuchuser」,请从列表中选择")
+        await expect(li.locator("#conversation-message")).to_have_text("没有在职的用户「nosuchuser」，请从列表中选择")
 
         context = await browser.new_context(viewport={"width": 1400, "height": 900})
         wang = await context.new_page()

@@ -30,7 +30,7 @@ async def test_the_header_and_the_complaint_form_say_the_same_state(make_client:
         page = await laptop_console(browser, str(client.make_url("/console/")), "li")
         await page.evaluate(f"location.hash = '#conversation={conversation_id}'")
         complaint = page.locator("#complaint")
-        await expect(complaint).to_contain_text("处理中(信息未经客户确认)", timeout=10_000)
+        await expect(complaint).to_contain_text("处理中（信息未经客户确认）", timeout=10_000)
         await expect(complaint).not_to_contain_text("未完成")
         await expect(page.locator("#conversation")).to_contain_text("处理中")
         await page.screenshot(path="/tmp/staffsmall-vocabulary.png")

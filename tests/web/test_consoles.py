@@ -47,7 +47,7 @@ async def test_an_agent_takes_a_customer_live_and_they_talk(make_client: AppFact
         ticket = agent.locator("#queue .ticket")
         await expect(ticket).to_have_count(1, timeout=10_000)
         await ticket.locator(".claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
         await expect(agent.locator("#queue .ticket")).to_have_count(0, timeout=10_000)
         await expect(agent.locator("#messages .from-customer")).to_contain_text("转人工")
 
@@ -395,9 +395,9 @@ async def _agent_takes_a_waiting_customer(browser: Any, client: Any) -> tuple[An
         if await agent.locator("#queue .claim").count():
             await agent.locator("#queue .claim").click()
         try:
-            await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+            await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=10_000)
             break
         except AssertionError:
             continue
-    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=1_000)
+    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人：我", timeout=1_000)
     return customer, agent

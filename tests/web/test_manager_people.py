@@ -81,7 +81,7 @@ async def test_a_manager_adds_an_agent_changes_queues_turns_one_off_and_resets_a
         await wu.locator(".deactivate").click()
         await expect(wu).to_contain_text("已停用", timeout=10_000)
         assert dialogs[-1].startswith("确定停用 wu 吗")
-        await expect(page.locator("#people-message")).to_contain_text("1 处登录已退出,0 个客户会话已退回队列")
+        await expect(page.locator("#people-message")).to_contain_text("1 处登录已退出，0 个客户会话已退回队列")
         assert await call_with_cookie(client, wu_token, "GET", "/api/me") == 401
 
         await zhao.locator(".reset-password").click()
@@ -130,12 +130,12 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
         whoami = page.locator("#whoami")
         await expect(whoami).to_have_text("王经理 · 经理")
-        await expect(whoami).to_have_attribute("title", "用户名: boss")
+        await expect(whoami).to_have_attribute("title", "用户名：boss")
 
         await page.fill("#new-username", "zhao.agent")
         await page.fill("#new-password", "short")
         await page.click("#new-add")
-        await expect(page.locator("#new-password-error")).to_have_text("初始密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#new-password-error")).to_have_text("初始密码：至少 8 个字", timeout=10_000)
         await expect(page.locator("#new-password")).to_be_focused()
         await expect(page.locator("#people-message")).to_have_text("")
         await page.screenshot(path="/tmp/cf-shots/people-short.png")
@@ -145,7 +145,7 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         await page.locator("#people-table tr[data-user=wu] .reset-password").click()
         await page.fill("#reset-password", "short")
         await page.click("#reset-confirm")
-        await expect(page.locator("#reset-password-error")).to_have_text("新密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#reset-password-error")).to_have_text("新密码：至少 8 个字", timeout=10_000)
         await expect(page.locator("#people-message")).to_have_text("")
         assert errors == []
         await browser.close()
@@ -169,12 +169,12 @@ async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what
         await page.fill("#new-password", "zhao.min.2026")
         await page.click("#new-add")
         await expect(page.locator("#new-password-error")).to_have_text(
-            "初始密码:含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码", timeout=10_000
+            "初始密码：含有用户名或显示名，很容易被猜中；请改用不含姓名和账号的密码", timeout=10_000
         )
         await page.fill("#new-password", "12345678901234")
         await page.click("#new-add")
         await expect(page.locator("#new-password-error")).to_contain_text(
-            "初始密码:只是重复的字符、重复的一段或键盘、字母、数字的顺序", timeout=10_000
+            "初始密码：只是重复的字符、重复的一段或键盘、字母、数字的顺序", timeout=10_000
         )
         await page.fill("#new-username", "\u0430dmin")  # a Cyrillic а
         await page.fill("#new-display-name", "")
@@ -186,7 +186,7 @@ async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what
         await page.fill("#new-username", "ａｄｍｉｎ")
         await page.click("#new-add")
         await expect(page.locator("#people-message")).to_contain_text(
-            "用户名「ａｄｍｉｎ」与已有的「admin」看起来一样,请换一个", timeout=10_000
+            "用户名「ａｄｍｉｎ」与已有的「admin」看起来一样，请换一个", timeout=10_000
         )
 
         await page.select_option("#app .ui-locale", "en")

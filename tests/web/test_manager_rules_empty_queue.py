@@ -55,8 +55,8 @@ async def test_the_rules_page_warns_of_a_queue_whose_agents_no_rule_feeds(make_c
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page, errors = await signed_in_manager_page(browser, str(client.make_url("/manager/#rules")), "boss")
         warnings = page.locator("#rules-warnings")
-        await expect(warnings).to_contain_text("「网络组」有成员客服,但没有规则把投诉分派到那里", timeout=10_000)
-        await expect(warnings).to_contain_text("规则把投诉分派到「值班主管」,但那里没有成员客服")
+        await expect(warnings).to_contain_text("「网络组」有成员客服，但没有规则把投诉分派到那里", timeout=10_000)
+        await expect(warnings).to_contain_text("规则把投诉分派到「值班主管」，但那里没有成员客服")
         await expect(warnings).not_to_contain_text("综合投诉")  # the flow's own queue needs no rule
         await expect(warnings).not_to_contain_text("地产公司客户组")  # a rule feeds it, li takes it
         await page.screenshot(path="/tmp/manager-rules-queue-warnings.png")

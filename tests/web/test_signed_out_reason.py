@@ -69,7 +69,7 @@ async def test_only_a_switched_off_account_is_told_why_it_was_signed_out(make_cl
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("zh-CN", "您的账号已停用,请联系主管"),
+        ("zh-CN", "您的账号已停用，请联系主管"),
         ("en", "Your account has been deactivated: please contact your supervisor"),
     ],
 )

@@ -30,7 +30,7 @@ async def test_a_refused_value_is_shown_with_its_key_and_the_reason(make_client:
         await expect(message).to_contain_text("请确认后再保存")
         await page.click("#std-save-anyway")
         await expect(message).to_contain_text("答复时限·简单·", timeout=10_000)
-        await expect(message).to_contain_text(":不能大于720小时")
+        await expect(message).to_contain_text("：不能大于720小时")
         await expect(cell).to_have_class(re.compile(r"\binvalid\b"))
         await expect(page.locator("#std-version")).to_contain_text("v1")
 

@@ -432,7 +432,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中(信息未经客户确认)"), resolved: T("已解决"), closed: T("已结束") };
+  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中（信息未经客户确认）"), resolved: T("已解决"), closed: T("已结束") };
 
   // How the customer confirmed being addressed (王先生), when no channel gave a display name.
   function addressedAs(customer) {
@@ -784,11 +784,13 @@
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("label", { for: "extend-hours", text: T("延长时限") }),
           // the case's own promise again (renderExtension), in the unit its deadline counts in
-          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, class: "narrow" }),
+          el("input", { type: "number", id: "extend-hours", min: 1, max: 720, step: "any", class: "narrow",
+            "aria-describedby": "extend-error" }),
           el("span", { id: "extend-unit", class: "unit", text: clockUnit(state.clock) }),
           el("select", { id: "extend-case", "aria-label": T("延长哪个投诉"), hidden: true }),
           el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
           el("button", { type: "button", id: "extend", text: T("延长…"), onclick: previewExtension })),
+        state.me.role === "agent" ? null : el("p", { id: "extend-error", class: "error", role: "alert", hidden: true }),
         state.me.role === "agent" ? null : el("div", { id: "extend-preview", class: "extend-preview", hidden: true })));
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
@@ -798,7 +800,7 @@
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     // A preview belongs to the hours and reason it showed: changing them asks for a new one.
     for (const id of ["extend-hours", "extend-reason"]) {
-      if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; });
+      if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; $("extend-error").hidden = true; });
     }
     if ($("extend-case")) $("extend-case").addEventListener("change", () => { $("extend-preview").hidden = true; renderExtension(); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
@@ -840,9 +842,11 @@
     const waiting = claimable(c);
     const queued = !(c.owner || "").startsWith("agent:") && waiting;
     const handler = resolved ? staffName(resolved.actor) : queued ? T("等待认领({0})", queueName(waiting.queue)) : ownerText(c.owner);
+    // nobody holds a ticket waiting to be claimed: it says so, never 处理中
+    const unclaimed = !resolved && (queued || (c.owner || "").startsWith("queue:"));
     $("conversation-meta").textContent = [
-      label("channel", c.channel), status, T("处理人: {0}", handler),
-      customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
+      label("channel", c.channel), unclaimed ? handler : status, unclaimed ? null : T("处理人：{0}", handler),
+      customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别：{0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     renderCases(c);
     $("conversation").dataset.resolved = resolved ? "true" : "false";
@@ -1008,6 +1012,9 @@
     const c = picked || complaints[complaints.length - 1] || state.conversation.appealed_case;
     const terms = c && c.extension;  // none without a case: nothing to extend (the API says so)
     $("extend-unit").textContent = clockUnit(terms ? terms.clock : state.clock);
+    // the box's arrows and its :invalid stay within what the API takes
+    if (terms && terms.min_hours) input.min = String(terms.min_hours);
+    if (terms && terms.max_hours) input.max = String(terms.max_hours);
     const key = `${state.conversation.id}:${(c && c.case_number) || ""}`;
     if (input.dataset.case !== key) {
       input.dataset.case = key;
@@ -1648,22 +1655,25 @@
   // 延长 first shows what will happen (the new time, and the message the customer is sent at
   // once, as the standards want them told); only 确认 extends.
   async function previewExtension() {
-    const hours = Number($("extend-hours").value);
+    const input = $("extend-hours");
+    const hours = Number(input.value);
     const reason = $("extend-reason").value.trim();
     const box = $("extend-preview");
+    $("extend-error").hidden = true;
     if (!reason) { say(T("请填写延长原因")); return; }
+    const wrong = hoursProblem(input);
+    if (wrong) { box.hidden = true; extensionRefused({ data: wrong }); return; }
     const picked = extensionCase();
     const about = picked ? `&case=${encodeURIComponent(picked.case_number)}` : "";
     const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}${about}`);
-    if (!result.ok) { box.hidden = true; say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { box.hidden = true; extensionRefused(result); return; }
     const p = result.data;
     $("extend-unit").textContent = clockUnit(p.clock);
     clear(box,
       el("div", { id: "extend-new-deadline" }, picked ? el("strong", { class: "case-number", text: `${p.case_number} ` }) : null,
         T("新时限: {0}", formatTime(p.deadline_at)),
-        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),
-        el("span", { class: "muted", text: ` ${T("将立即发给客户:")}` })),
-      el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
+        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
+      extensionTold(p),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
           onclick: () => extend(hours, reason, picked ? p.case_number : null) }),
@@ -1674,6 +1684,41 @@
     if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
   }
 
+  // The hours typed, checked as the API checks them (coded alike, so said alike): null when fine.
+  function hoursProblem(input) {
+    const hours = Number(input.value);
+    if (input.value.trim() === "" || !Number.isFinite(hours)) return { code: "float_parsing", field: "hours" };
+    if (hours < Number(input.min)) return { code: "greater_than_equal", field: "hours", limit: Number(input.min) };
+    if (hours > Number(input.max)) return { code: "less_than_equal", field: "hours", limit: Number(input.max) };
+    return null;
+  }
+
+  // A refused extension in the console's language, beside the hours it is about (the field named
+  // as the form names it, the limit in the unit its hours count in).
+  function extensionRefused(result) {
+    const hours = { name: T("延长时限"), amount: (n) => `${n}${$("extend-unit").textContent}` };
+    const text = Staff.errorText(result, T("操作失败 ({0})", result.status), (field) => (field === "hours" ? hours : null));
+    if (result.data?.field !== "hours") { say(text); return; }
+    const error = $("extend-error");
+    error.textContent = text;
+    error.hidden = false;
+    $("extend-hours").focus();
+  }
+
+  // Who is sent the new time and what each reads: the case's own conversation, and the chat the
+  // customer appealed it from when that is another one.
+  function extensionTold(p) {
+    const told = p.told?.length ? p.told : [{ conversation_id: state.conversationId, channel: state.conversation?.channel, message: p.message }];
+    return el("div", { id: "extend-told" }, told.map((t, index) => {
+      const whom = t.appealed_from ? T("客户申诉所在的会话 {0}（{1}）", t.conversation_id, label("channel", t.channel))
+        : t.conversation_id === state.conversationId ? T("本会话 {0}（{1}）", t.conversation_id, label("channel", t.channel))
+          : T("投诉所在的会话 {0}（{1}）", t.conversation_id, label("channel", t.channel));
+      return el("div", { class: "extend-told", "data-conversation": String(t.conversation_id) },
+        el("div", { class: "muted extend-told-to", text: T("将立即发给{0}：", whom) }),
+        el("blockquote", { id: index === 0 ? "extend-message" : null, class: "extend-message", text: t.message }));
+    }));
+  }
+
   async function extend(hours, reason, caseNumber) {
     $("extend-preview").hidden = true;
     const body = caseNumber ? { hours, reason, case_number: caseNumber } : { hours, reason };
@@ -1682,7 +1727,7 @@
       say(T("延长时限暂不可用"));
       return;
     }
-    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { extensionRefused(result); return; }
     // Done: an emptied form does not invite a second extension by accident.
     $("extend-hours").value = "";
     $("extend-reason").value = "";

@@ -317,20 +317,45 @@
       || Boolean(then.notify_account_manager) || Boolean(then.route_to_previous_owner);
   }
 
+  // A rule the save refused for: its error shown in its own card, the card brought into view and
+  // its first action (the queue) focused, however far up a long rules page it is.
+  function showRuleError(index, text) {
+    const card = $("rules").querySelector(`.rule[data-rule="${index}"]`);
+    if (!card) return;
+    card.classList.add("rule-invalid");
+    card.append(el("p", { class: "error rule-error", role: "alert", text }));
+    // gone once the rule does something (not on any edit: the card must not shrink under a click)
+    const rule = state.rules[index];
+    card.addEventListener("change", () => { if (rule.stop || ruleActs(rule.then || {})) clearRuleErrors(); });
+    const field = card.querySelector("[data-field='then.queue']");
+    card.scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  }
+
+  function clearRuleErrors() {
+    for (const shown of $("rules").querySelectorAll(".rule-error")) shown.remove();
+    for (const card of $("rules").querySelectorAll(".rule-invalid")) card.classList.remove("rule-invalid");
+  }
+
   async function saveRules() {
     const message = $("rules-message");
     const note = $("rules-note").value.trim();
-    if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); return; }
+    clearRuleErrors();
+    if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); $("rules-note").focus(); return; }
     const idle = state.rules.findIndex((rule) => !rule.stop && !ruleActs(rule.then || {}));
     if (idle >= 0) {
+      const text = T("规则 #{0}「{1}」没有设置任何动作：请选择队列、优先级或通知，或勾选“匹配后停止”，或删除这条规则。", idle + 1, state.rules[idle].name || "");
       message.className = "error";
-      message.textContent = T("规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。", idle + 1, state.rules[idle].name || "");
+      message.textContent = text;
+      showRuleError(idle, text);
       return;
     }
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
       message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
+      // a page of many rules puts the message below the fold: 保存 must not look like it did nothing
+      message.scrollIntoView({ block: "nearest" });
       return;
     }
     $("rules-note").value = "";
@@ -344,10 +369,10 @@
     const names = (queues) => StaffI18n.list((queues || []).map((q) => q.name || q.id));
     const lines = [];
     if ((body.queues_without_rules || []).length) {
-      lines.push(T("「{0}」有成员客服,但没有规则把投诉分派到那里:它的客服收不到新投诉。", names(body.queues_without_rules)));
+      lines.push(T("「{0}」有成员客服，但没有规则把投诉分派到那里：它的客服收不到新投诉。", names(body.queues_without_rules)));
     }
     if ((body.queues_without_takers || []).length) {
-      lines.push(T("规则把投诉分派到「{0}」,但那里没有成员客服:投诉可能无人认领。", names(body.queues_without_takers)));
+      lines.push(T("规则把投诉分派到「{0}」，但那里没有成员客服：投诉可能无人认领。", names(body.queues_without_takers)));
     }
     const box = $("rules-warnings");
     clear(box, lines.map((text) => el("li", { text })));

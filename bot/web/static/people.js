@@ -41,7 +41,7 @@ window.staffAccounts = (() => {
   // A made password, once: it is not stored anywhere the page can read again.
   function showSecret(username, password) {
     clear($("people-secret"),
-      el("span", { text: T("{0} 的密码(只显示这一次,请当面或安全地交给本人):", username) }), " ",
+      el("span", { text: T("{0} 的密码（只显示这一次，请当面或安全地交给本人）：", username) }), " ",
       el("code", { id: "people-password", class: "mono", text: password }), " ",
       el("button", { type: "button", text: T("复制"), onclick: () => navigator.clipboard?.writeText(password) }),
       el("button", { type: "button", text: T("关闭"), onclick: hideSecret }));
@@ -67,7 +67,7 @@ window.staffAccounts = (() => {
         el("label", {}, T("初始密码"), el("input", { type: "text", id: "new-password", autocomplete: "new-password", size: 18, placeholder: T("留空则自动生成"),
           "aria-describedby": "new-password-error", oninput: () => fieldError("new-password", "") }),
         el("span", { id: "new-password-error", class: "error field-error", role: "alert" })),
-        el("div", { class: "pick-field" }, el("span", { text: T("队列(客服)") }), picker),
+        el("div", { class: "pick-field" }, el("span", { text: T("队列（客服）") }), picker),
         el("button", { type: "button", id: "new-add", class: "primary", text: T("添加"), onclick: addAccount })));
   }
 
@@ -105,33 +105,33 @@ window.staffAccounts = (() => {
   async function setQueues(user, ids) {
     hideSecret();
     const emptied = await leftUnstaffed(user, ids);
-    if (emptied.length && !confirm(T("保存后以下队列将没有成员客服,等待中的案件无人认领:{0}。仍要保存吗?", unstaffedText(emptied)))) return;
+    if (emptied.length && !confirm(T("保存后以下队列将没有成员客服，等待中的案件无人认领：{0}。仍要保存吗？", unstaffedText(emptied)))) return;
     const result = await api("PUT", `/api/users/${user.id}/queues`, { queues: ids });
     if (!result.ok) { say("error", Staff.errorText(result, T("保存失败 ({0})", result.status))); return; }
     const left = result.data.left_unstaffed || [];
-    if (left.length) say("error", T("已保存 {0} 的队列;注意:以下队列已没有成员客服:{1},请尽快安排客服。", user.username, unstaffedText(left)));
+    if (left.length) say("error", T("已保存 {0} 的队列；注意：以下队列已没有成员客服：{1}，请尽快安排客服。", user.username, unstaffedText(left)));
     else say("ok", T("已保存 {0} 的队列", user.username));
     state.editing = null;
     await load(state.me);
   }
 
   async function setActive(user, active) {
-    if (!active && !confirm(T("确定停用 {0} 吗?其登录立即失效,之后无法登录;其处理中的客户会话将退回原队列等待认领。", user.username))) return;
+    if (!active && !confirm(T("确定停用 {0} 吗？其登录立即失效，之后无法登录；其处理中的客户会话将退回原队列等待认领。", user.username))) return;
     hideSecret();
     const result = await api("PUT", `/api/users/${user.id}/active`, { active });
     if (!result.ok) { say("error", Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     say("ok", active ? T("已启用 {0}", user.username)
-      : T("已停用 {0}:{1} 处登录已退出,{2} 个客户会话已退回队列", user.username, result.data.sessions_ended, result.data.conversations_returned));
+      : T("已停用 {0}：{1} 处登录已退出，{2} 个客户会话已退回队列", user.username, result.data.sessions_ended, result.data.conversations_returned));
     await load(state.me);
   }
 
   async function resetPassword(user, typed) {
-    if (!confirm(T("确定重置 {0} 的密码吗?其所有登录立即失效。", user.username))) return;
+    if (!confirm(T("确定重置 {0} 的密码吗？其所有登录立即失效。", user.username))) return;
     hideSecret();
     const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
     if (passwordRefused(result, "reset-password", T("新密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("重置失败 ({0})", result.status))); return; }
-    say("ok", T("已重置 {0} 的密码,{1} 处登录已退出", user.username, result.data.sessions_ended));
+    say("ok", T("已重置 {0} 的密码，{1} 处登录已退出", user.username, result.data.sessions_ended));
     if (result.data.password) showSecret(user.username, result.data.password);
     state.editing = null;
     await load(state.me);
@@ -143,13 +143,13 @@ window.staffAccounts = (() => {
     if (state.editing.kind === "queues") {
       const [picker, chosen] = queuePicker("user-queues", user.queues);
       return el("tr", { class: "people-editor" }, el("td", { colspan: 7 },
-        el("div", { class: "actions" }, el("span", { text: T("{0} 的队列:", user.username) }), picker,
+        el("div", { class: "actions" }, el("span", { text: T("{0} 的队列：", user.username) }), picker,
           el("button", { type: "button", class: "primary", id: "queues-save", text: T("保存"), onclick: () => setQueues(user, chosen.ids) }), cancel)));
     }
     const input = el("input", { type: "text", id: "reset-password", autocomplete: "new-password", size: 20, placeholder: T("留空则自动生成"),
       "aria-describedby": "reset-password-error", oninput: () => fieldError("reset-password", "") });
     return el("tr", { class: "people-editor" }, el("td", { colspan: 7 },
-      el("div", { class: "actions" }, el("span", { text: T("{0} 的新密码:", user.username) }), input,
+      el("div", { class: "actions" }, el("span", { text: T("{0} 的新密码：", user.username) }), input,
         el("span", { id: "reset-password-error", class: "error field-error", role: "alert" }),
         el("button", { type: "button", class: "primary", id: "reset-confirm", text: T("重置密码"), onclick: () => resetPassword(user, input.value) }), cancel)));
   }

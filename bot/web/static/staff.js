@@ -32,7 +32,7 @@ const Staff = (() => {
 
   // Why the console is at the sign-in: the server says when the account was switched off.
   function signedOutText(reason) {
-    return reason === "account_off" ? T("您的账号已停用,请联系主管") : T("登录已过期,请重新登录");
+    return reason === "account_off" ? T("您的账号已停用，请联系主管") : T("登录已过期，请重新登录");
   }
 
   async function api(method, path, body) {
@@ -56,7 +56,7 @@ const Staff = (() => {
 
   // A panel whose endpoint is not there (404) says so instead of breaking the page.
   function unavailable(what) {
-    return el("p", { class: "unavailable", text: T("{0}:暂不可用", what) });
+    return el("p", { class: "unavailable", text: T("{0}：暂不可用", what) });
   }
 
   // Staff work in the service's local time (config/service.yaml timezone), whatever the browser says.
@@ -101,12 +101,12 @@ const Staff = (() => {
     channel: { webchat: T("网页聊天"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
     status: {
       open: T("处理中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开"),
-      incomplete: T("处理中(信息未经客户确认)"),
+      incomplete: T("处理中（信息未经客户确认）"),
     },
     reason: {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
-      supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
+      supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限（赔偿等）"), appeal: T("客户申诉"),
       staff_attitude: T("投诉员工态度"),
       consultation: T("咨询"), after_resolution: T("解决后客户再次来信"),
       // why a conversation closed (the timeline's 会话结束, bot/flows/closing.py)
@@ -148,7 +148,7 @@ const Staff = (() => {
   function showWhoami(me) {
     const whoami = document.getElementById("whoami");
     whoami.textContent = `${me.display_name || me.username} · ${label("role", me.role)}`;
-    whoami.title = T("用户名: {0}", me.username);
+    whoami.title = T("用户名：{0}", me.username);
   }
 
   function waitText(seconds) {
@@ -280,24 +280,24 @@ const Staff = (() => {
   // The API's errors are English sentences ({"error": "…"}, docs/api.md). Those the consoles can
   // meet are said in the page's language; any other is the action's own message with the detail.
   const ERRORS = [
-    [/^claim the conversation first/, () => T("请先认领该会话:只有处理人可以回复")],
-    [/^no active user '(.*)'$/, (m) => T("没有在职的用户「{0}」,请从列表中选择", m[1])],
-    [/^unknown queue '([^']*)'/, (m) => T("没有队列「{0}」,请从列表中选择", m[1])],
+    [/^claim the conversation first/, () => T("请先认领该会话：只有处理人可以回复")],
+    [/^no active user '(.*)'$/, (m) => T("没有在职的用户「{0}」，请从列表中选择", m[1])],
+    [/^unknown queue '([^']*)'/, (m) => T("没有队列「{0}」，请从列表中选择", m[1])],
     [/^give exactly one of 'username' or 'queue'/, () => T("请填写转交对象")],
     [/^only the conversation's owner or a supervisor can confirm/, () => T("只有该会话的处理人或主管可以记录客户确认")],
     [/^only the conversation's owner or a supervisor can/, () => T("只有该会话的处理人或主管可以操作")],
-    [/^resolve the complaint first/, () => T("请先标记已解决,再记录客户确认")],
+    [/^resolve the complaint first/, () => T("请先标记已解决，再记录客户确认")],
     [/^only an agent who handled this case, a supervisor or a manager can reopen/, () => T("只有处理过该投诉的客服、主管或经理可以重新打开")],
-    [/^this conversation has no resolved case to reopen/, () => T("该会话没有已解决的投诉,无需重新打开")],
-    [/^the customer has another conversation open on this channel/, () => T("客户在该渠道另有进行中的会话,请在那个会话中跟进")],
+    [/^this conversation has no resolved case to reopen/, () => T("该会话没有已解决的投诉，无需重新打开")],
+    [/^the customer has another conversation open on this channel/, () => T("客户在该渠道另有进行中的会话，请在那个会话中跟进")],
     [/^this conversation has no complaint with a deadline/, () => T("该会话没有带时限的投诉单")],
-    [/^the complaint is resolved; only an open complaint's deadline/, () => T("投诉已解决,只能延长未解决投诉的时限")],
+    [/^the complaint is resolved; only an open complaint's deadline/, () => T("投诉已解决，只能延长未解决投诉的时限")],
     [/^this conversation is in a queue you are not in/, () => T("该会话不在您的队列中")],
-    [/^this ticket waits in a queue you are not in/, () => T("该客户在您不属于的队列中等待,请经理把您加入该队列")],
+    [/^this ticket waits in a queue you are not in/, () => T("该客户在您不属于的队列中等待，请经理把您加入该队列")],
     [/^someone else has already claimed/, () => T("该客户已被其他客服认领")],
     [/^no such conversation/, () => T("没有这个会话")],
-    [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语,请联系主管")],
-    [/^(.+): hours must be positive$/, (m) => T("{0}:小时数必须大于0", m[1])],
+    [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语，请联系主管")],
+    [/^(.+): hours must be positive$/, (m) => T("{0}：小时数必须大于0", m[1])],
     // the staff accounts (人员 tab): the rules of python -m bot create-user / set-password
     [/^the password must have at least 8 characters/, () => T("密码至少需要8个字符")],
     [/^the username '(.*)' is taken$/, (m) => T("用户名「{0}」已被使用", m[1])],
@@ -305,18 +305,18 @@ const Staff = (() => {
     [/^the username must have at most (\d+) characters/, (m) => T("用户名最多 {0} 个字符", m[1])],
     [/^the username must not contain spaces/, () => T("用户名不能包含空格或控制字符")],
     [/^the username may hold only letters, digits/, () => T("用户名只能包含字母、数字 0-9 和 . _ -")],
-    [/^the username '(.*)' looks the same as the existing '(.*)'$/, (m) => T("用户名「{0}」与已有的「{1}」看起来一样,请换一个", m[1], m[2])],
-    [/^the username '(.*)' mixes letters of /, (m) => T("用户名「{0}」混用了不同文字的字母(如西里尔字母 а 混在拉丁字母中),看起来会像别人;请只用一种文字的字母", m[1])],
-    [/^the display name '(.*)' mixes letters of /, (m) => T("显示名「{0}」混用了不同文字的字母(如西里尔字母 а 混在拉丁字母中),看起来会像别人;请只用一种文字的字母", m[1])],
-    [/^the display name '(.*)' looks the same as the account '(.*)''s name$/, (m) => T("显示名「{0}」与账号「{1}」的名字看起来一样,请换一个", m[1], m[2])],
+    [/^the username '(.*)' looks the same as the existing '(.*)'$/, (m) => T("用户名「{0}」与已有的「{1}」看起来一样，请换一个", m[1], m[2])],
+    [/^the username '(.*)' mixes letters of /, (m) => T("用户名「{0}」混用了不同文字的字母（如西里尔字母 а 混在拉丁字母中），看起来会像别人；请只用一种文字的字母", m[1])],
+    [/^the display name '(.*)' mixes letters of /, (m) => T("显示名「{0}」混用了不同文字的字母（如西里尔字母 а 混在拉丁字母中），看起来会像别人；请只用一种文字的字母", m[1])],
+    [/^the display name '(.*)' looks the same as the account '(.*)''s name$/, (m) => T("显示名「{0}」与账号「{1}」的名字看起来一样，请换一个", m[1], m[2])],
     [/^you cannot turn off your own account/, () => T("不能停用自己的账号")],
-    [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目,无法回滚", m[1])],
+    [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目，无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the (?:text|reply) contains forbidden phrases: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
     [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
-    [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符,请删除")],
+    [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符，请删除")],
   ];
 
   // An API error as staff read it: in their language when it is a known one, else as given.
@@ -344,18 +344,18 @@ const Staff = (() => {
     missing: () => T("必填"),
     string_too_short: (p) => (p.limit > 1 ? T("至少 {0} 个字", p.limit) : T("不能为空")),
     string_too_long: (p) => T("最多 {0} 个字", p.limit),
-    unknown_placeholders: (p) => T("不能使用占位符 {0};可用的占位符:{1}",
+    unknown_placeholders: (p) => T("不能使用占位符 {0}；可用的占位符：{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
-    phone: () => T("不是电话号码(手机号或座机号)"),
+    phone: () => T("不是电话号码（手机号或座机号）"),
     // a new password that is easy to guess (bot/staff/password_rules.py): why, and what to choose instead
-    password_common: () => T("是最常见的密码之一(或只在其前后加了数字、符号),很容易被猜中;请改用几个不相干的词组成的一句话"),
-    password_has_name: () => T("含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码"),
-    password_has_service_name: () => T("含有本服务的名称,很容易被猜中;请改用几个不相干的词组成的一句话"),
-    password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话"),
+    password_common: () => T("是最常见的密码之一（或只在其前后加了数字、符号），很容易被猜中；请改用几个不相干的词组成的一句话"),
+    password_has_name: () => T("含有用户名或显示名，很容易被猜中；请改用不含姓名和账号的密码"),
+    password_has_service_name: () => T("含有本服务的名称，很容易被猜中；请改用几个不相干的词组成的一句话"),
+    password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty)，很容易被猜中；请改用几个不相干的词组成的一句话"),
     // a manager rule still naming an id the draft takes away (a category renamed or removed)
-    rule_unknown_reference: (p) => T("「{0}」仍在使用{1}「{2}」,而草稿里已没有它:请先到“分派规则”改掉或删除这条规则,再保存",
+    rule_unknown_reference: (p) => T("「{0}」仍在使用{1}「{2}」，而草稿里已没有它：请先到“分派规则”改掉或删除这条规则，再保存",
       p.rule_name || "", T(REFERENCE_KINDS[p.kind] || "类别"), (p.names || [])[0] || ""),
-    forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
+    forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」，请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 
   // A problem with a known code ({code, field|path, limit, names, allowed}) said in the page's
@@ -365,8 +365,8 @@ const Staff = (() => {
     if (!say) return null;
     const field = problem.field || problem.path || "";
     const named = (name && name(field)) || {};
-    // "First password: is one of…" in English; the Chinese colon needs no space
-    return `${named.name || field}${StaffI18n.locale === "en" ? ": " : ":"}${say(problem, named.amount || String)}`;
+    // "First password: is one of…" in English; Chinese has its own full-width colon, "初始密码：至少 8 个字"
+    return `${named.name || field}${StaffI18n.locale === "en" ? ": " : "："}${say(problem, named.amount || String)}`;
   }
 
   // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member; `name`
