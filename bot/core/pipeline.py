@@ -1190,20 +1190,37 @@ class _BatchWrites:
             "channel": conversation.channel,
             "priority": 0,
         }
-        for audience in (SUPERVISORS, owner_audience(conversation.owner)):
+        told_now = f"{conversation.activity_seq}"
+        self._tell_supervisors_and_holder(
+            session, conversation.id, complaint_id, conversation.owner, detail, told_now, now
+        )
+        return complaint_id
+
+    def _tell_supervisors_and_holder(
+        self,
+        session: Session,
+        conversation_id: int,
+        complaint_id: int | None,
+        holder: str,
+        detail: dict[str, Any],
+        told_now: str,
+        now: dt.datetime,
+    ) -> None:
+        """The urgent ``supervisor_told`` notice to the duty supervisors and to the agent holding the
+        case, once per message that tells it (``told_now``)."""
+        for audience in (SUPERVISORS, owner_audience(holder)):
             notified = notify(
                 session,
                 "supervisor_told",
                 audience,
                 now,
-                conversation_id=conversation.id,
+                conversation_id=conversation_id,
                 complaint_id=complaint_id,
                 detail=detail,
-                dedupe_key=f"supervisor_told:{conversation.id}:{audience}:{conversation.activity_seq}",
+                dedupe_key=f"supervisor_told:{conversation_id}:{audience}:{told_now}",
             )
             if notified is not None:
                 self.staff_events.append(notified)
-        return complaint_id
 
     def _link_appeal(
         self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime
@@ -1265,20 +1282,10 @@ class _BatchWrites:
             "channel": conversation.channel,
             "priority": 0,
         }
-        for audience in (SUPERVISORS, owner_audience(linked.held_by)):
-            notified = notify(
-                session,
-                "supervisor_told",
-                audience,
-                now,
-                conversation_id=linked.case_conversation_id,
-                complaint_id=linked.complaint_id,
-                detail=detail,
-                dedupe_key=f"supervisor_told:{linked.case_conversation_id}:{audience}:{conversation.id}:"
-                f"{conversation.activity_seq}",
-            )
-            if notified is not None:
-                self.staff_events.append(notified)
+        told_now = f"{conversation.id}:{conversation.activity_seq}"
+        self._tell_supervisors_and_holder(
+            session, linked.case_conversation_id, linked.complaint_id, linked.held_by, detail, told_now, now
+        )
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
