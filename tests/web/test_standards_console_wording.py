@@ -66,7 +66,17 @@ async def test_the_standards_forms_name_and_count_in_the_readers_words(
 
         if width < 900:  # the forbidden phrases' long patterns wrap inside the history, not past it
             await _section(page, "Forbidden phrases")
-            await page.locator("#std-history details").first.evaluate("(changes) => { changes.open = true; }")
+            # The section's history may be drawn again after it shows: opened until a line shows.
+            await page.wait_for_function(
+                """() => {
+                  const changes = document.querySelector("#std-history details");
+                  if (!changes) return false;
+                  changes.open = true;
+                  const line = changes.querySelector(".std-diff .line");
+                  return line !== null && line.getClientRects().length > 0;
+                }""",
+                timeout=10_000,
+            )
             await expect(page.locator("#std-history .std-diff .line").first).to_be_visible()
             wide = await page.evaluate(
                 """() => [...document.querySelectorAll("#std-history .std-diff .line")]
