@@ -18,6 +18,7 @@ from typing import Protocol
 
 from bot.config import Gazetteer
 from bot.understanding.patterns import alternation
+from bot.understanding.word_pattern import words_pattern
 
 _LEADING_WINDOW = 16
 """How far before a known place a division that belongs to its address may start (吉林省长春市)."""
@@ -434,7 +435,7 @@ class PlaceFinder:
             rf"(?:^|(?<=[{breaks}]))(?P<name>{name_char}{{{fewest},{most}}})"
             rf"(?:[ \t]?[0-9一二三四五六七八九十]{{1,2}}[ \t]?期)?[ \t]+$"
         )
-        problems = alternation(problem_words)
+        problems = words_pattern(word for word in problem_words if word)  # hundreds of words: one trie
         self._problem_word_re = re.compile(problems) if problems else None
         openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
         self._name_opener_re = re.compile(rf"(?:{openers})") if openers else None
