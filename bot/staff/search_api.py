@@ -25,7 +25,7 @@ async def search(request: web.Request) -> web.Response:
     finds 金星閣), newest first; phone numbers masked as in the conversation.
 
     ``recent_only``: the query, under three characters, was looked for in the newest messages
-    only (``bot.storage.search_index.RECENT_MESSAGES``) and in every case's number, place and phone.
+    and cases only (``bot.storage.search_index.RECENT_MESSAGES``, ``RECENT_CASES``).
 
     A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
@@ -47,7 +47,7 @@ async def search(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "query": query,
-            # Shorter than a trigram: only the newest messages were read (cases' fields in full).
+            # Shorter than a trigram: only the newest messages and cases were read.
             "recent_only": not searches_every_message(query),
             "hits": [
                 {

@@ -315,6 +315,8 @@ class Complaint(Base):
         Index("ix_complaints_status_deadline_at", "status", "deadline_at"),
         # An SMS sender's open cases by the contact phone left on them, whoever filed them (0037).
         Index("ix_complaints_contact_phone", "contact_phone"),
+        # The conversations an agent handles (resolved a case of), for their search (0043).
+        Index("ix_complaints_resolved_by", "resolved_by"),
     )
 
 

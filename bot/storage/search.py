@@ -19,17 +19,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, func, or_, select, union, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, Row, and_, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import Sender
 from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.storage.newest_inbound import newest_inbound
-from bot.storage.search_index import RECENT_MESSAGES, indexed, narrowed, newest_holding, recent_messages
+from bot.storage.search_index import (
+    RECENT_CASES,
+    RECENT_MESSAGES,
+    indexed,
+    narrowed,
+    newest_holding,
+    recent_cases,
+    recent_messages,
+)
 from bot.storage.searchable import simplified
 
 
@@ -65,7 +73,8 @@ phrases (and their examples, "例如“阳光花园3栋”") would match every c
 
 MASKED_CANDIDATES = 500
 """At most this many messages with the query in their full text are read, newest first, to find
-those whose masked text has it too; older ones are not searched as masked."""
+those whose masked text has it too (a chunk at a time, stopping once enough conversations are
+found); older ones are not searched as masked."""
 
 
 def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
@@ -112,6 +121,7 @@ def search_conversations(
     limit: int = 20,
     mask: Callable[[str | None], str | None] | None = None,
     recent: int = RECENT_MESSAGES,
+    recent_case_count: int | None = None,
 ) -> list[SearchHit]:
     """Conversations whose case number, phone (customer's or complaint's), case's place or any
     message text contains ``query``, the most recent first, among those the staff member may read.
@@ -122,7 +132,8 @@ def search_conversations(
     by phone (nor by a place with digits in the query: masking may star a place's digits).
 
     Through the search index (:mod:`bot.storage.search_index`): a ``query`` shorter than three
-    characters reads the messages of the newest ``recent`` only (:func:`searches_every_message`)."""
+    characters reads the messages of the newest ``recent`` and the newest ``recent_case_count``
+    (:data:`RECENT_CASES`) cases only (:func:`searches_every_message`)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
     digits = _phone_digits(query)
@@ -148,10 +159,16 @@ def search_conversations(
     )
     # Found by a case's field, or by the customer's phone (then by each of the conversation's cases,
     # or none), each part through its own index; a conversation's newest case number among its finds.
+    # A query too short for the index (and so without a phone's digits) reads the newest cases only.
+    cases_read = [] if indexed(query) else [recent_cases(session, recent_case_count or RECENT_CASES)]
     found = [
         select(Conversation.id.label("conversation_id"), Complaint.case_number)
         .join(Complaint, Complaint.conversation_id == Conversation.id)
-        .where(readable, or_(by_case, by_place, *([and_(*phones_seen, by_contact_phone)] if by_phone else [])))
+        .where(
+            readable,
+            *cases_read,
+            or_(by_case, by_place, *([and_(*phones_seen, by_contact_phone)] if by_phone else [])),
+        )
     ]
     if by_phone:
         found.append(
@@ -188,7 +205,7 @@ def search_conversations(
     if as_masked:
         assert mask is not None
         text_matches = sorted(
-            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask, recent),
+            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask, recent, limit),
             key=lambda match: match[1],
             reverse=True,
         )[:limit]
@@ -269,33 +286,38 @@ def _found(condition: ColumnElement[bool], narrowing: ColumnElement[bool] | None
     return condition if narrowing is None else and_(narrowing, condition)
 
 
-def _messages_holding(session: Session, term: str, recent: int) -> ColumnElement[bool] | None:
-    """The messages a search for ``term`` compares: those the index finds, or the newest ones."""
-    if not indexed(term):
-        return recent_messages(session, recent)
-    return narrowed(session, "messages_search", ("body",), Message.id, term)
-
-
 def _newest_text_matches(
     session: Session, term: str, in_text: ColumnElement[bool], allowed: list[ColumnElement[bool]], limit: int
 ) -> list[tuple[int, int]]:
     """(conversation, its newest message ``in_text``) of the ``limit`` conversations ``allowed``
-    whose newest such message is the newest. The messages holding ``term`` are walked newest first,
-    a chunk at a time (each twice the last), so a common word stops at the first chunk where a
-    grouping would read every message holding it."""
+    whose newest such message is the newest."""
     found: dict[int, int] = {}
+    for rows in _newest_first(session, term, [in_text, *allowed]):
+        for conversation_id, message_id, _ in rows:
+            found.setdefault(conversation_id, message_id)
+        if len(found) >= limit:
+            break
+    return sorted(found.items(), key=lambda match: match[1], reverse=True)[:limit]
+
+
+def _newest_first(
+    session: Session, term: str, where: list[ColumnElement[bool]]
+) -> Iterator[Sequence[Row[int, int, str]]]:
+    """(conversation, id, text) of the messages ``where`` holds that may hold ``term``, newest
+    first, a chunk at a time (each twice the last), so a caller that stops once it has enough pays
+    for what it read, not for every message holding a common word."""
     before: int | None = None
     chunk = TEXT_CHUNK
-    while len(found) < limit:
+    while True:
         # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner picks
         # between its trigram index and walking the primary key backwards.
         candidates = newest_holding(session, term, before, chunk)
         if candidates is not None and not candidates:
-            break
+            return
         statement = (
-            select(Message.conversation_id, Message.id)
+            select(Message.conversation_id, Message.id, Message.text)
             .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(in_text, *allowed)
+            .where(*where)
             .order_by(Message.id.desc())
         )
         if candidates is not None:
@@ -303,13 +325,11 @@ def _newest_text_matches(
         else:
             statement = statement.where(*([Message.id < before] if before is not None else [])).limit(chunk)
         rows = session.execute(statement).all()
-        for conversation_id, message_id in rows:
-            found.setdefault(conversation_id, message_id)
-        read = candidates if candidates is not None else [message_id for _, message_id in rows]
+        yield rows
+        read = candidates if candidates is not None else [message_id for _, message_id, _ in rows]
         if len(read) < chunk:
-            break
+            return
         before, chunk = read[-1], chunk * 2
-    return sorted(found.items(), key=lambda match: match[1], reverse=True)[:limit]
 
 
 def _places_matching(session: Session, wanted: str, conversation_ids: list[int]) -> dict[int, str]:
@@ -334,32 +354,30 @@ def _masked_matches(
     where: ColumnElement[bool],
     mask: Callable[[str | None], str | None],
     recent: int,
+    limit: int,
 ) -> list[tuple[int, int]]:
-    """(conversation, newest message) of the conversations ``where`` holds whose messages have
-    ``query`` in their text as ``mask`` shows it, in either script. A star in the query matches
-    the starred digits."""
+    """(conversation, newest message) of up to ``limit`` conversations ``where`` holds whose
+    messages have ``query`` in their text as ``mask`` shows it, in either script, among the newest
+    :data:`MASKED_CANDIDATES` messages holding it in full. A star in the query matches the starred
+    digits."""
     # Stars stand for digits in the full text: search it by the visible part longest without one.
     visible = max(simplified(query).split("*"), key=len)
     if not visible:
         return []
-    candidates = session.execute(
-        select(Message.conversation_id, Message.id, Message.text)
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(
-            where,
-            CASE_CONTENT,
-            _found(
-                func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True),
-                _messages_holding(session, visible, recent),
-            ),
-        )
-        .order_by(Message.id.desc())
-        .limit(MASKED_CANDIDATES)
-    )
-    wanted, found = simplified(query).casefold(), {}
-    for conversation_id, message_id, text in candidates:
-        if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
-            found[conversation_id] = message_id
+    holding = func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True)
+    in_text = and_(where, CASE_CONTENT, holding)
+    if not indexed(visible):
+        in_text = and_(recent_messages(session, recent), in_text)
+    wanted = simplified(query).casefold()
+    found: dict[int, int] = {}
+    read = 0
+    for rows in _newest_first(session, visible, [in_text]):
+        for conversation_id, message_id, text in rows[: MASKED_CANDIDATES - read]:
+            if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
+                found[conversation_id] = message_id
+        read += len(rows)
+        if read >= MASKED_CANDIDATES or len(found) >= limit:
+            break
     return list(found.items())
 
 

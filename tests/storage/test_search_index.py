@@ -1,6 +1,6 @@
 """Staff search through its index (migration 0038): what a search finds follows the rows as they
 are now, a word of three characters or more is found in the whole history, a shorter one in the
-newest messages (and every case's fields), and the console is told which."""
+newest messages and cases, and the console is told which."""
 
 from __future__ import annotations
 
@@ -77,3 +77,22 @@ async def test_a_corrected_place_and_phone_are_found_and_the_old_ones_no_more(ma
     # The old place is still in the customer's messages, never in the case's place.
     hits, _ = await searched(client, "阳光花园")
     assert hits == [(conversation_id, "text")]
+
+
+async def test_a_short_word_is_looked_for_in_the_places_of_the_newest_cases_only(make_client: AppFactory) -> None:
+    client = await make_client()
+    older, socket = await promised_case(client)
+    await socket.close()
+    newer, socket = await promised_case(client, description="楼下的路灯坏了一个星期了")
+    await socket.close()
+
+    def search(sync: Connection, query: str, cases: int) -> list[int]:
+        # No messages read: only the cases' places can find these.
+        hits = search_conversations(Session(sync), query, None, agent_id=1, recent=0, recent_case_count=cases)
+        return [hit.conversation_id for hit in hits]
+
+    async with resources(client.app).database.engine.connect() as connection:
+        assert await connection.run_sync(search, "花园", 2) == [newer, older]
+        assert await connection.run_sync(search, "花园", 1) == [newer]
+        # Three characters and more: every case, however many.
+        assert await connection.run_sync(search, "阳光花园", 1) == [newer, older]

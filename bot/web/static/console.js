@@ -1956,7 +1956,7 @@
     const hits = result.data.hits || [];
     // Under 3 characters the server read the newest messages only (and every case's fields): say so.
     const recent = result.data.recent_only
-      ? el("li", { class: "muted search-recent", text: T("不足3个字只搜索最近的消息,输入3个字以上可搜索全部记录。") }) : null;
+      ? el("li", { class: "muted search-recent", text: T("不足3个字只搜索最近的消息和工单，输入3个字以上可搜索全部记录。") }) : null;
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))

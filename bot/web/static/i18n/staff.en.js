@@ -360,7 +360,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "至少输入2个字": "Type at least 2 characters",
     "搜索失败 ({0})": "Search failed ({0})",
     "没有找到与「{0}」相符的会话": "No conversation matches “{0}”",
-    "不足3个字只搜索最近的消息,输入3个字以上可搜索全部记录。": "Under 3 characters only the latest messages are searched: type 3 or more to search them all.",
+    "不足3个字只搜索最近的消息和工单，输入3个字以上可搜索全部记录。": "Under 3 characters only the latest messages and cases are searched: type 3 or more to search them all.",
     "完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。": "A full phone number finds only the conversations you hold or resolved; for others, try its last 4 digits.",
     "匹配{0}": "matched {0}",
     "地址：{0}": "Address: {0}",
