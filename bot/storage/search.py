@@ -113,6 +113,16 @@ def handled_conversations(agent_id: int) -> CompoundSelect[tuple[int]]:
     )
 
 
+def _handles_any(session: Session, agent_id: int) -> bool:
+    """Whether the agent handles any conversation (each part found by its index, none read whole)."""
+    me = f"agent:{agent_id}"
+    return bool(
+        session.execute(
+            select(or_(exists().where(Conversation.owner == me), exists().where(Complaint.resolved_by == me)))
+        ).scalar()
+    )
+
+
 def search_conversations(
     session: Session,
     query: str,
@@ -199,7 +209,7 @@ def search_conversations(
     handled = [Message.conversation_id.in_(handled_conversations(agent_id))] if as_masked else []
     text_matches = (
         _newest_text_matches(session, wanted, in_text, [readable, *handled], limit)
-        if not as_masked or session.execute(handled_conversations(agent_id).limit(1)).first() is not None
+        if not as_masked or _handles_any(session, agent_id)
         else []  # an agent who handles no conversation: nothing to read in full
     )
     if as_masked:
@@ -301,14 +311,15 @@ def _newest_text_matches(
 
 
 def _newest_first(
-    session: Session, term: str, where: list[ColumnElement[bool]]
+    session: Session, term: str, where: list[ColumnElement[bool]], most: int | None = None
 ) -> Iterator[Sequence[Row[int, int, str]]]:
     """(conversation, id, text) of the messages ``where`` holds that may hold ``term``, newest
     first, a chunk at a time (each twice the last), so a caller that stops once it has enough pays
-    for what it read, not for every message holding a common word."""
+    for what it read, not for every message holding a common word. With ``most``, no more than
+    that many of the newest messages that may hold ``term`` are read, whatever ``where`` keeps."""
     before: int | None = None
-    chunk = TEXT_CHUNK
-    while True:
+    chunk = TEXT_CHUNK if most is None else min(TEXT_CHUNK, most)
+    while chunk > 0:
         # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner picks
         # between its trigram index and walking the primary key backwards.
         candidates = newest_holding(session, term, before, chunk)
@@ -330,6 +341,9 @@ def _newest_first(
         if len(read) < chunk:
             return
         before, chunk = read[-1], chunk * 2
+        if most is not None:
+            most -= len(read)
+            chunk = min(chunk, most)
 
 
 def _places_matching(session: Session, wanted: str, conversation_ids: list[int]) -> dict[int, str]:
@@ -358,8 +372,8 @@ def _masked_matches(
 ) -> list[tuple[int, int]]:
     """(conversation, newest message) of up to ``limit`` conversations ``where`` holds whose
     messages have ``query`` in their text as ``mask`` shows it, in either script, among the newest
-    :data:`MASKED_CANDIDATES` messages holding it in full. A star in the query matches the starred
-    digits."""
+    :data:`MASKED_CANDIDATES` messages holding it in full (whoever's: an agent who may read few
+    conversations does not walk the whole history). A star in the query matches the starred digits."""
     # Stars stand for digits in the full text: search it by the visible part longest without one.
     visible = max(simplified(query).split("*"), key=len)
     if not visible:
@@ -370,13 +384,11 @@ def _masked_matches(
         in_text = and_(recent_messages(session, recent), in_text)
     wanted = simplified(query).casefold()
     found: dict[int, int] = {}
-    read = 0
-    for rows in _newest_first(session, visible, [in_text]):
-        for conversation_id, message_id, text in rows[: MASKED_CANDIDATES - read]:
+    for rows in _newest_first(session, visible, [in_text], MASKED_CANDIDATES):
+        for conversation_id, message_id, text in rows:
             if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
                 found[conversation_id] = message_id
-        read += len(rows)
-        if read >= MASKED_CANDIDATES or len(found) >= limit:
+        if len(found) >= limit:
             break
     return list(found.items())
 
