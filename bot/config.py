@@ -1000,6 +1000,20 @@ class FormRules(_Strict):
     pause_fillers: list[str] = []
     """Words that say nothing where a pause starts or ends ("就是", "我想说一下"): left out of the
     restatement's problem there only ("就是暖气不热"), as words of their own."""
+    acknowledgements: list[str] = []
+    """Words that only acknowledge or hesitate ("行", "好吧", "ok", "嗯呢"): left out of the restatement's
+    problem where they open a clause and a pause follows them ("行 小区的路灯坏了" is 小区的路灯坏了)."""
+    acknowledgements_typed_on: list[str] = []
+    """Those of ``acknowledgements`` also left out typed on to the problem ("好吧小区的路灯坏了"): where
+    a word ends after them and what follows still tells the problem."""
+    you_words: list[str] = []
+    """The customer's words for the service itself ("你们", "你们的", "贵公司"): said back by the service they
+    would name the service wrongly ("你们电梯又坏了" is 电梯又坏了), so they are left out of the
+    restatement's problem where they open a pause."""
+    kept_question_words: list[str] = []
+    """A question the customer asks about the problem with one of these ("要收费吗", "收不收费", "多少钱"):
+    kept in the restatement's problem, so the agent answers it; other questions ("什么时候来水") are
+    answered by the promise and left out."""
     vent_words: list[str] = []
     """Words that make a pause a vent, not the problem ("人呢" of "wy的人呢", "管不管"): such a pause
     without a problem word is left out of the restatement's problem while another pause tells it."""

@@ -28,7 +28,7 @@ from bot.flows.escalated import answer_while_escalated
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, EscalatedDeadline, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
-from bot.flows.slots import append_description, description_text, tells_who_is_inside
+from bot.flows.slots import append_description, description_text, needs_no_place, tells_who_is_inside
 from bot.flows.status import named_case, tell_status_of_the_cases, this_case
 from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.turn import Turn
@@ -551,7 +551,7 @@ def ask_place_for_the_supervisor(turn: Turn) -> None:
             data.urgent_place_asks = 1
             turn.say(PhraseId.URGENT_ASK_PLACE)
         return
-    if not data.place_asked_after_hand_off:
+    if not data.place_asked_after_hand_off and not needs_no_place(turn):
         data.place_asked_after_hand_off = True
         turn.say(PhraseId.ASK_AREA)
 

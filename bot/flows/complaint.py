@@ -132,6 +132,7 @@ from bot.flows.slots import (
     is_bare_complaint_mention,
     keep_slots,
     markers,
+    needs_no_place,
     only_tells_an_earlier_complaint,
     place_as_written,
     told_as_a_place,
@@ -690,7 +691,7 @@ class ComplaintFlow:
                 data.escalation_phone_asks = 2
                 turn.say(PhraseId.ASK_PHONE)
                 return
-        if data.area is None:
+        if data.area is None and not needs_no_place(turn):
             data.place_asked_after_hand_off = True
             turn.say(PhraseId.ASK_AREA)
 

@@ -183,7 +183,8 @@ def _place_told(turn: Turn, text: str) -> str | None:
     if turn.says_any(text, turn.kit.form.story_words):
         return None
     if area is None:
-        return _name_after_chatter(turn, text)
+        # "我在外地出差 急用" after 地点：未提供 (a phone bill is asked no place): no place, nor its last words.
+        return None if turn.says_any(text, turn.kit.form.no_place_words) else _name_after_chatter(turn, text)
     if not only_a_part(turn.kit, area):
         return None
     said = place_in_own_words(turn, text)

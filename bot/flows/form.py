@@ -27,9 +27,9 @@ from bot.flows.slots import (
     LONGEST_PLACE_ANSWER,
     PLACE_ANSWER_EDGES,
     append_description,
-    description_text,
     ends_as_a_question,
     needs_its_estate,
+    needs_no_place,
     only_a_part,
     only_a_place_lead_in,
     only_names_a_complaint,
@@ -787,7 +787,7 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         else:
             # the plain question and the one saying how to decline, in turn: never the same words twice running
             turn.say(phone_question(turn, agreed))
-    elif not data.area and data.place_asks < PLACE_ASKS_DONE and not _needs_no_place(turn):
+    elif not data.area and data.place_asks < PLACE_ASKS_DONE and not needs_no_place(turn):
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
     elif data.area and not data.estate_asked and needs_its_estate(turn.kit, data.area):
@@ -799,19 +799,6 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)
-
-
-def _needs_no_place(turn: Turn) -> bool:
-    """The problem told is a matter of no place (its category's ``placeless_keywords``: "话费乱收费"),
-    of no other category beside it."""
-    data = turn.step.data
-    if not data.description:
-        return False
-    told = description_text(data)
-    understood = turn.kit.understander.understand(told, turn.locale)
-    if understood.category is None or understood.other_categories:
-        return False
-    return turn.says_any(told, turn.kit.rules.category(understood.category).placeless_keywords)
 
 
 def _followed_place(data: FlowData) -> str | None:

@@ -52,6 +52,20 @@ def description_text(data: FlowData) -> str:
     return "\n".join(data.description)
 
 
+def needs_no_place(turn: Turn) -> bool:
+    """The problem told is a matter of no place (its category's ``placeless_keywords``: "话费乱收费",
+    "app登录不了"), of no other category beside it: no question asks where it happened, on the form,
+    for the duty supervisor or after the hand-off."""
+    data = turn.step.data
+    if not data.description:
+        return False
+    told = description_text(data)
+    understood = turn.kit.understander.understand(told, turn.locale)
+    if understood.category is None or understood.other_categories:
+        return False
+    return turn.says_any(told, turn.kit.rules.category(understood.category).placeless_keywords)
+
+
 _FORM_STATES = frozenset({State.AWAIT_DESCRIPTION, State.AWAIT_PHONE, State.AWAIT_AREA})
 """The steps of the form, where a part told after the place known adds to it."""
 

@@ -10,12 +10,14 @@ Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, 
 water is off), nor a threat typed beside the problem ("电梯坏了三天了 再不修我就找媒体曝光" is
 电梯坏了三天了, "…and I will report you to the consumer council" goes: the signal still acts, from
 the whole text), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
-input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
+input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), the acknowledgement opening a clause ("行 小区的路灯坏了"),
+the customer's word for the service opening a pause ("你们电梯又坏了" is 电梯又坏了), a list's numbers,
 a case number or a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
 ("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
 customer's own words are, cleaned the same way: the problem is never restated as the category
-alone while the customer said what it is. Markup tags ("<img src=x onerror=…>") go whole, and what
+alone while the customer said what it is. A question about the cost ("物业来修 要收费吗") is kept after
+the problem, for the agent to answer. Markup tags ("<img src=x onerror=…>") go whole, and what
 a spreadsheet would run as a formula ("=HYPERLINK(…)") is never read back.
 """
 
@@ -213,6 +215,14 @@ class ProblemSummary:
         )
         spoken = alternation(word for word in rules.spoken_punctuation if word)
         self._spoken_punctuation = re.compile(spoken) if spoken else None
+        # "行 小区的路灯坏了", "ok 楼道灯不亮", "好吧小区的路灯坏了": the acknowledgement opening a clause goes.
+        acknowledgements = alternation(word.lower() for word in rules.acknowledgements if word)
+        self._acknowledgement = re.compile(rf"^(?:{acknowledgements})") if acknowledgements else None
+        self._typed_on = frozenset(word.lower() for word in rules.acknowledgements_typed_on if word)
+        # "你们电梯又坏了": the customer's word for the service, opening a pause, is not said back by it.
+        addressees = alternation(word.lower() for word in rules.you_words if word)
+        self._addressee = re.compile(rf"^(?:{addressees})(?![A-Za-z])") if addressees else None
+        self._kept_questions = tuple(word.lower() for word in rules.kept_question_words if word)
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -241,6 +251,8 @@ class ProblemSummary:
                 continue
             kept.append(clause)
         summary = self._with_the_customer_s_health(joiner.join(kept), clauses, joiner, limit, locale)
+        if summary:
+            summary = self._with_the_questions(summary, description, joiner, limit, locale)
         if not summary:
             # Never the category alone while the customer said what is wrong: their own words.
             said = self._run_on(" ".join(self._own_words(description, locale)))
@@ -275,6 +287,44 @@ class ProblemSummary:
             problem = self._shortened(problem, room)
         made = joiner.join([problem, told])
         return made if self._guard.check(made) is None else summary
+
+    def _with_the_questions(self, summary: str, description: list[str], joiner: str, limit: int, locale: str) -> str:
+        """``summary`` with the questions the customer asked about the problem (``form.kept_question_words``:
+        "物业来修 要收费吗" keeps its 要收费吗), so the agent answers them: the problem before them is
+        shortened to make room, as for the customer's health; a question that cannot fit is left out."""
+        if not self._kept_questions:
+            return summary
+        made = summary
+        for question in self._questions(description, locale):
+            if question in made:
+                continue
+            room = limit - len(joiner) - len(question)
+            if room < len(joiner) * 2 + 1:
+                continue
+            problem = made.removesuffix("…")
+            if len(problem) > room:
+                problem = self._shortened(problem, room)
+            candidate = joiner.join([problem, question])
+            if self._guard.check(candidate) is None:
+                made = candidate
+        return made
+
+    def _questions(self, description: list[str], locale: str) -> list[str]:
+        """The customer's pauses asking a question of ``form.kept_question_words`` ("要收费吗",
+        "收不收费"), cleaned as the problem is; only the pauses holding such a word are read."""
+        found: list[str] = []
+        for message in map(_without_markup, description):
+            for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
+                for part in _PAUSE.split(raw.strip()):
+                    matchable = self._understander.matchable(part)
+                    if not any(word in matchable for word in self._kept_questions):
+                        continue
+                    if Intent.QUESTION not in self._understander.understand(part, locale).intents:
+                        continue
+                    cleaned = self._without_fillers(self._cleaned(self._without_chatter(part, locale), locale))
+                    if len(cleaned) >= 2 and cleaned not in found and self._guard.check(cleaned) is None:
+                        found.append(cleaned)
+        return found
 
     def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int) -> list[str] | None:
         """``kept`` and ``clause`` within ``limit`` when ``clause`` says what is wrong and the last kept
@@ -318,7 +368,8 @@ class ProblemSummary:
         kept: list[str] = []
         for message in map(_without_markup, description):
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
-                clause = self._without_threats(self._without_asides(self._without_chatter(raw.strip()), locale), locale)
+                chatless = self._without_chatter(raw.strip(), locale)
+                clause = self._without_threats(self._without_asides(chatless, locale), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause or self._is_bare_complaint_mention(self._understander.matchable(clause)):
@@ -328,9 +379,49 @@ class ProblemSummary:
                     kept.append(cleaned)
         return kept
 
-    def _without_chatter(self, clause: str) -> str:
-        """The clause without hellos, emoji and fillers."""
-        return self._without_fillers(self.without_greeting(_without_pictographs(clause))) if clause else ""
+    def _without_chatter(self, clause: str, locale: str) -> str:
+        """The clause without hellos, acknowledgements, emoji and fillers."""
+        if not clause:
+            return ""
+        greeted = self.without_greeting(_without_pictographs(clause))
+        return self._without_fillers(self._without_acknowledgements(greeted, locale))
+
+    def _without_acknowledgements(self, clause: str, locale: str) -> str:
+        """The clause without the acknowledgements opening it (``form.acknowledgements``: "行 小区的路灯坏了"
+        is 小区的路灯坏了), each followed by a pause, or typed on where a word ends and the rest still
+        tells the problem (``form.acknowledgements_typed_on``: "好吧小区的路灯坏了"); the clause itself
+        when it is nothing but them."""
+        if self._acknowledgement is None:
+            return clause
+        rest = clause
+        while rest:
+            read = self._read_as_lower_simplified(rest)
+            found = self._acknowledgement.match(read)
+            if found is None:
+                break
+            end = found.end()
+            if end == len(rest):
+                break
+            if rest[end] in _EDGES or rest[end].isspace() or unicodedata.category(rest[end]).startswith("P"):
+                rest = rest[end:].lstrip(_EDGES).lstrip()
+            elif self._typed_on_here(rest, found.group(), end, locale):
+                rest = rest[end:]
+            else:
+                break
+        return rest or clause
+
+    def _typed_on_here(self, text: str, word: str, end: int, locale: str) -> bool:
+        """``word`` of ``form.acknowledgements_typed_on`` opens ``text`` typed on to the rest: a word ends
+        after it (a Latin one before no letter or digit) and the rest read alone tells the problem."""
+        if word not in self._typed_on:
+            return False
+        if word.isascii():
+            if text[end].isascii() and text[end].isalnum():
+                return False
+        elif end not in self._understander.word_ends(text):
+            return False
+        understood = self._understander.understand(text[end:], locale)
+        return Intent.COMPLAINT in understood.intents or understood.category is not None
 
     def _without_vents(self, clause: str) -> str:
         """The clause without its pauses that only vent ("wy的人呢 停水一整天了" is 停水一整天了, the
@@ -353,8 +444,10 @@ class ProblemSummary:
 
     def _without_fillers(self, clause: str) -> str:
         """The clause without voice input's fillers (``form.spoken_fillers`` anywhere,
-        ``form.pause_fillers`` at a pause's edges), each only as a word of its own."""
-        if self._spoken_filler is None and self._leading_filler is None:
+        ``form.pause_fillers`` at a pause's edges), each only as a word of its own, nor the
+        customer's word for the service opening a pause (``form.you_words``: "你们电梯又坏了"
+        is 电梯又坏了)."""
+        if self._spoken_filler is None and self._leading_filler is None and self._addressee is None:
             return clause
         parts = (self._pause_without_fillers(part) for part in _PAUSE.split(clause))
         return " ".join(part for part in parts if part)
@@ -362,15 +455,18 @@ class ProblemSummary:
     def _pause_without_fillers(self, part: str) -> str:
         if self._spoken_filler is not None:
             part = self._cut_words(part, self._spoken_filler, pointing=True)
-        while part and self._leading_filler is not None and self._trailing_filler is not None:
+        while part:
             ends = {0, *self._understander.word_ends(part)}
             read = self._read_as_lower_simplified(part)
-            leading = self._leading_filler.match(read)
-            trailing = self._trailing_filler.search(read)
+            leading = self._leading_filler.match(read) if self._leading_filler is not None else None
+            trailing = self._trailing_filler.search(read) if self._trailing_filler is not None else None
+            addressee = self._addressee.match(read) if self._addressee is not None else None
             if leading is not None and leading.end() in ends:
                 part = part[leading.end() :].strip(_EDGES)
             elif trailing is not None and trailing.start() in ends:
                 part = part[: trailing.start()].strip(_EDGES)
+            elif addressee is not None and addressee.end() in ends and part[addressee.end() :].strip(_EDGES):
+                part = part[addressee.end() :].strip(_EDGES)
             else:
                 break
         return part
@@ -472,7 +568,7 @@ class ProblemSummary:
                 clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)
                 if not clause:
                     continue
-                clause = self._without_vents(self._without_chatter(clause))
+                clause = self._without_vents(self._without_chatter(clause, locale))
                 if not clause:
                     continue  # "wy的人呢", "你们到底管不管": a vent, not what went wrong
                 clause = self._told(self._without_curses(clause, locale), locale)

@@ -13,8 +13,13 @@ from tests.flows.chat import Chat
 
 
 def restated_line(chat: Chat, label: str) -> str:
-    said = chat.texts(chat.steps[-1]).splitlines()
-    return next(line for line in said if line.startswith(label))
+    """The line starting with ``label`` of the latest restatement (a phone bill is restated without
+    its place asked: the answer saying there is none then answers the restatement)."""
+    for step in reversed(chat.steps):
+        said = [line for line in chat.texts(step).splitlines() if line.startswith(label)]
+        if said:
+            return said[0]
+    raise AssertionError(f"no {label} line said")
 
 
 @pytest.fixture

@@ -239,7 +239,7 @@ def test_a_complaint_told_after_a_manager_was_asked_for_takes_the_phone_then_the
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
     step = chat.send("阳光花园5栋")
     assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number", "restated_check"]
-    assert chat.line(step, "问题：").startswith("问题：你们保安态度太差了 还骂人")
+    assert chat.line(step, "问题：").startswith("问题：保安态度太差了 还骂人")
     assert chat.line(step, "电话：") == "电话：13800138000"
 
 

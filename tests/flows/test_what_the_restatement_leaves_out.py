@@ -62,7 +62,7 @@ def test_a_pause_about_an_earlier_case_and_its_number_is_not_the_problem(chat: C
 
 def test_what_introduced_the_place_leaves_nothing_behind(chat: Chat) -> None:
     step = restatement(chat, "你们那个保安张伟态度太差了 还骂我 就在阳光花园东门 13712345678")
-    assert chat.line(step, "问题：") == "问题：你们保安张伟态度太差了 还骂我（服务态度）"
+    assert chat.line(step, "问题：") == "问题：保安张伟态度太差了 还骂我（服务态度）"
 
 
 def test_a_pause_only_saying_they_complain_is_not_the_problem(chat: Chat) -> None:
