@@ -206,6 +206,9 @@ class PhraseId(StrEnum):
     # Some of a conversation's cases resolved, the others still open; a case number list.
     CASE_RESOLVED = "case_resolved"
     CASE_RESOLVED_OTHERS_OPEN = "case_resolved_others_open"
+    # The {summary} of a resolution told when the staff's is in another language than the customer's.
+    RESOLUTION_UNTOLD = "resolution_untold"
+    RESOLUTION_UNTOLD_CATEGORY = "resolution_untold_category"
     CASE_NUMBERS_MORE = "case_numbers_more"
     DEADLINE_EXTENDED_CASE = "deadline_extended_case"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
@@ -345,6 +348,8 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_RESOLVED: frozenset({"case_number", "summary"}),
     PhraseId.CASE_RESOLVED_OTHERS_OPEN: frozenset({"case_number", "summary", "open_cases"}),
+    PhraseId.RESOLUTION_UNTOLD: frozenset({"summary", "category"}),
+    PhraseId.RESOLUTION_UNTOLD_CATEGORY: frozenset({"category"}),
     PhraseId.CASE_NUMBERS_MORE: frozenset({"case_numbers", "case_number"}),
     PhraseId.DEADLINE_EXTENDED_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),

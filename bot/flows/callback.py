@@ -24,7 +24,7 @@ from bot.flows.records import COLLECTING, CaseStage, CaseStatus, SatisfactionRec
 from bot.flows.slots import append_description, description_text, keep_slots
 from bot.flows.status import tell_status
 from bot.flows.turn import FlowKit, Turn
-from bot.understanding.tokens import is_content
+from bot.understanding.tokens import is_chinese, is_content
 from bot.understanding.understander import Understander
 
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
@@ -73,6 +73,36 @@ def told_summary(summary: str | None) -> str | None:
     return said or None
 
 
+def readable_summary(summary: str, locale: str) -> bool:
+    """Whether a customer reading ``locale`` can read the staff's summary said as written: a
+    Chinese reader any, another one only without Chinese characters (never Chinese text inside an
+    English reply)."""
+    return locale.startswith("zh") or not any(is_chinese(character) for character in summary)
+
+
+def summary_for_customer(turn: Turn, summary: str) -> str:
+    """The staff's resolution summary as this conversation's customer hears it: as written when they
+    can read it; else what they reported, restated in their own words (the restatement's summary),
+    with its category in their language (``resolution_untold``), or the category alone when that
+    cannot be said in their language either (``resolution_untold_category``)."""
+    locale = turn.locale
+    if readable_summary(summary, locale):
+        return summary
+    data = turn.step.data
+    category = turn.kit.rules.category(_category_told(turn)).name.get(locale)
+    problem = told_summary(turn.kit.summary.summarise(data.description, locale)) if data.description else None
+    if problem and readable_summary(problem, locale):
+        return turn.text(PhraseId.RESOLUTION_UNTOLD, summary=problem, category=category)
+    return turn.text(PhraseId.RESOLUTION_UNTOLD_CATEGORY, category=category)
+
+
+def _category_told(turn: Turn) -> str:
+    """The category of the conversation's case as its description reads."""
+    told = description_text(turn.step.data)
+    category = turn.kit.understander.understand(told, turn.locale).category if told else None
+    return category or turn.kit.rules.fallback_category
+
+
 def reopened_by_staff(data: FlowData) -> tuple[FlowData, list[TimerKind]]:
     """Staff reopened the resolved case: the callback (回访) is off. Returns the conversation's
     data without its timers (the callback's question, its answer window) or the score being asked
@@ -91,7 +121,8 @@ def ask_rating(turn: Turn) -> None:
     case_number = turn.step.data.case_number or "-"
     summary = turn.step.data.resolution_summary
     if summary:
-        turn.say(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, options=options, case_number=case_number, summary=summary)
+        said = summary_for_customer(turn, summary)
+        turn.say(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, options=options, case_number=case_number, summary=said)
     else:
         turn.say(PhraseId.SATISFACTION_ASK_RATING, options=options, case_number=case_number)
     turn.step.data.extra[_LAST_ASKED] = PhraseId.SATISFACTION_ASK_RATING.value

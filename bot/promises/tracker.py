@@ -21,7 +21,7 @@ from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.callback import reopened_by_staff, told_summary
+from bot.flows.callback import readable_summary, reopened_by_staff, told_summary
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.data import FlowData, TimerKind, writes_traditional
 from bot.flows.deadline import (
@@ -678,7 +678,7 @@ class Tracker:
                     now,
                     status_on_commit,
                     case_number=numbers_said,
-                    summary=told,
+                    summary=self._summary_for(conversation, told, untold),
                 )
                 if delivery is not None:
                     effects.deliveries.append(delivery)
@@ -696,7 +696,7 @@ class Tracker:
             now,
             status_on_commit,
             case_number=self._case_numbers(conversation, chosen),
-            summary=told,
+            summary=self._summary_for(conversation, told, chosen),
             open_cases=open_said,
         )
         if delivery is not None:
@@ -726,6 +726,22 @@ class Tracker:
             return []
         case = store.complaint_numbered(session, conversation.id, named)
         return open_cases if case is not None and case.status == "resolved" else []
+
+    def _summary_for(self, conversation: Conversation, summary: str, cases: Sequence[Complaint]) -> str:
+        """The staff's resolution summary as the conversation's customer hears it: as written when
+        they can read it, else the cases' categories in their language (``resolution_untold_category``):
+        never Chinese text inside an English reply."""
+        locale = self.phrases.locale(conversation.locale)
+        if readable_summary(summary, locale):
+            return summary
+        rules = self.config.classification
+        known = {category.id for category in rules.categories}
+        ids = dict.fromkeys(case.category if case.category in known else rules.fallback_category for case in cases)
+        names = [rules.category(category).name.get(locale) for category in ids]
+        said = names[0]
+        for name in names[1:]:
+            said = self.phrases.render(PhraseId.RESTATE_MORE_CATEGORIES, locale, categories=said, category=name)
+        return self.phrases.render(PhraseId.RESOLUTION_UNTOLD_CATEGORY, locale, category=said)
 
     def _case_numbers(self, conversation: Conversation, cases: Sequence[Complaint]) -> str:
         """The cases' numbers as one phrase says them ("TS1、TS2")."""

@@ -41,6 +41,11 @@ _MIN_PINYIN_WORDS = 3
 _PINYIN_SHARE = 0.8
 """A message of at least three words, this share of them pinyin ("wo jia ting dian le"), is
 Chinese typed without characters: few English sentences are made of pinyin's syllables."""
+_LONG_PINYIN_WORD = 6
+"""Once the customer has written Chinese, a message every word of which is pinyin's syllables, one
+of them this long ("yangguang huayuan 5 dong", "wangjing"), is Chinese typed in pinyin, a place's
+name told so, though it has none of the syllables only pinyin writes; few English words this long
+are made of pinyin's syllables."""
 _MOSTLY_ENGLISH_WORDS = 6
 _MOSTLY_ENGLISH_LETTERS_PER_CHARACTER = 8
 """English sentences with a Chinese name in them ("I live in 阳光花园 3栋, the water pressure is
@@ -77,6 +82,15 @@ def is_pinyin(text: str) -> bool:
         return False
     pinyin = [word for word in words if len(word) <= _LONGEST_PINYIN_WORD and _PINYIN_WORD.fullmatch(word)]
     return len(pinyin) >= _PINYIN_SHARE * len(words) and any(_PINYIN_MARK.search(word) for word in pinyin)
+
+
+def _pinyin_shaped(text: str) -> bool:
+    """``text`` (folded) has words, each of them pinyin's syllables, one of them long
+    (:data:`_LONG_PINYIN_WORD`) or with a syllable only pinyin writes."""
+    words = [token for token in _LETTERS_AND_DIGITS.findall(text) if token.isalpha()]
+    if not words or not all(len(word) <= _LONGEST_PINYIN_WORD and _PINYIN_WORD.fullmatch(word) for word in words):
+        return False
+    return any(len(word) >= _LONG_PINYIN_WORD or _PINYIN_MARK.search(word) for word in words)
 
 
 def _mostly_english(text: str, chinese: int) -> bool:
@@ -126,7 +140,8 @@ def answer_locale(
     Chinese; only a message with no Chinese at all turns it English (and English words beside
     Chinese, "一个月第三次了 so annoying", keep an English conversation English), and once the customer has
     been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
-    "my phone 186…" keep it Chinese). Before anything is told (not ``settled``), a message too
+    "my phone 186…" keep it Chinese), nor one of pinyin's syllables alone ("yangguang huayuan 5 dong":
+    a place typed in pinyin). Before anything is told (not ``settled``), a message too
     short to tell otherwise ("冇水呀") is traditional by its Cantonese as a longer one would be.
     ``signs`` and ``places`` as for :func:`detect_locale`."""
     detected = detect_locale(message, session_locale, signs, places)
@@ -138,6 +153,8 @@ def answer_locale(
             return session_locale
         if settled and _english_words(message.folded)[1] <= _MIN_ENGLISH_WORDS:
             return session_locale
+        if settled and not chinese and _pinyin_shaped(message.folded):
+            return session_locale  # "yangguang huayuan 5 dong" after "电梯坏了三天了": a place in pinyin
     if detected in (ZH_CN, ZH_TW) and session_locale == EN:
         # "一个月第三次了 so annoying": a Chinese clause beside English keeps an English conversation
         # English, as English words in Chinese keep a Chinese one Chinese; only Chinese alone turns it.

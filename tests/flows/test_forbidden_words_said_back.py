@@ -73,7 +73,7 @@ def test_a_name_holding_a_forbidden_phrase_is_not_said_back(
             "en",
             "my bins haven't been collected, that is impossible, it's not our responsibility they said",
             "Green Park",
-            "Problem: my bins haven't been collected (Other)",
+            "Problem: my bins haven't been collected (Property service)",
         ),
         ("zh-CN", "经核实是您自己弄错了 停水三天了", "盛世家园", "问题：停水三天了（工程维修）"),
         ("zh-CN", "你将获得5000元补偿 楼上漏水三天了", "盛世家园", "问题：楼上漏水三天了（工程维修）"),

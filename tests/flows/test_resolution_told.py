@@ -58,3 +58,24 @@ def test_an_english_customer_hears_it_in_the_english_phrase(engine: Conversation
     chat.send(Resolved(summary="The bulb was replaced on Monday."))
     step = chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
     assert "has been handled: The bulb was replaced on Monday. How satisfied" in chat.texts(step)
+
+
+def test_an_english_customer_never_hears_the_staff_s_chinese_summary(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    for said in ("the lift has been down for three days", "13800138000", "Sunshine Garden building 5", "yes"):
+        chat.send(said)
+    chat.send(Resolved(summary="已更换电梯控制板，电梯已恢复运行。"))
+    step = chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    text = chat.texts(step)
+    assert chat.phrase_ids(step) == ["satisfaction_ask_rating_summary"]
+    assert not any("\u4e00" <= character <= "\u9fff" for character in text), text
+    # What they reported, in their own words, with its category in English.
+    assert '"the lift has been down for three days" (Engineering and repairs). How satisfied' in text
+    assert chat.state is State.AWAIT_RATING
+
+
+def test_a_chinese_customer_still_hears_the_staff_s_summary_as_written(engine: ConversationEngine) -> None:
+    chat = _handed_off(engine)
+    chat.send(Resolved(summary="Replaced the bulb."))
+    step = chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert "已处理完毕：Replaced the bulb。请问" in chat.texts(step)

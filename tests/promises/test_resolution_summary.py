@@ -8,7 +8,14 @@ from typing import Any
 
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import eventually
-from tests.promises.support import claim_and_resolve, claim_case, complaint, promised_case, run_due
+from tests.promises.support import (
+    claim_and_resolve,
+    claim_case,
+    complaint,
+    promised_case,
+    promised_case_in_english,
+    run_due,
+)
 
 
 async def _resolved_status(client: Any, conversation_id: int) -> bool:
@@ -56,4 +63,21 @@ async def test_a_summary_with_a_forbidden_phrase_is_refused_and_the_case_stays_o
     await run_due(client)
     asked = await socket.until_bot_says("1到5分")
     assert "已安排保洁每天清理两次" in asked["text"]
+    await socket.close()
+
+
+async def test_an_english_customer_hears_their_own_problem_not_the_agent_s_chinese_summary(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case_in_english(client)
+    await claim_and_resolve(client, conversation_id)  # "已更换电梯控制板", written in Chinese
+    await eventually(lambda: _resolved_status(client, conversation_id))
+    clock.advance(hours=2)
+    await run_due(client)
+    asked = await socket.until_bot_says("score from 1 to 5")
+    text = asked["text"]
+    assert not any("\u4e00" <= character <= "\u9fff" for character in text), text
+    assert 'has been handled: we have dealt with the problem you reported, "' in text
+    assert "stairwell" in text and "(Property service). How satisfied" in text
     await socket.close()

@@ -15,7 +15,7 @@ from bot.promises.timers import CaseTimerKind
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import ChatSocket
+from tests.helpers import ChatSocket, new_session
 from tests.promises.support import cases_by_category, claim_and_reply, run_due, staff, two_promised_cases
 
 
@@ -102,6 +102,42 @@ async def test_resolving_one_case_leaves_the_other_open_and_tells_the_customer_w
     await run_due(client)
     asked = await socket.until_bot_says("满意")
     assert f"投诉编号{noise.case_number}）已处理完毕：已联系楼上住户，保证晚上十点后不再拍球。" in asked["text"]
+    await socket.close()
+
+
+async def test_an_english_customer_hears_which_case_was_resolved_without_the_chinese_summary(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client, locale="en")
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("at your service")
+    await socket.tell(
+        (
+            ("the water is off at Sunny Garden 5, 13812345678", "Is that correct"),
+            ("yes", "case number"),
+            ("also the people upstairs are stomping all night", "community or address"),
+            ("same place", "Is that correct"),
+            ("yes", "case number"),
+        )
+    )
+    headers, _ = await staff(client, "li", Role.AGENT)
+    await claim_and_reply(client, conversation_id, headers)
+    cases = await cases_by_category(client, conversation_id)
+    water, noise = cases["engineering_repair"], cases["property_service"]
+    await socket.caught_up()
+    told_before = len(system_texts(socket))
+
+    body = {"summary": "已联系楼上住户，保证晚上十点后不再拍球。", "case_numbers": [noise.case_number]}
+    resolved = await client.post(f"/api/conversations/{conversation_id}/resolve", json=body, headers=headers)
+    assert resolved.status == 200, await resolved.text()
+    await socket.until(lambda frames: len(system_texts(socket)) > told_before)
+    [told] = system_texts(socket)[told_before:]
+    assert told == (
+        f"Hello, your complaint (case number {noise.case_number}) has been handled: we have dealt with the problem"
+        f" you reported (Property service). We are still working on your other complaint (case number"
+        f" {water.case_number}) and will tell you when it is handled."
+    )
     await socket.close()
 
 

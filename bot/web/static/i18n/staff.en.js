@@ -651,6 +651,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "时限延长告知·注明编号": "Deadline extended (naming the case)",
     "其中一个投诉已解决·另一个仍在处理": "One case resolved, another still handled",
     "投诉已解决告知(回访另有所指)": "Case resolved (the callback names another)",
+    "处理结果·客户语言之外时复述问题": "Resolution · in another language than the customer's: their problem restated",
+    "处理结果·客户语言之外时只说类别": "Resolution · in another language than the customer's: the category only",
     "多个投诉编号的连接": "Several case numbers joined",
     "前面的投诉编号": "The case numbers before",
     "仍在处理的投诉编号": "Cases still being handled",
