@@ -53,7 +53,11 @@ def test_the_nth_time_told_is_a_repeat_graded_complex(
         ("電梯壞了一個禮拜 這已經是第四次投訴了！再不解決我就打政府熱線", "zh-CN"),
         ("停水三天了 再不修我就打市长热线", "zh-CN"),
         ("停水三天了 我已经打了12345", "zh-CN"),
-        ("The lift has been broken for a week, this is the 4th time I'm complaining, next stop is the government hotline", "en"),
+        (
+            "The lift has been broken for a week, this is the 4th time I'm complaining, "
+            "next stop is the government hotline",
+            "en",
+        ),
         ("No water for three days. I will call the mayor's hotline", "en"),
     ],
 )
