@@ -2016,6 +2016,10 @@ class HandoffSettings(_Strict):
     queues: list[QueueDefinition] = Field(min_length=1)
     labels: RuleLabels = RuleLabels()
     canned_replies: CannedReplyLimits = CannedReplyLimits()
+    repeat_link_days: int = Field(default=30, ge=0, le=366)
+    """A new case of a category the same customer (or the same contact phone) had a case of, still
+    open or resolved within this many days, is linked to it as a repeat (seed 003: graded complex),
+    the earlier case numbers shown on its ticket; 0 turns the link off."""
 
     @model_validator(mode="after")
     def _known_queues(self) -> HandoffSettings:

@@ -622,7 +622,13 @@ class Pipeline:
 
         def run(session: Session) -> None:
             config = engine.config
-            batch = _BatchWrites(config.followups, router, tracker, config.classification.fallback_category)
+            batch = _BatchWrites(
+                config.followups,
+                router,
+                tracker,
+                config.classification.fallback_category,
+                repeat_link_days=config.handoff.repeat_link_days,
+            )
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
             named = _add_named_cases(session, conversations, pending, config.service.case_prefix)
@@ -945,9 +951,15 @@ class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
     def __init__(
-        self, followups: Followups, router: HandoffRouter, tracker: Tracker, fallback_category: str = ""
+        self,
+        followups: Followups,
+        router: HandoffRouter,
+        tracker: Tracker,
+        fallback_category: str = "",
+        repeat_link_days: int = 0,
     ) -> None:
         self.followups = followups
+        self.repeat_link_days = repeat_link_days
         self._tracker = tracker
         self.fallback_category = fallback_category
         self.case_timers: list[CaseTimer] = []
@@ -1018,7 +1030,7 @@ class _BatchWrites:
     ) -> None:
         complaint_id: int | None = None
         if step.complaint is not None:
-            complaint_id = store.save_complaint(session, conversation, step.complaint, now)
+            complaint_id = store.save_complaint(session, conversation, step.complaint, now, self.repeat_link_days)
             if step.handoff is None and store.attach_to_waiting_ticket(session, conversation.id, complaint_id):
                 self.queue_changed.append(conversation.id)  # told after the hand-off: the card shows the case
             if any(audit.kind in _DEADLINE_KINDS for audit in step.audit):

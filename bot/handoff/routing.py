@@ -194,10 +194,13 @@ class HandoffRouter:
     def _earlier_complaint(
         session: Session, conversation: store.LoadedConversation, complaint_id: int | None, category: str | None
     ) -> bool:
-        """Whether the customer complained about the same category in an earlier conversation."""
+        """Whether the customer complained about the same category in an earlier conversation, or
+        the case was linked at its filing to earlier ones (the same contact phone: ``repeat_of``)."""
         if category is None:
             return False
-        return routing_store.complained_before(session, conversation.customer_id, category, conversation.id)
+        return routing_store.complained_before(
+            session, conversation.customer_id, category, conversation.id
+        ) or routing_store.repeats_earlier(session, complaint_id)
 
     # ------------------------------------------------------------------ actions
 

@@ -451,6 +451,7 @@ def _complaint_json(
         "area": shown(complaint.area),
         "category": complaint.category,
         "other_categories": complaint.other_categories or [],
+        "repeat_of": complaint.repeat_of or [],
         "grade": complaint.grade,
         "signals": complaint.signals,
         "model_suggestions": complaint.model_suggestions or [],

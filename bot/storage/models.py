@@ -286,6 +286,10 @@ class Complaint(Base):
     model_suggestions: Mapped[list[str] | None] = mapped_column(Json)
     """Signals and intents only the optional model found, without a hint of them in the customer's
     words (``model_trust``): shown to the staff as the model's suggestion, acted on by nothing."""
+    repeat_of: Mapped[list[str] | None] = mapped_column(Json)
+    """The case numbers of the earlier cases this one repeats (0041): the same category, from the same
+    customer or contact phone, still open or resolved within ``handoff.repeat_link_days`` when it was
+    filed; shown on its ticket (此前投诉)."""
     grade: Mapped[str] = mapped_column(String(10))
     customer_tier: Mapped[str] = mapped_column(String(20))
     signals: Mapped[list[str]] = mapped_column(Json, default=list)

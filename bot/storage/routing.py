@@ -35,6 +35,14 @@ def complained_before(session: Session, customer_id: int, category: str, convers
     return found is not None
 
 
+def repeats_earlier(session: Session, complaint_id: int | None) -> bool:
+    """Whether the complaint was linked at its filing to earlier cases it repeats (``repeat_of``)."""
+    if complaint_id is None:
+        return False
+    linked = session.execute(select(Complaint.repeat_of).where(Complaint.id == complaint_id)).scalar_one_or_none()
+    return bool(linked)
+
+
 def previous_owner(session: Session, customer_id: int, conversation_id: int) -> User | None:
     """The agent who owns the customer's latest other conversation, if an agent owns it."""
     return session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, exists, func, insert, o
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from bot.config import Grade, Signal
 from bot.core.messages import ChannelName, InboundMessage, MenuChoice, Sender
 from bot.core.phones import normalise_phone
 from bot.core.ticket_reason import TicketReason
@@ -1276,16 +1277,70 @@ def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
 _SURNAME_CHARS = string_length(Customer, "surname")
 
 
+# The earlier cases a new one repeats (0041): the same category, from the same customer record or
+# left with the same contact phone, still open or resolved since a moment; one statement at the case's
+# filing, by the customer index and the contact phone index of complaints (never per message).
+_EARLIER_CASES_LINKED = 5
+_EARLIER_CASES = (
+    select(_complaints.c.case_number)
+    .where(
+        or_(
+            _complaints.c.customer_id == bindparam("customer_id"),
+            _complaints.c.contact_phone.in_(bindparam("phones", expanding=True)),
+        ),
+        _complaints.c.category == bindparam("category"),
+        _complaints.c.conversation_id != bindparam("conversation_id"),
+        or_(_complaints.c.status.in_(OPEN_STATUSES), _complaints.c.resolved_at >= bindparam("since")),
+    )
+    .order_by(_complaints.c.id.desc())
+    .limit(_EARLIER_CASES_LINKED)
+)
+
+
+def earlier_cases(
+    session: Session, conversation: LoadedConversation, record: ComplaintRecord, since: dt.datetime
+) -> list[str]:
+    """The numbers of the cases ``record`` repeats, newest first: of its category, filed in another
+    conversation by the same customer or left with the same contact phone, still open or resolved
+    since ``since``."""
+    phone = record.contact_phone
+    phones = sorted({phone, normalise_phone(phone)}) if phone else [""]
+    rows = session.connection().execute(
+        _EARLIER_CASES,
+        {
+            "customer_id": conversation.customer_id,
+            "phones": phones,
+            "category": record.category,
+            "conversation_id": conversation.id,
+            "since": since,
+        },
+    )
+    return [row.case_number for row in rows]
+
+
 def save_complaint(
     session: Session,
     conversation: LoadedConversation,
     record: ComplaintRecord,
     now: dt.datetime,
+    repeat_link_days: int = 0,
 ) -> int:
-    """Create the complaint, or update it when the case number exists (escalation after handoff)."""
-    existing = (
-        session.execute(select(Complaint.id).where(Complaint.case_number == record.case_number))
-    ).scalar_one_or_none()
+    """Create the complaint, or update it when the case number exists (escalation after handoff).
+
+    A new case of a category the customer (or its contact phone) had a case of, still open or
+    resolved within ``repeat_link_days``, is a repeat: the earlier case numbers are kept on it
+    (``repeat_of``, shown on its ticket), with the ``repeat`` signal and the complex grade (seed 003);
+    the deadline promised stands. 0 links nothing."""
+    existing_row = session.execute(
+        select(Complaint.id, Complaint.repeat_of).where(Complaint.case_number == record.case_number)
+    ).one_or_none()
+    existing: int | None = existing_row.id if existing_row is not None else None
+    if existing_row is not None:
+        repeat_of = existing_row.repeat_of
+    elif repeat_link_days:
+        repeat_of = earlier_cases(session, conversation, record, now - dt.timedelta(days=repeat_link_days))
+    else:
+        repeat_of = None
     values: dict[str, Any] = {
         "description": record.description,
         "contact_phone": record.contact_phone,
@@ -1306,6 +1361,10 @@ def save_complaint(
         "promised_at": now,
         "deadline_at": record.deadline_at,
     }
+    if repeat_of:
+        values["repeat_of"] = list(repeat_of)
+        values["signals"] = sorted({*record.signals, Signal.REPEAT.value})
+        values["grade"] = Grade.COMPLEX.value
     if record.contact_phone:
         session.execute(
             update(Customer)

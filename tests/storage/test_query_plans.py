@@ -199,6 +199,8 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await settled(client, sockets=[socket])
     await socket.close()
     assert any("messages" in statement for statement, _ in statements)
+    # The filed case's lookup of the earlier cases it repeats (same customer or contact phone) ran and is explained.
+    assert any("complaints.resolved_at >=" in statement for statement, _ in statements)
     path = make_url(database_url).database
     if database_kind(database_url) == "sqlite":
         assert path is not None

@@ -1075,7 +1075,10 @@
 
   function caseForm(c, channel, appealed) {
     const rows = [
-      [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
+      [T("编号"), c.case_number],
+      // The earlier cases of the same category this one repeats (handoff.yaml repeat_link_days).
+      [T("此前投诉"), StaffI18n.list(c.repeat_of || [])],
+      [T("类别"), categoryName(c.category)],
       [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
