@@ -1,7 +1,7 @@
 """complaint resolved-by index: the conversations an agent handles, found without reading every case
 
 Revision ID: 0043
-Revises: 0040
+Revises: 0041
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0043"
-down_revision = "0040"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 
