@@ -1748,20 +1748,57 @@
     return !n.read && n.kind === "rule_supervisor" && !urgentNotice(n);
   }
 
+  // The repeats of one alert (a ticket still unclaimed, a threat no supervisor has read: detail
+  // `alert` 2, 3…) are one card, its count and newest time brought up to date, not a card each.
+  function alertThread(n) {
+    if (n.kind === "pickup_overdue" && n.ticket_id != null) return `pickup_overdue:${n.ticket_id}:${n.detail?.queue ?? ""}`;
+    if (n.kind === "supervisor_told" && n.conversation_id != null) {
+      const { alert, ...told } = n.detail || {};  // an alert again carries the notice's own detail
+      return `supervisor_told:${n.conversation_id}:${JSON.stringify(told)}`;
+    }
+    return `notice:${n.id}`;
+  }
+
+  // Notices (newest first) as cards: a card is its newest notice, with every notice of its thread;
+  // unread while any of them is, urgent while an unread one is.
+  function noticeCards(items) {
+    const cards = new Map();
+    for (const n of items) {
+      const key = alertThread(n);
+      const card = cards.get(key);
+      if (card) {
+        card.all.push(n);
+        card.read = card.read && n.read;
+      } else {
+        cards.set(key, { ...n, all: [n] });
+      }
+    }
+    return [...cards.values()];
+  }
+
+  // A card of several alerts: how many (since when, on hover); its head's time is the newest one's.
+  function noticeRepeats(n) {
+    const count = Math.max(n.all.length, n.all[0].detail?.alert || 1);
+    if (count < 2) return null;
+    return el("span", { class: "badge notification-repeats", title: T("首次 {0}", formatTime(n.all[n.all.length - 1].created_at)), text: T("已提醒{0}次", count) });
+  }
+
   function notificationItem(n) {
     const urgent = !n.read && urgentNotice(n);
+    const detail = n.all.length > 1 || n.detail?.alert ? { ...n.detail, alert: null } : n.detail;  // the count says it
     return el("li", { class: [n.read ? "muted" : "", urgent ? "urgent" : ""].filter(Boolean).join(" "), "data-kind": n.kind },
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         urgent ? el("span", { class: "badge p0", title: PRIORITY_NAMES[0], text: T("紧急") }) : null,
+        noticeRepeats(n),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
       n.case ? el("div", { class: "notification-case", title: caseText(n.case), text: caseText(n.case) }) : null,
-      n.detail && Object.keys(n.detail).length
-        ? el("div", { class: "muted notification-detail", title: notificationDetail(n.detail, n.case), text: notificationDetail(n.detail, n.case) }) : null,
+      detail && Object.keys(detail).length && notificationDetail(detail, n.case)
+        ? el("div", { class: "muted notification-detail", title: notificationDetail(detail, n.case), text: notificationDetail(detail, n.case) }) : null,
       el("div", { class: "actions" },
         n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
         n.read ? null : el("button", { type: "button", text: T("标为已读"), onclick: async () => {
-          await api("POST", `/api/notifications/${n.id}/read`, {});
+          await Promise.all(n.all.filter((one) => !one.read).map((one) => api("POST", `/api/notifications/${one.id}/read`, {})));
           loadNotifications();
         } })));
   }
@@ -1775,9 +1812,10 @@
     if (!notificationLoads.fresh(load)) return;
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
-    const items = result.data.notifications || [];
+    const notices = result.data.notifications || [];
+    noticeHandedToMe(notices);
+    const items = noticeCards(notices);
     state.notifications = items;
-    noticeHandedToMe(items);
     const unread = items.filter((n) => !n.read);
     $("notifications-unread").hidden = !unread.length;
     $("notifications-unread").textContent = T("{0} 条未读", unread.length);

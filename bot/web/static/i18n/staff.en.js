@@ -1020,6 +1020,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "统计{0}分钟内": "within {0} minutes",
     "已等待{0}分钟": "Waiting {0} minutes",
     "第{0}次提醒": "Alert no. {0}",
+    "已提醒{0}次": "Alerted {0} times",
+    "首次 {0}": "First {0}",
     "仍在「{0}」等待认领,无法再升级": "Still unclaimed in \"{0}\": nowhere higher to escalate it",
     "投诉数": "Complaints",
     "相关编号": "Case numbers",
