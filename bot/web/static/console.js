@@ -674,6 +674,7 @@
       box.setRangeText(choice.text, start, box.selectionEnd ?? start, "end");
       close();
       box.focus();
+      keepDraft();  // in this conversation's draft, as typed words are
     };
     const render = () => {
       const query = search.value.trim().toLowerCase();
@@ -709,8 +710,10 @@
     });
     search.addEventListener("keydown", (event) => {
       if (event.key === "Escape") { close(); $("reply-text").focus(); }
-      if (event.key === "Enter") {
+      if (event.key === "Enter" && !event.isComposing) {
+        // Only inserted: this key, Ctrl+Enter too, is not the reply box's send once the phrase is in it.
         event.preventDefault();
+        event.stopPropagation();
         const first = list.querySelector("button.phrase:not([disabled])");
         if (first) first.click();
       }
@@ -2044,7 +2047,8 @@
       event.preventDefault();
       $("search-q").focus();
       $("search-q").select();
-    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && document.activeElement && document.activeElement.id === "reply-text") {
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.id === "reply-text") {
+      // typed in the reply box itself: not a key that moved the cursor there (a phrase or suggestion inserted)
       event.preventDefault();
       sendReply(null);
     }
