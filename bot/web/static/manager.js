@@ -332,6 +332,19 @@
     if (field) field.focus({ preventScroll: true });
   }
 
+  // A name another rule has: its card marked, the cursor in its name (gone once it is renamed).
+  function markRuleName(index, text) {
+    const card = $("rules").querySelector(`.rule[data-rule="${index}"]`);
+    if (!card) return;
+    card.classList.add("rule-invalid");
+    card.append(el("p", { class: "error rule-error", role: "alert", text }));
+    const name = card.querySelector(".rule-name");
+    if (!name) return;
+    name.addEventListener("input", clearRuleErrors, { once: true });
+    card.scrollIntoView({ block: "center" });
+    name.focus({ preventScroll: true });
+  }
+
   function clearRuleErrors() {
     for (const shown of $("rules").querySelectorAll(".rule-error")) shown.remove();
     for (const card of $("rules").querySelectorAll(".rule-invalid")) card.classList.remove("rule-invalid");
@@ -353,7 +366,10 @@
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
+      // a coded problem names its rule by its number on the page ("规则 #2：…")
+      const ruleNamed = () => (result.data.rule ? { name: T("规则 #{0}", result.data.rule) } : {});
+      message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status), ruleNamed);
+      if (result.data.code === "rule_name_taken") markRuleName(result.data.rule - 1, message.textContent);
       // a page of many rules puts the message below the fold: 保存 must not look like it did nothing
       message.scrollIntoView({ block: "nearest" });
       return;

@@ -355,6 +355,8 @@ const Staff = (() => {
     // a manager rule still naming an id the draft takes away (a category renamed or removed)
     rule_unknown_reference: (p) => T("「{0}」仍在使用{1}「{2}」，而草稿里已没有它：请先到“分派规则”改掉或删除这条规则，再保存",
       p.rule_name || "", T(REFERENCE_KINDS[p.kind] || "类别"), (p.names || [])[0] || ""),
+    // two manager rules called the same (PUT /api/rules)
+    rule_name_taken: (p) => T("已有另一条规则叫「{0}」，请换一个名称", p.rule_name || ""),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」，请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 

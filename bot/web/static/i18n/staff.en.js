@@ -1140,6 +1140,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "同一账号": "same account",
     "同一账号和地址": "same account and address",
     "「{0}」仍在使用{1}「{2}」，而草稿里已没有它：请先到“分派规则”改掉或删除这条规则，再保存": "“{0}” still uses the {1} “{2}”, which the draft no longer has: change or delete that rule under Routing rules first, then save",
+    "已有另一条规则叫「{0}」，请换一个名称": "Another rule is already called “{0}”: choose another name",
+    "规则 #{0}": "Rule #{0}",
     "分派规则 #{0}": "Routing rule #{0}",
     "含有服务忌语「{0}」，请改说「{1}」": "Contains the forbidden phrase “{0}”: say “{1}” instead",
     "回复所在会话": "Answered in",
