@@ -2011,7 +2011,17 @@
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
-        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))), recent);
+        hit.text ? el("span", { class: "search-text", title: hit.text }, excerpt(hit.text, q)) : null))), recent);
+  }
+
+  // The words the query found, marked, in sight on the hit's one line: a long message is cut to
+  // start a little before them ("…您的投诉编号是TS2026…").
+  const EXCERPT_BEFORE = 12;
+  function excerpt(text, q) {
+    const at = text.toLowerCase().indexOf(q.toLowerCase());
+    if (at < 0) return [text];
+    const from = at > EXCERPT_BEFORE + 4 ? at - EXCERPT_BEFORE : 0;
+    return [from ? `…${text.slice(from, at)}` : text.slice(0, at), el("mark", { text: text.slice(at, at + q.length) }), text.slice(at + q.length)];
   }
 
   // Enter searches at once; typing searches once the agent pauses (2 characters at least).
