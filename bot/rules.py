@@ -27,7 +27,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 
 class RulesError(ValueError):
-    """Invalid rules; the message names the path, e.g. ``rules[2].when.categories: unknown category 'xyz'``."""
+    """Invalid rules; the message names the path, e.g. ``rules[2].when.categories: unknown category 'xyz'``.
+    ``problem``: what the consoles say in the manager's language instead ({"code": …, "path": …}),
+    when the problem has a code (a name two rules share: ``rule_name_taken``)."""
+
+    def __init__(self, message: str, problem: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or {}
+
+
+class DuplicateRuleName(ValueError):
+    """Two rules called the same: the later one's ``index`` (from 0) and the ``name``."""
+
+    def __init__(self, index: int, name: str) -> None:
+        super().__init__(f"rules[{index}].name: another rule is already called {name!r}")
+        self.index, self.name = index, name
 
 
 class _Strict(BaseModel):
@@ -98,7 +112,7 @@ class RuleSet(_Strict):
         seen: set[str] = set()
         for index, rule in enumerate(self.rules):
             if rule.name in seen:
-                raise ValueError(f"rules[{index}].name: another rule is already called {rule.name!r}")
+                raise DuplicateRuleName(index, rule.name)
             seen.add(rule.name)
         return self
 
@@ -176,6 +190,11 @@ def parse_rules(rules: Any, vocabulary: Vocabulary) -> RuleSet:
     except ValidationError as error:
         first = error.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, DuplicateRuleName):
+            path = f"rules[{cause.index}].name"
+            taken = {"code": "rule_name_taken", "path": path, "rule": cause.index + 1, "rule_name": cause.name}
+            raise RulesError(str(cause), taken) from None
         if message.startswith("rules["):
             raise RulesError(message) from None
         raise RulesError(f"{_path(first['loc'])}: {message}") from None

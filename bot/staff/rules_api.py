@@ -93,7 +93,7 @@ async def put_rules(request: web.Request) -> web.Response:
     try:
         rule_set = parse_rules(given.rules, resources(request).config.rule_vocabulary())
     except RulesError as error:
-        raise api_error(400, str(error)) from None
+        raise api_error(400, str(error), **error.problem) from None
     return await _store(request, rule_set, given.note.strip())
 
 

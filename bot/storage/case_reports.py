@@ -97,13 +97,16 @@ def _latest_ticket_id() -> ColumnElement[Any]:
 
 
 def _handler() -> ColumnElement[Any]:
-    """Who handles the case ("agent:<id>"): who resolved it, else the agent who owns the
-    conversation, else who claimed its ticket; NULL while no agent has it."""
+    """Who handles the case ("agent:<id>"): who resolved it while it stays resolved, else the agent
+    who owns the conversation, else who claimed its ticket; NULL while no agent has it. A case
+    reopened keeps its first resolver in ``resolved_by`` (who handled it, for access), but it is
+    the agent it went to, and whoever it was transferred to after, who handles it now."""
+    resolved = case((Complaint.status == "resolved", Complaint.resolved_by), else_=None)
     owner = case((Conversation.owner.like(f"{AGENT_PREFIX}%"), Conversation.owner), else_=None)
     claimed = case(
         (_LatestTicket.claimed_by.is_not(None), literal(AGENT_PREFIX, String) + _LatestTicket.claimed_by), else_=None
     )
-    return func.coalesce(Complaint.resolved_by, owner, claimed)
+    return func.coalesce(resolved, owner, claimed)
 
 
 def _day_index(column: Any, days: Sequence[tuple[dt.date, dt.datetime, dt.datetime]]) -> ColumnElement[Any]:

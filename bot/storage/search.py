@@ -51,7 +51,8 @@ class SearchHit:
     matched: str
     """"case_number", "phone", "place" or "text"."""
     text: str | None
-    """The matching message, or the customer's last one."""
+    """The matching message (found by its case number: the newest message saying that number), or
+    the customer's last one."""
     place: str | None
     """The place of the case the query found by its place, as written (in the script it was)."""
     at: dt.datetime | None
@@ -230,6 +231,12 @@ def search_conversations(
     message_ids = {conversation_id: message_id for conversation_id, message_id in text_matches}
     for conversation_id in message_ids:
         matched.setdefault(conversation_id, "text")
+    # Found by its case number: the message that says it (the bot's promise, the customer quoting
+    # it), so the hit shows the words the query found rather than the customer's last message.
+    by_number = {
+        cid: case_numbers[cid] for cid, how in matched.items() if how == "case_number" and case_numbers.get(cid)
+    }
+    message_ids.update(_messages_naming(session, by_number))
     if not matched:
         return []
     newest_complaint = (
@@ -284,6 +291,23 @@ def search_conversations(
     ]
     hits.sort(key=lambda hit: hit.conversation_id, reverse=True)
     return hits[:limit]
+
+
+def _messages_naming(session: Session, case_numbers: dict[int, str]) -> dict[int, int]:
+    """Per conversation, the newest of its messages holding its case number (``case_numbers``:
+    conversation id → number); a conversation with none is left out. One statement."""
+    if not case_numbers:
+        return {}
+    naming = or_(
+        *(
+            and_(Message.conversation_id == conversation_id, Message.text.contains(number, autoescape=True))
+            for conversation_id, number in case_numbers.items()
+        )
+    )
+    rows = session.execute(
+        select(Message.conversation_id, func.max(Message.id)).where(naming).group_by(Message.conversation_id)
+    )
+    return {conversation_id: message_id for conversation_id, message_id in rows}
 
 
 def searches_every_message(query: str) -> bool:

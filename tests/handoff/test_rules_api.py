@@ -81,6 +81,19 @@ async def test_invalid_rules_are_refused_naming_the_path_and_nothing_is_stored(m
     assert (await response.json())["error"].startswith("rules[0].then.priority:")
     response = await client.put("/api/rules", json={"note": "no rules"}, headers=headers)
     assert response.status == 400 and "rules" in (await response.json())["error"]
+    # a name two rules share: coded, so the console says it in the manager's language
+    twice = [{"name": "vip", "then": {"priority": 1}}, {"name": "vip", "then": {"priority": 2}}]
+    response = await client.put("/api/rules", json={"rules": twice, "note": "oops"}, headers=headers)
+    assert (response.status, await response.json()) == (
+        400,
+        {
+            "error": "rules[1].name: another rule is already called 'vip'",
+            "code": "rule_name_taken",
+            "path": "rules[1].name",
+            "rule": 2,
+            "rule_name": "vip",
+        },
+    )
     assert (await (await client.get("/api/rules")).json())["version"] == 1
 
 

@@ -51,6 +51,7 @@ async def test_staff_find_a_conversation_by_case_number_phone_or_text(make_clien
 
     [hit] = await search(client, case_number.lower())
     assert (hit["conversation_id"], hit["matched"], hit["case_number"]) == (conversation_id, "case_number", case_number)
+    assert case_number in hit["text"]  # the message saying the number, not the customer's last words
     [hit] = await search(client, "1234 5678")
     assert (hit["conversation_id"], hit["matched"]) == (conversation_id, "phone")
     for typed in (f"+86 {PHONE[:3]} {PHONE[3:7]} {PHONE[7:]}", f"0086{PHONE}", f"86-{PHONE}"):  # with the country code

@@ -66,7 +66,7 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         assert await page.evaluate("window.managerReports.charts['chart-channel'].data.datasets[0].data") == [2, 1]
         await expect(page.locator("#report-agents")).to_contain_text("li")
         times = page.locator(".report-chart", has=page.locator("#chart-times")).locator("h2")
-        await expect(times).to_have_text("首次响应与解决时长(中位数,小时)")  # C took days
+        await expect(times).to_have_text("首次响应与解决时长（中位数，小时）")  # C took days
         daily = page.locator("#daily-body")
         await expect(daily).to_contain_text("2026-11-23", timeout=10_000)
         await expect(daily).to_contain_text("物业服务")
@@ -77,7 +77,7 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         # Medians all under two hours are charted in minutes, as the headline says them (never 0.5 小时)
         await page.select_option("#report-channel", "webchat")
         await page.click("#report-run")
-        await expect(times).to_have_text("首次响应与解决时长(中位数,分钟)", timeout=10_000)
+        await expect(times).to_have_text("首次响应与解决时长（中位数，分钟）", timeout=10_000)
         first_response = await page.evaluate("window.managerReports.charts['chart-times'].data.datasets[0].data")
         assert 30 in first_response, first_response  # case A: answered 30 minutes after it was made
 

@@ -3,6 +3,8 @@ who may read them; the parameters it refuses."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from sqlalchemy import event, select
@@ -206,4 +208,44 @@ async def test_a_first_response_counts_for_the_agent_who_wrote_it(make_client: A
     assert agents[f"agent:{li_id}"]["cases"] == 0
     assert agents[f"agent:{li_id}"]["first_response"]["count"] == 1
     assert agents[f"agent:{li_id}"]["first_response"]["median_seconds"] >= 360
+    await socket.close()
+
+
+async def test_a_reopened_case_handed_to_a_colleague_is_the_colleague_s_in_the_report(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A case li resolved, reopened (the customer says it is not done) and handed to wang is wang's to
+    handle now (first-contact ownership follows the hand-over): the report's 处理人 and the export's
+    name wang, not li who resolved it the first time; once wang resolves it again, still wang."""
+    client = await make_client()
+    every_queue = resources(client.app).config.handoff.queue_ids()
+    conversation_id, socket = await complain(client, "小区楼道的垃圾三天没人清理", "海淀区中关村大街5号", "13800138000")
+    await staff(client, "wang", Role.AGENT)
+    await set_queues(client, "wang", every_queue)
+    li_headers, _ = await staff(client, "li", Role.AGENT)
+    await set_queues(client, "li", every_queue)
+    queue = await (await client.get("/api/queue", headers=li_headers)).json()
+    ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=li_headers)).status == 200
+    url = f"/api/conversations/{conversation_id}"
+    resolved = await client.post(f"{url}/resolve", json={"summary": "已安排保洁清理"}, headers=li_headers)
+    assert resolved.status == 200, await resolved.text()
+    reopened = await client.post(f"{url}/reopen", json={"reason": "客户来电说还没清理"}, headers=li_headers)
+    assert reopened.status == 200, await reopened.text()
+    moved = await client.post(f"{url}/transfer", json={"username": "wang"}, headers=li_headers)
+    assert moved.status == 200, await moved.text()
+    await add_manager(client)
+
+    async def handlers() -> tuple[dict[str, int], list[str]]:
+        groups = (await _report(client, "group_by=agent"))["groups"]
+        export = await (await client.get(f"/api/cases.csv?{RANGE}")).read()
+        rows = csv.DictReader(io.StringIO(export.decode("utf-8-sig")))
+        return {group["label"]: group["cases"] for group in groups if group["cases"]}, [row["处理人"] for row in rows]
+
+    assert await handlers() == ({"wang": 1}, ["wang"])
+    wang_headers = {"X-CSRF-Token": await sign_in(client, "wang")}
+    resolved = await client.post(f"{url}/resolve", json={"summary": "已清理完毕"}, headers=wang_headers)
+    assert resolved.status == 200, await resolved.text()
+    await sign_in(client, "boss")
+    assert await handlers() == ({"wang": 1}, ["wang"])
     await socket.close()

@@ -96,7 +96,7 @@ async def test_a_sign_in_with_a_name_no_account_has_shows_only_its_length(make_c
         await page.click("[data-tab=audit]")
         failed = page.locator("#audit-table tbody tr[data-action=sign_in_failed]")
         await expect(failed).to_have_count(1, timeout=10_000)
-        await expect(failed).to_contain_text("未知用户名 (12 个字符)")
+        await expect(failed).to_contain_text("未知用户名（12 个字符）")
         await expect(failed).to_contain_text("无此用户")
         await expect(failed).not_to_contain_text("S3cret")
         await expect(failed).not_to_contain_text("username_chars")

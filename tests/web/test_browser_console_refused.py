@@ -48,7 +48,7 @@ async def test_a_conversation_out_of_the_agents_queues_clears_the_previous_ones_
         await expect(page.locator("#timeline li")).to_have_count(0)
         await expect(page.locator("#customer-panel")).to_be_hidden()
         await expect(page.locator("#case-actions")).to_be_hidden()
-        await expect(page.locator("#complaint")).to_have_text(f"会话 {theirs} 无法打开,此处不显示任何客户的信息")
+        await expect(page.locator("#complaint")).to_have_text(f"会话 {theirs} 无法打开，此处不显示任何客户的信息")
 
         # Back to their own conversation: everything is shown again.
         await page.evaluate(f"location.hash = '#conversation={mine}'")

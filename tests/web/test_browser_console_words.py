@@ -89,7 +89,7 @@ async def test_standards_say_a_forbidden_phrase_in_chinese_and_preview_every_pla
         url = str(client.make_url("/manager/#standards/phrases"))
         page, errors = await browser_helpers.signed_in_manager_page(browser, url, "boss")
         await expect(page.locator("[data-phrase=invite_complaint]")).to_be_visible(timeout=10_000)
-        await expect(page.locator(".std-toolbar")).to_contain_text("{…} 由机器人填入;预览使用示例值。")
+        await expect(page.locator(".std-toolbar")).to_contain_text("{…} 由机器人填入；预览使用示例值。")
         await expect(page.locator(".std-toolbar")).not_to_contain_text("。 {…")
         phones = page.locator("[data-phrase-row=restate_phones] .std-preview")
         await expect(phones).to_contain_text("13800138000（备用：13900139000）")
@@ -126,7 +126,7 @@ async def test_a_table_making_a_vip_wait_longer_is_warned_about_and_saved_once_c
         await cell.fill("6")
         await expect(warnings).to_be_visible()
         await expect(warnings).to_contain_text(
-            "VIP客户·复杂 8小时,比标准客户·复杂 6小时还长:VIP客户会比标准客户等得更久"
+            "VIP客户·复杂 8小时，比标准客户·复杂 6小时还长：VIP客户会比标准客户等得更久"
         )
         await page.fill("#std-note", "复杂投诉缩短到6小时")
         await page.click("#std-save")

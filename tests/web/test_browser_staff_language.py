@@ -71,7 +71,7 @@ async def test_a_new_agent_reads_chinese_only_and_english_once_chosen_in_any_bro
         shown = await visible_text(agent)
         assert "Queue" not in shown and "Sign out" not in shown
         assert ENGLISH_WORD.findall(shown) == [], shown
-        assert await agent.get_attribute("#search-q", "placeholder") == "搜索 编号/电话/内容 ( / )"
+        assert await agent.get_attribute("#search-q", "placeholder") == "搜索 编号/电话/内容（ / ）"
 
         await choose(agent, "en")
         await expect(agent.locator("#queue-title")).to_contain_text("Queue")

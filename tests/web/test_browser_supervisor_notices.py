@@ -111,7 +111,7 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
             if not accept:
                 await expect(page.locator("#notifications li.urgent")).to_have_count(urgent)
         await expect(page.locator("#notifications-unread")).to_be_hidden()
-        assert asked == [f"有 {urgent} 条紧急通知未读,确定全部标为已读?"] * 2
+        assert asked == [f"有 {urgent} 条紧急通知未读，确定全部标为已读？"] * 2
         await expect(page.locator("#notifications li.urgent")).to_have_count(0)
         await expect(page.locator("#notifications li", has_text="标为已读")).to_have_count(0)
         await browser.close()

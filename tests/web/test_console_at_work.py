@@ -127,7 +127,7 @@ async def test_a_supervisor_s_transfer_reads_from_the_previous_owner_to_the_new_
         await supervisor.click("#transfer")
         row = supervisor.locator("#timeline li", has_text="转交")
         await expect(row).to_contain_text("转交 agent2 → agent1", timeout=10_000)
-        await expect(row).to_contain_text("我 (sup1)")
+        await expect(row).to_contain_text("我（sup1）")
         await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人：agent1")
         await supervisor.screenshot(path=str(SCREENSHOTS / "console-transfer-timeline.png"))
         await browser.close()

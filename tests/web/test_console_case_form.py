@@ -126,7 +126,7 @@ async def test_on_a_phone_a_saved_note_says_so_where_the_agent_is_looking(make_c
         assert await agent.evaluate("document.getElementById('messages').getBoundingClientRect().top < 0")
         await agent.click("#note-add")
         toast = agent.locator("#toast")
-        await expect(toast).to_have_text("备注已保存(客户看不到)", timeout=10_000)
+        await expect(toast).to_have_text("备注已保存（客户看不到）", timeout=10_000)
         await expect(toast).to_be_in_viewport(ratio=1)
         await agent.screenshot(path=SHOTS.format("phone-note"))
         await expect(toast).to_be_hidden(timeout=10_000)

@@ -69,7 +69,7 @@ async def test_an_earlier_case_the_agent_may_not_open_shows_no_case_number(make_
         other = cases.nth(1)
         await expect(other).to_contain_text(f"会话 {seeded.conversations[0]}")
         await expect(other).to_contain_text("短信")
-        await expect(other).to_contain_text("不在您的队列中,无法打开")
+        await expect(other).to_contain_text("不在您的队列中，无法打开")
         await expect(other).not_to_contain_text(seeded.case_numbers[0])
         await expect(other).not_to_contain_text("★")
         await expect(other).not_to_contain_text("undefined")
@@ -132,7 +132,9 @@ async def test_an_agent_at_their_limit_of_canned_replies_is_told_to_remove_one_f
             await dialog.locator("#canned-title").fill(title)
             await dialog.locator("#canned-text").fill("维修师傅明天上午上门,请保持电话畅通。")
             await dialog.locator("#canned-save").click()
-        await expect(dialog.locator("#canned-message")).to_have_text("您已有 1 条常用语,达到每人上限,请先删除不用的。")
+        await expect(dialog.locator("#canned-message")).to_have_text(
+            "您已有 1 条常用语，达到每人上限，请先删除不用的。"
+        )
         await expect(dialog.locator("#canned-list li")).to_have_count(1)
         await browser.close()
 

@@ -42,7 +42,7 @@ async def test_a_supervisor_claims_an_appeal_from_the_appealing_chat_and_answers
         supervisor.set_default_timeout(10_000)
 
         await supervisor.evaluate(f"location.hash = '#conversation={case.appealing_conversation_id}'")
-        await expect(supervisor.locator("#conversation-meta")).to_contain_text("等待认领(值班主管)")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("等待认领（值班主管）")
         await expect(supervisor.locator("#conversation-meta")).not_to_contain_text("处理中")
         await expect(supervisor.locator("#conversation-meta")).to_contain_text("客户类别：标准客户")
         await supervisor.locator("#conversation-meta").screenshot(path="/tmp/console-unclaimed-meta.png")
@@ -57,7 +57,7 @@ async def test_a_supervisor_claims_an_appeal_from_the_appealing_chat_and_answers
 
         # li, who held the case, is told who took it.
         told = li.locator("#notifications li", has_text="会话已被接手")
-        await expect(told).to_contain_text("zhou 认领了客户申诉,已接手该投诉", timeout=10_000)
+        await expect(told).to_contain_text("zhou 认领了客户申诉，已接手该投诉", timeout=10_000)
         await browser.close()
     await case.appealing.close()
 
@@ -79,8 +79,8 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         assert case_number.startswith("TS")
 
         await card.get_by_role("button", name="查看").click()
-        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领(")
-        await expect(li.locator("#reply-hint")).to_contain_text("等待认领:认领后即可回复")
+        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领（")
+        await expect(li.locator("#reply-hint")).to_contain_text("等待认领：认领后即可回复")
         await li.locator("#claim-here").click()
         await expect(li.locator("#conversation-meta")).to_contain_text("处理人：我")
 
@@ -88,7 +88,7 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         # each queue with how many agents take it, an empty one said unattended
         await expect(li.locator("#transfer-options option[value='工程维修组']")).to_have_text("工程维修组 · 1 名客服")
         await expect(li.locator("#transfer-options option[value='地产公司客户组']")).to_have_text(
-            "地产公司客户组(无人值守)"
+            "地产公司客户组（无人值守）"
         )
         await li.fill("#transfer-target", "地产公司客户组")
         await expect(li.locator("#conversation-message")).to_contain_text("目前没有成员客服")
@@ -107,7 +107,7 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         await li.fill("#transfer-target", "工程维修组")
         await li.locator("#transfer-target").press("Enter")
         await expect(li.locator("#conversation-message")).to_have_text("已转交给 工程维修组")
-        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领(工程维修组)")
+        await expect(li.locator("#conversation-meta")).to_contain_text("等待认领（工程维修组）")
         await expect(li.locator("#conversation-meta")).not_to_contain_text("处理")
         moved = li.locator("#queue .ticket", has_text="工程维修组")
         await expect(moved).to_contain_text(case_number)

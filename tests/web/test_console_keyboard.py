@@ -93,7 +93,7 @@ async def test_a_full_phone_number_that_finds_nothing_says_why(make_client: AppF
         await agent.fill("#search-q", "139 1234 5678")
         await agent.press("#search-q", "Enter")
         await expect(results.locator(".search-none")).to_be_visible(timeout=10_000)
-        await expect(results).to_contain_text("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。")
+        await expect(results).to_contain_text("完整号码只能在您接手或解决过的会话中搜索，其他会话可试后4位。")
 
         for other_number in ("9123 4567", "+852 9123 4567", "+86 139 1234 5678"):  # Hong Kong, country codes
             await agent.fill("#search-q", other_number)

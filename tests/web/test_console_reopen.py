@@ -58,14 +58,14 @@ async def test_an_agent_reopens_a_case_resolved_by_mistake_from_the_console(
         await expect(dialog).to_have_count(0)
 
         # The case is the agent's again: open, with a reply box, the reason on the timeline.
-        await expect(meta).to_contain_text("处理人：我 (li.agent)", timeout=10_000)
+        await expect(meta).to_contain_text("处理人：我（li.agent）", timeout=10_000)
         await expect(meta).not_to_contain_text("已解决")
-        await expect(page.locator("#conversation-message")).to_contain_text("已重新打开,新的答复时限")
+        await expect(page.locator("#conversation-message")).to_contain_text("已重新打开，新的答复时限")
         await expect(page.locator("#reply-text")).to_be_enabled()
         await expect(reopen).to_be_hidden()
         timeline = page.locator("#timeline")
-        await expect(timeline).to_contain_text(f"重新打开 li.agent → 我 (li.agent) 原因: {REASON}")
-        await expect(timeline).to_contain_text("(已取消回访)")
+        await expect(timeline).to_contain_text(f"重新打开 li.agent → 我（li.agent） 原因：{REASON}")
+        await expect(timeline).to_contain_text("（已取消回访）")
         await expect(page.locator("#mine")).to_contain_text(f"会话 {conversation_id}")
         # The customer reads the new reply time in the configured phrase, in the conversation too.
         case = await complaint(client, conversation_id)

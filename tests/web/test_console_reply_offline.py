@@ -33,7 +33,7 @@ async def _offline_reply(browser: Any, client: Any, locale: str) -> Any:
 @pytest.mark.parametrize(
     ("locale", "said"),
     [
-        ("zh-CN", "网络错误,回复未发送,已保留在输入框"),
+        ("zh-CN", "网络错误，回复未发送，已保留在输入框"),
         ("en", "Network error: the reply was not sent and is kept in the box"),
     ],
 )

@@ -31,7 +31,7 @@ async def test_a_forbidden_summary_is_refused_in_the_resolve_dialog(make_client:
         await page.click("#resolve")
         await page.click("#resolve-confirm")
         said = page.locator("#conversation-message")
-        await expect(said).to_contain_text("含有服务忌语「您应该去找」,请改用:这是我们的责任", timeout=10_000)
+        await expect(said).to_contain_text("含有服务忌语「您应该去找」，请改用：这是我们的责任", timeout=10_000)
         await expect(said).to_have_class("error")
         await expect(page.locator("#resolve-summary")).to_have_value("这不归物业管，您応該去找街道办")
         await expect(page.locator("#resolve-summary")).to_be_focused()

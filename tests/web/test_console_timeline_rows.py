@@ -49,10 +49,10 @@ async def test_a_claim_and_a_reopening_read_once_each(make_client: AppFactory, c
         rows = page.locator("#timeline > li")
         await expect(rows.filter(has_text="认领")).to_have_count(1, timeout=10_000)
         claimed = rows.filter(has_text="认领")
-        await expect(claimed).to_contain_text("我 (li)")
+        await expect(claimed).to_contain_text("我（li）")
         assert (await claimed.inner_text()).strip().splitlines()[-1].strip() == "认领"
         await expect(rows.filter(has_text="重新打开")).to_have_count(1)
-        await expect(rows.filter(has_text="重新打开")).to_contain_text("重新打开 → 我 (li)")
+        await expect(rows.filter(has_text="重新打开")).to_contain_text("重新打开 → 我（li）")
         await browser.close()
 
 
@@ -113,18 +113,18 @@ async def test_timeline_rows_say_the_category_the_times_the_score_and_a_note_onc
         rows = page.locator("#timeline > li")
         await expect(rows.filter(has_text="物业服务")).to_contain_text("已分类 物业服务 · 简单", timeout=10_000)
         await expect(rows.filter(has_text="明天下午3点前")).to_contain_text(
-            "承诺答复时限 2026-12-07 15:00 (告知客户「明天下午3点前」)"
+            "承诺答复时限 2026-12-07 15:00 （告知客户「明天下午3点前」）"
         )
         await expect(rows.filter(has_text="延长 24 小时")).to_contain_text(
-            "延长时限 2026-12-07 15:00 → 2026-12-08 15:00 (延长 24 小时)"
+            "延长时限 2026-12-07 15:00 → 2026-12-08 15:00 （延长 24 小时）"
         )
         # counted in service hours, the timeline says so: 16 of them are not 16 hours on the clock
         await expect(rows.filter(has_text="服务小时")).to_contain_text(
-            "延长时限 2026-12-08 15:00 → 2026-12-10 15:00 (延长 16 服务小时)"
+            "延长时限 2026-12-08 15:00 → 2026-12-10 15:00 （延长 16 服务小时）"
         )
         await expect(rows.filter(has_text="客户评价")).to_contain_text("客户评价 4分")
         note = rows.filter(has_text="内部备注")
-        await expect(note).to_contain_text("我 (")  # the header names the author
+        await expect(note).to_contain_text("我（")  # the header names the author
         assert (await note.inner_text()).strip().splitlines()[-1].strip() == "内部备注 「已联系维修班组」"
         await page.screenshot(path="/tmp/staffsmall-timeline.png", full_page=True)
         await browser.close()

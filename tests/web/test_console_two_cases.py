@@ -73,7 +73,7 @@ async def test_the_agent_resolves_one_of_two_cases_in_the_dialog(make_client: Ap
         await expect(dialog).to_have_count(0)
 
         message = page.locator("#conversation-message")
-        await expect(message).to_contain_text(f"已标记 {noise.case_number} 为已解决;{water.case_number} 仍在处理")
+        await expect(message).to_contain_text(f"已标记 {noise.case_number} 为已解决；{water.case_number} 仍在处理")
         # Still the agent's, with the reply box; the customer read which case is resolved.
         await expect(page.locator("#reply-text")).to_be_enabled()
         await expect(page.locator("#messages")).to_contain_text(
@@ -81,7 +81,7 @@ async def test_the_agent_resolves_one_of_two_cases_in_the_dialog(make_client: Ap
         )
         await expect(header.locator(f'[data-case="{noise.case_number}"]')).to_contain_text("已解决")
         await expect(header.locator(f'[data-case="{water.case_number}"]')).to_contain_text("时限")
-        await expect(page.locator("#timeline")).to_contain_text(f"一个投诉已解决(其他仍在处理) {noise.case_number}")
+        await expect(page.locator("#timeline")).to_contain_text(f"一个投诉已解决（其他仍在处理） {noise.case_number}")
         await page.screenshot(path=str(SHOTS / "resolve-two-cases-after.png"))
         assert errors == []
         await browser.close()
@@ -130,7 +130,7 @@ async def test_a_refetch_from_before_the_resolve_coming_back_last_does_not_show_
         await page.click("#resolve")
         await page.locator("#resolve-dialog label", has_text=water.case_number).click()  # the noise only
         await page.click("#resolve-confirm")
-        resolved = f"一个投诉已解决(其他仍在处理) {noise.case_number}"
+        resolved = f"一个投诉已解决（其他仍在处理） {noise.case_number}"
         await expect(page.locator("#timeline")).to_contain_text(resolved)
 
         async with page.expect_response(lambda response: response.request in held):
@@ -156,7 +156,7 @@ async def test_the_supervisor_sees_both_cases_on_the_cards_and_extends_the_one_p
         cards = page.locator("#queue li.ticket")
         await expect(cards).to_have_count(2, timeout=10_000)
         water_card = cards.filter(has_text=f"{water.case_number} · 工程维修")
-        await expect(water_card.locator(".other-cases")).to_contain_text(f"另有投诉: {noise.case_number} 时限")
+        await expect(water_card.locator(".other-cases")).to_contain_text(f"另有投诉：{noise.case_number} 时限")
         await water_card.get_by_role("button", name="查看").click()
 
         # The extension offers the case with the nearest deadline first; the water one is picked.

@@ -65,7 +65,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await expect(agent.locator("#conversation-meta")).to_contain_text("网页聊天")
         # the claim's row: its header names the claimer, the line says what they did, once
         claimed = agent.locator("#timeline > li", has_text="认领")
-        await expect(claimed).to_contain_text("我 (li.agent)")
+        await expect(claimed).to_contain_text("我（li.agent）")
         await expect(claimed).not_to_contain_text("认领 li.agent")
         await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
 

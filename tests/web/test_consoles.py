@@ -320,7 +320,7 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         await expect(manager.locator("#rules-history")).to_contain_text("燃气泄漏属于安全问题", timeout=10_000)
         in_force = await (await client.get("/api/rules")).json()
         # the version saved is named, as the standards editor names its own
-        await expect(manager.locator("#rules-message")).to_contain_text(f"已保存,版本 {in_force['version']}")
+        await expect(manager.locator("#rules-message")).to_contain_text(f"已保存，版本 {in_force['version']}")
         # the shipped rules send real-estate complaints to a queue nobody here is a member of: said, not refused
         await expect(manager.locator("#rules-message")).to_contain_text("「地产公司客户组」目前没有成员客服")
 

@@ -34,7 +34,7 @@ async def test_reports_and_standards_speak_the_page_s_language_and_empty_charts_
         await page.click("[data-tab=reports]")
         await expect(page.locator("body[data-reports=drawn]")).to_have_count(1, timeout=10_000)
         labels = await page.locator("#report-headline .figure-label").all_inner_texts()
-        assert "投诉总数" in labels and "按时率" in labels and "首次响应(中位)" in labels
+        assert "投诉总数" in labels and "按时率" in labels and "首次响应（中位）" in labels
         assert [label for label in labels if LATIN.search(label)] == [], labels
         for chart in EMPTY_CHARTS:
             await expect(page.locator(f".chart-empty[data-chart={chart}]")).to_have_text("暂无数据")

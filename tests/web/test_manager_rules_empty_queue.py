@@ -27,7 +27,7 @@ async def test_saving_rules_names_the_queues_nobody_takes_in_either_language(mak
         await page.fill("#rules-note", "重新保存")
         await page.click("#rules-save")
 
-        await expect(message).to_contain_text("已保存,版本 2", timeout=10_000)
+        await expect(message).to_contain_text("已保存，版本 2", timeout=10_000)
         await expect(message).to_contain_text("「值班主管」目前没有成员客服")
         await expect(message).not_to_contain_text("地产公司客户组")
 

@@ -72,7 +72,7 @@ async def test_a_manager_reads_an_old_version_against_the_current_and_rolls_back
         await page.fill("#rules-rollback-note", "账单组人手不够")
         await page.click("#rules-rollback")
         await expect(page.locator("#rules-version")).to_contain_text("版本 3", timeout=10_000)
-        assert dialogs == ["确定回滚到版本 v1 吗?将生成一个新版本。"]
+        assert dialogs == ["确定回滚到版本 v1 吗？将生成一个新版本。"]
         await expect(page.locator("#rules-message")).to_contain_text("已回滚到 v1")
         await expect(page.locator("#rules-history tr[data-version='3']")).to_contain_text("回滚到 v1: 账单组人手不够")
         await expect(page.locator("#rules .rule")).to_have_count(len(original))
@@ -106,7 +106,7 @@ async def test_switching_tabs_with_unsaved_rule_edits_asks_first(make_client: Ap
         await expect(name).to_have_value("改过的名字")
         await page.click(".tabs [data-tab=dashboard]")
         await expect(page.locator("#tab-dashboard")).to_be_visible()
-        assert asked == ["当前修改尚未保存,确定离开吗"] * 2
+        assert asked == ["当前修改尚未保存，确定离开吗"] * 2
 
         # Saved edits ask nothing.
         await page.click(".tabs [data-tab=rules]")

@@ -43,6 +43,6 @@ async def test_leaving_edited_rules_asks_first(make_client: AppFactory) -> None:
                 await expect(page.locator("#tab-rules")).to_be_visible()
                 await expect(name).to_have_value("夜间紧急")
         await expect(page.locator("#tab-dashboard")).to_be_visible()
-        assert asked == ["当前修改尚未保存,确定离开吗"] * 2
+        assert asked == ["当前修改尚未保存，确定离开吗"] * 2
         assert errors == []
         await browser.close()

@@ -47,7 +47,7 @@ async def test_the_standards_forms_name_and_count_in_the_readers_words(
         await expect(edits.locator(".std-label")).to_have_text(
             "An edited message (Telegram): ask for it anew, at most every"
             if english
-            else "客户编辑已发出的消息(Telegram)时,提醒其重新发送,最多每隔"
+            else "客户编辑已发出的消息（Telegram）时，提醒其重新发送，最多每隔"
         )
         await expect(page.locator("#std-history summary").first).to_have_text(
             re.compile(r"^(Changes|改动) \+\d+ −\d+$")

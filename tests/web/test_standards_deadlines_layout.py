@@ -89,7 +89,7 @@ async def test_the_deadline_exceptions_clock_fits_its_box(make_client: AppFactor
         clock = page.locator("[data-path='deadlines.overrides.0.deadline.clock']")
         await expect(clock).to_be_visible(timeout=10_000)
         await expect(clock.locator("option:checked")).to_have_text(
-            "全天候(不顺延到服务时间)" if locale == "zh-CN" else "Around the clock (24/7)"
+            "全天候（不顺延到服务时间）" if locale == "zh-CN" else "Around the clock (24/7)"
         )
         assert await page.evaluate(CUT_OFF) == []
         if width < 900:  # a phone: each picker says what it picks

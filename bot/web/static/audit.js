@@ -127,7 +127,7 @@ window.auditLog = (() => {
   function who(entry) {
     const role = entry.role ? ` · ${label("role", entry.role)}` : "";
     const chars = entry.detail?.username_chars;
-    const name = entry.actor || (chars ? T("未知用户名 ({0} 个字符)", chars) : "—");
+    const name = entry.actor || (chars ? T("未知用户名（{0} 个字符）", chars) : "—");
     return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${name}${role}`);
   }
 
@@ -157,7 +157,7 @@ window.auditLog = (() => {
       && value !== null && value !== "");
     return shown.map(([key, value]) => {
       if (key === "message_id") return T("消息 #{0}", value);
-      if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value, key));
+      if (key === "query" && entry.action === "export") return T("导出范围：{0}", detailValue(value, key));
       return `${detailName(entry.action, key)}: ${detailValue(value, key)}`;
     }).join(" · ");
   }
@@ -211,7 +211,7 @@ window.auditLog = (() => {
     const message = $("audit-message");
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? T("审计日志暂不可用") : (result.data.error || T("加载失败 ({0})", result.status));
+      message.textContent = result.status === 404 ? T("审计日志暂不可用") : (result.data.error || T("加载失败（{0}）", result.status));
       return null;
     }
     message.textContent = "";

@@ -10,28 +10,28 @@
   const SENDERS = { customer: T("客户"), bot: T("机器人"), agent: T("客服"), system: T("系统") };
   // One label per timeline kind (bot/timeline.py TimelineKind); tests/web/test_console_labels.py keeps them in step.
   const EVENT_NAMES = {
-    greeted: T("机器人问候"), signals_detected: T("识别到风险信号"), model_suggested: T("模型提示(客户原话无此迹象·未采用,请人工判断)"),
+    greeted: T("机器人问候"), signals_detected: T("识别到风险信号"), model_suggested: T("模型提示（客户原话无此迹象·未采用，请人工判断）"),
     side_thanks: T("客户致谢"), side_goodbye: T("客户道别"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
-    side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询(待查询答复)"),
+    side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询（待查询答复）"),
     description_received: T("收到问题描述"), contact_received: T("收到联系电话"), alternative_contact_received: T("收到备用联系电话"), area_received: T("收到地址/区域"),
     restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"), confirmation_unclear: T("复述未获确认·转人工核对"),
-    classified: T("已分类"), promised: T("承诺答复时限"), deadline_set: T("已定答复时限(收集电话、地址后告知客户)"), handed_off: T("转人工"), escalated: T("升级到主管"),
+    classified: T("已分类"), promised: T("承诺答复时限"), deadline_set: T("已定答复时限（收集电话、地址后告知客户）"), handed_off: T("转人工"), escalated: T("升级到主管"),
     message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), withdrawal_taken_back: T("客户又要求继续处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), form_resumed: T("接着上次未登记完的投诉"), harassment_warned: T("骚扰警告"),
-    closed: T("会话结束"), callback_scheduled: T("已安排回访"), callback_asked: T("回访:询问满意度"), rated: T("客户评价"),
+    closed: T("会话结束"), callback_scheduled: T("已安排回访"), callback_asked: T("回访：询问满意度"), rated: T("客户评价"),
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), case_check_locked: T("核对投诉人:答错次数过多·暂停核对"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
-    phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
-    bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
-    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址(IP)投诉过多·排在其他客户之后"),
+    appeal_linked: T("申诉：已并入原投诉"), appeal_received: T("客户申诉（重复反映）"), same_phone_open_case: T("该号码另有未解决投诉（请与来电人核实）"), case_phone_asked: T("核对投诉人：问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人：已答复"), unverified_case_mention: T("身份未核实者提及本投诉（未并入）"), case_check_locked: T("核对投诉人：答错次数过多·暂停核对"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记（原投诉仍在处理）"), another_problem_dropped: T("另一问题未登记（回到原投诉）"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话：通过本会话渠道联系"),
+    bot_reply_dropped: T("机器人回复已撤回（已由人工接手）"),
+    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址（IP）投诉过多·排在其他客户之后"),
     deadline_reminder: T("时限提醒"), waiting_apology: T("致歉并告知等待时间"), deadline_breached: T("已超时"),
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
-    claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"), case_resolved: T("一个投诉已解决(其他仍在处理)"),
+    claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"), case_resolved: T("一个投诉已解决（其他仍在处理）"),
     customer_tier_changed: T("客户类别变更"), complaint_corrected: T("投诉单已更正"),
     delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
-    sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信,消息未发送"),
+    sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信，消息未发送"),
   };
   const NOTIFICATION_NAMES = {
     rule_supervisor: T("需主管关注"), rule_account_manager: T("通知客户经理"), routed_to_you: T("转给您处理"),
@@ -50,17 +50,17 @@
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
     until_at: T("暂停核对至"), signals: T("信号"),
   };
-  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)") };
+  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址（IP）短时间内投诉过多，排在其他客户之后（不是同一住址）") };
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
   const DETAIL_SENTENCES = {
-    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
+    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址（IP）已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
     alert: (v) => T("第{0}次提醒", v),
     managers_told: (v) => T("已通知{0}位经理", v),
-    still_unclaimed_in: (v) => T("仍在「{0}」等待认领,无法再升级", queueName(v)),
+    still_unclaimed_in: (v) => T("仍在「{0}」等待认领，无法再升级", queueName(v)),
     failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
-    unverified: () => T("(非该投诉的客户所发,身份未核实)"),
-    named_case: (v) => T("客户提及投诉 {0}(未核实是否本人的,请查看其记录)", v),
+    unverified: () => T("（非该投诉的客户所发，身份未核实）"),
+    named_case: (v) => T("客户提及投诉 {0}（未核实是否本人的，请查看其记录）", v),
   };
   const DETAIL_HIDDEN = new Set(["for", "message_id", "conversation_id", "ticket_id", "complaint_id", "from", "to", "kind"]);
 
@@ -157,7 +157,7 @@
         ...parts.flatMap((part, i) => [i ? " · " : null, el("span", { class: part === ticket.case_number ? "case-number" : null, text: part })])),
       // Another case of the same conversation: whoever claims this card works it too.
       (ticket.other_cases || []).length
-        ? el("div", { class: "muted ticket-meta other-cases" }, T("另有投诉: "),
+        ? el("div", { class: "muted ticket-meta other-cases" }, T("另有投诉："),
           ...ticket.other_cases.flatMap((other, i) => [i ? " · " : null,
             el("span", { class: "case-number", text: other.case_number }),
             other.deadline_at ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(other.deadline_at)),
@@ -217,11 +217,11 @@
     if (actor === "worker") return T("系统");
     const match = /^agent:(\d+)$/.exec(actor);
     if (!match) return actor;
-    if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
+    if (Number(match[1]) === state.me.id) return T("我（{0}）", state.me.username);
     const user = state.users.find((u) => u.id === Number(match[1]));
     if (!user) return T("客服 #{0}", match[1]);
     const name = user.display_name || user.username;
-    return user.active === false ? T("{0} (已停用)", name) : name;
+    return user.active === false ? T("{0}（已停用）", name) : name;
   }
 
   async function claim(ticket) {
@@ -232,7 +232,7 @@
       return;
     }
     if (!result.ok) {
-      $("queue-message").textContent = Staff.errorText(result, T("认领失败 ({0})", result.status));
+      $("queue-message").textContent = Staff.errorText(result, T("认领失败（{0}）", result.status));
       return;
     }
     $("queue-message").textContent = "";
@@ -401,7 +401,7 @@
     if (id !== state.conversationId || !conversationLoads.fresh(load)) return;
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
-        el("p", { class: "error", text: Staff.errorText(result, T("无法打开 ({0})", result.status)) }));
+        el("p", { class: "error", text: Staff.errorText(result, T("无法打开（{0}）", result.status)) }));
       clearCasePanels(id);
       return;
     }
@@ -420,7 +420,7 @@
   function clearCasePanels(id) {
     state.conversation = null;
     state.editingCase = null;
-    const why = T("会话 {0} 无法打开,此处不显示任何客户的信息", id);
+    const why = T("会话 {0} 无法打开，此处不显示任何客户的信息", id);
     clear($("case-actions"));
     $("case-actions").hidden = true;
     clear($("complaint"), el("p", { class: "muted", text: why }));
@@ -465,7 +465,7 @@
           text: StaffI18n.list((customer.channels || []).map((c) => label("channel", c))) || "—" }),
         el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: tierName(customer) })),
       state.me.role === "agent" ? null : tierPicker(id, customer, pending),
-      el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
+      el("h3", { text: T("历史会话（{0}{1}）", cases.length, cases.length >= customer.limit ? "+" : "") }),
       el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
   }
 
@@ -482,7 +482,7 @@
       save.disabled = false;
       if (!result.ok) {
         message.className = "error";
-        message.textContent = Staff.errorText(result, T("无法更改客户类别 ({0})", result.status));
+        message.textContent = Staff.errorText(result, T("无法更改客户类别（{0}）", result.status));
         return;
       }
       select.dataset.saved = result.data.tier;
@@ -490,7 +490,7 @@
     } });
     return el("div", { class: "customer-tier-form" },
       el("label", { for: "customer-tier-select", text: T("更改客户类别") }), select, save, message,
-      el("p", { class: "muted", text: T("用于该客户今后转人工的投诉;已承诺的时限不变。") }));
+      el("p", { class: "muted", text: T("用于该客户今后转人工的投诉；已承诺的时限不变。") }));
   }
 
   // Of a conversation the agent may not open the API gives only its channel, status and time
@@ -499,17 +499,17 @@
     const status = c.status ? COMPLAINT_STATUS[c.status] || c.status : label("status", c.conversation_status);
     const facts = [formatTime(c.ts), label("channel", c.channel), categoryName(c.category), status,
       c.rating ? T("评价 {0}", "★".repeat(c.rating)) : null,
-      c.readable ? null : T("不在您的队列中,无法打开")].filter(Boolean).join(" · ");
-    const title = `${c.case_number || T("会话 {0}", c.conversation_id)}${c.current ? T(" (当前)") : ""}`;
+      c.readable ? null : T("不在您的队列中，无法打开")].filter(Boolean).join(" · ");
+    const title = `${c.case_number || T("会话 {0}", c.conversation_id)}${c.current ? T("（当前）") : ""}`;
     return el("li", { class: c.current ? "current" : "", "data-conversation": c.conversation_id },
       c.readable && !c.current
         ? el("button", { type: "button", class: "link", text: title, onclick: () => openConversation(c.conversation_id) })
-        : el("strong", { text: title, title: c.readable ? "" : T("不在您的队列中,无法打开") }),
+        : el("strong", { text: title, title: c.readable ? "" : T("不在您的队列中，无法打开") }),
       el("div", { class: "muted", text: facts }));
   }
 
   function ownerText(owner) {
-    if (owner && owner.startsWith("queue:")) return T("等待认领({0})", queueName(owner.slice(6)));
+    if (owner && owner.startsWith("queue:")) return T("等待认领（{0}）", queueName(owner.slice(6)));
     if (!owner || owner === "bot") return T("机器人");
     if (owner === `agent:${state.me.id}`) return T("我");
     return staffName(owner);
@@ -616,9 +616,9 @@
         el("button", { type: "button", class: "canned-remove", text: T("删除"), onclick: () => remove(reply) })) : null))
       : el("li", { class: "muted", text: T("还没有团队常用语") }));
     const remove = async (reply) => {
-      if (!confirm(T("删除「{0}」?", reply.title))) return;
+      if (!confirm(T("删除「{0}」？", reply.title))) return;
       const result = await api("DELETE", `/api/canned-replies/${reply.id}`);
-      if (!result.ok) { message.textContent = Staff.errorText(result, T("删除失败 ({0})", result.status)); return; }
+      if (!result.ok) { message.textContent = Staff.errorText(result, T("删除失败（{0}）", result.status)); return; }
       await loadCanned();
       render();
     };
@@ -629,16 +629,16 @@
       if (result.status === 422 && result.data.forbidden) {
         // every phrase the text holds, each with its expression, as the reply guard names them
         const each = result.data.suggestions || [{ forbidden: result.data.forbidden, suggestion: result.data.suggestion }];
-        message.textContent = each.map((s) => T("含有服务忌语「{0}」,请改用:{1}", s.forbidden, s.suggestion)).join(" ");
+        message.textContent = each.map((s) => T("含有服务忌语「{0}」，请改用：{1}", s.forbidden, s.suggestion)).join(" ");
         return;
       }
       if (result.status === 409 && result.data.limit) {
         message.textContent = result.data.limit === "author"
-          ? T("您已有 {0} 条常用语,达到每人上限,请先删除不用的。", result.data.most)
-          : T("团队常用语已达上限({0} 条),请先删除不用的。", result.data.most);
+          ? T("您已有 {0} 条常用语，达到每人上限，请先删除不用的。", result.data.most)
+          : T("团队常用语已达上限（{0} 条），请先删除不用的。", result.data.most);
         return;
       }
-      if (!result.ok) { message.textContent = Staff.errorText(result, T("保存失败 ({0})", result.status)); return; }
+      if (!result.ok) { message.textContent = Staff.errorText(result, T("保存失败（{0}）", result.status)); return; }
       await loadCanned();
       render();
       edit(null);
@@ -674,6 +674,7 @@
       box.setRangeText(choice.text, start, box.selectionEnd ?? start, "end");
       close();
       box.focus();
+      keepDraft();  // in this conversation's draft, as typed words are
     };
     const render = () => {
       const query = search.value.trim().toLowerCase();
@@ -687,7 +688,7 @@
         }
         items.push(el("li", { role: "option", "data-phrase": choice.id },
           el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
-            title: choice.missing.length ? T("此会话还没有投诉单,无法填入编号/时限") : choice.text,
+            title: choice.missing.length ? T("此会话还没有投诉单，无法填入编号/时限") : choice.text,
             onclick: () => insert(choice) },
           el("strong", { class: "phrase-label", text: choice.label }),
           el("span", { class: "phrase-text", text: choice.text }))));
@@ -709,8 +710,10 @@
     });
     search.addEventListener("keydown", (event) => {
       if (event.key === "Escape") { close(); $("reply-text").focus(); }
-      if (event.key === "Enter") {
+      if (event.key === "Enter" && !event.isComposing) {
+        // Only inserted: this key, Ctrl+Enter too, is not the reply box's send once the phrase is in it.
         event.preventDefault();
+        event.stopPropagation();
         const first = list.querySelector("button.phrase:not([disabled])");
         if (first) first.click();
       }
@@ -732,7 +735,7 @@
     const targets = state.transferTargets;
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? targets.queues.map((q) => el("option", { value: q.name || q.id,
-        text: q.members === 1 ? T("{0} · 1 名客服", q.name || q.id) : q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
+        text: q.members === 1 ? T("{0} · 1 名客服", q.name || q.id) : q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}（无人值守）", q.name || q.id) }))
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
           label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
@@ -761,7 +764,7 @@
       el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: T("有新消息 ↓"),
         onclick: () => scrollToNewest() }),
       el("form", { id: "reply-form", class: "composer" },
-        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("回复客户…(Ctrl+Enter 发送)") }),
+        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("回复客户…（Ctrl+Enter 发送）") }),
         el("div", { id: "guard", hidden: true }),
         el("div", { class: "composer-row" }, phrasePicker, el("span", { class: "spacer" }),
           el("button", { type: "submit", id: "reply-send", class: "primary", text: T("发送"), title: "Ctrl+Enter" }))));
@@ -769,7 +772,7 @@
       el("h2", { id: "actions-title", text: T("处理") }),
       el("form", { id: "note-form", class: "composer" },
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "note-text", placeholder: T("内部备注(不会发给客户)"), class: "wide" }),
+          el("input", { type: "text", id: "note-text", placeholder: T("内部备注（不会发给客户）"), class: "wide" }),
           el("button", { type: "submit", id: "note-add", text: T("添加备注") }))),
       el("div", { class: "composer" },
         el("div", { class: "composer-row" },
@@ -815,7 +818,7 @@
     // A queue no agent is in: said before the transfer, not only after it.
     $("transfer-target").addEventListener("input", () => {
       const queue = $("transfer-mode").value === "queue" && emptyQueue($("transfer-target").value.trim());
-      if (queue) say(T("「{0}」目前没有成员客服,转过去可能无人认领。", queue.name || queue.id));
+      if (queue) say(T("「{0}」目前没有成员客服，转过去可能无人认领。", queue.name || queue.id));
     });
   }
 
@@ -841,7 +844,7 @@
     const status = resolved ? T("已解决") : label("status", c.status);
     const waiting = claimable(c);
     const queued = !(c.owner || "").startsWith("agent:") && waiting;
-    const handler = resolved ? staffName(resolved.actor) : queued ? T("等待认领({0})", queueName(waiting.queue)) : ownerText(c.owner);
+    const handler = resolved ? staffName(resolved.actor) : queued ? T("等待认领（{0}）", queueName(waiting.queue)) : ownerText(c.owner);
     // nobody holds a ticket waiting to be claimed: it says so, never 处理中
     const unclaimed = !resolved && (queued || (c.owner || "").startsWith("queue:"));
     $("conversation-meta").textContent = [
@@ -861,7 +864,7 @@
     list.dataset.conversation = String(c.id);
     const earlier = $("earlier");
     earlier.hidden = !c.earlier_messages;
-    earlier.textContent = T("显示更早的消息(还有 {0} 条)", c.earlier_messages || 0);
+    earlier.textContent = T("显示更早的消息（还有 {0} 条）", c.earlier_messages || 0);
     // Follow the conversation unless the agent scrolled up to read; then say there is more below.
     if (switched || wasAtNewest || state.followNewest) {
       state.followNewest = false;
@@ -879,7 +882,7 @@
   function eventLine(message) {
     if (message.kind === "start") return OPENINGS[message.opening] || OPENINGS.started;
     if (!(message.text || "").trim() && !(message.media || []).length) {
-      return `${SENDERS[message.from] || message.from} · ${T("(没有文字的消息)")}`;
+      return `${SENDERS[message.from] || message.from} · ${T("（没有文字的消息）")}`;
     }
     return null;
   }
@@ -928,13 +931,13 @@
     const canConfirm = Boolean(resolved) && (lead || mine || resolved.actor === `agent:${state.me.id}`);
     const waiting = mine || resolved ? null : claimable(c);
     let why = "";
-    if (resolved) why = T("该会话已解决,不能再回复;客户再次来信,或点「重新打开…」后可继续处理。");
-    else if (waiting && waiting.conversation_id !== c.id) why = T("客户申诉已并入投诉 {0},在「{1}」等待主管认领:认领后在本会话回复客户。", c.appeal_of || "", queueName(waiting.queue));
-    else if (waiting && waiting.reason === "appeal" && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中;客户申诉在「{1}」等待主管认领。", staffName(c.owner), queueName(waiting.queue));
-    else if (waiting) why = T("客户正在「{0}」等待认领:认领后即可回复。", queueName(waiting.queue));
-    else if (!mine && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中:只有处理人可以回复。", staffName(c.owner));
-    else if (!mine && (c.owner || "").startsWith("queue:")) why = T("客户正在排队等待:请先在等待队列中认领,再回复。");
-    else if (!mine) why = T("机器人正在接待该客户:转人工后认领才能回复。");
+    if (resolved) why = T("该会话已解决，不能再回复；客户再次来信，或点「重新打开…」后可继续处理。");
+    else if (waiting && waiting.conversation_id !== c.id) why = T("客户申诉已并入投诉 {0}，在「{1}」等待主管认领：认领后在本会话回复客户。", c.appeal_of || "", queueName(waiting.queue));
+    else if (waiting && waiting.reason === "appeal" && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中；客户申诉在「{1}」等待主管认领。", staffName(c.owner), queueName(waiting.queue));
+    else if (waiting) why = T("客户正在「{0}」等待认领：认领后即可回复。", queueName(waiting.queue));
+    else if (!mine && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中：只有处理人可以回复。", staffName(c.owner));
+    else if (!mine && (c.owner || "").startsWith("queue:")) why = T("客户正在排队等待：请先在等待队列中认领，再回复。");
+    else if (!mine) why = T("机器人正在接待该客户：转人工后认领才能回复。");
     let hint = $("reply-hint");
     if (!hint) {
       hint = el("p", { id: "reply-hint", class: "muted" });
@@ -949,7 +952,7 @@
     if (!canReply) $("guard").hidden = true;
     for (const id of ["transfer-mode", "transfer-target", "transfer", "resolve-summary", "resolve"]) $(id).disabled = !canAct;
     $("confirm-resolved").disabled = !canConfirm;
-    $("confirm-resolved").title = canConfirm ? "" : T("标记已解决后,客户确认时再记录");
+    $("confirm-resolved").title = canConfirm ? "" : T("标记已解决后，客户确认时再记录");
     // 重新打开: for a resolved case, by whoever handled it (the server knows every claim), a supervisor or a manager.
     const handled = mine || (resolved && resolved.actor === `agent:${state.me.id}`)
       || (c.timeline || []).some((e) => e.kind === "claimed" && e.actor === `agent:${state.me.id}`);
@@ -978,12 +981,12 @@
     let text;
     let bad = false;
     if (!window_.open) {
-      text = T("{0} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。", label("channel", window_.channel));
+      text = T("{0} 客服消息窗口已关闭：回复将改用模板消息或等待客户再次来信。", label("channel", window_.channel));
       bad = true;
     } else {
-      text = T("{0} 窗口:还可发送 {1} 条,{2} 关闭。", label("channel", window_.channel), window_.messages_left, formatTime(window_.closes_at));
+      text = T("{0} 窗口：还可发送 {1} 条，{2} 关闭。", label("channel", window_.channel), window_.messages_left, formatTime(window_.closes_at));
       bad = Boolean(window_.closing_soon);
-      if (bad) text += T(" 即将关闭,请尽快回复。");
+      if (bad) text += T(" 即将关闭，请尽快回复。");
     }
     clear(box, el("p", { class: bad ? "notice bad" : "notice", id: "window-text", text }));
   }
@@ -998,7 +1001,7 @@
   // case's deadline counts around the clock, so its extension does too.
   function clockUnit(clock) {
     if (clock === "business_hours") return T("服务小时");
-    if (clock === "around_the_clock") return T("小时(全天计)");
+    if (clock === "around_the_clock") return T("小时（全天计）");
     return T("小时");
   }
 
@@ -1083,13 +1086,13 @@
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
       [T("问题描述"), c.description],
-      [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
+      [T("联系电话"), c.contact_by_channel ? T("客户未留电话，请通过本会话渠道（{0}）联系", channel) : c.contact_phone],
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
       [T("备用电话分机号"), c.alternative_extension],
       [T("地址/区域"), c.area],
       [T("信号"), StaffI18n.list((c.signals || []).map((s) => label("signal", s)))],
-      [T("模型提示(未采用)"), StaffI18n.list((c.model_suggestions || []).map(suggestionName))],
+      [T("模型提示（未采用）"), StaffI18n.list((c.model_suggestions || []).map(suggestionName))],
       [T("答复时限"), formatTime(c.deadline_at)],
       [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
       [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
@@ -1130,16 +1133,16 @@
       if (category.value !== c.category) body.category = category.value;
       if (Object.keys(body).length === 1) { done(); return; }
       const result = await api("PATCH", `/api/conversations/${state.conversationId}/complaint`, body);
-      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status), (f) => FIX_FIELDS[f]); return; }
+      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败（{0}）", result.status), (f) => FIX_FIELDS[f]); return; }
       state.editingCase = null;
-      say(T("投诉单已更正(客户看不到)"), true);
+      say(T("投诉单已更正（客户看不到）"), true);
       await loadConversation();
     };
     clear(box, el("form", { class: "case-fix", onsubmit: (event) => { event.preventDefault(); save(); } },
       el("label", { for: "fix-phone", text: T("联系电话") }), phone,
       el("label", { for: "fix-area", text: T("地址/区域") }), area,
       el("label", { for: "fix-category", text: T("类别") }), category,
-      el("p", { class: "muted", text: T("级别和答复时限不变;更正记入处理记录,不会发给客户。") }),
+      el("p", { class: "muted", text: T("级别和答复时限不变；更正记入处理记录，不会发给客户。") }),
       problem,
       el("div", { class: "actions" },
         el("button", { type: "submit", id: "fix-save", class: "primary", text: T("保存更正") }),
@@ -1156,7 +1159,7 @@
 
   function timelineText(event) {
     const detail = event.detail || {};
-    // "投诉单已更正: 地址 西城区金融街 → 西城区金融街悦府"
+    // "投诉单已更正：地址 西城区金融街 → 西城区金融街悦府"
     if (event.kind === "complaint_corrected") {
       const shown = (change, value) => (change.field === "category" ? categoryName(value) : value) || "—";
       return `${EVENT_NAMES.complaint_corrected}: ${(detail.changes || []).map((change) =>
@@ -1167,42 +1170,42 @@
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
     }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
-    // "认领", "内部备注": the row's header names who did it already ("我 (li)", "李娜")
+    // "认领", "内部备注": the row's header names who did it already ("我（li）", "李娜")
     const byHeader = (event.kind === "claimed" || event.kind === "note") && (event.actor || "").startsWith("agent:");
     if (detail.username && !byHeader) parts.push(detail.username);
     // "已分类 物业服务 · 简单"
     if (event.kind === "classified" && detail.category) parts.push([categoryName(detail.category), detail.grade ? label("grade", detail.grade) : null].filter(Boolean).join(" · "));
-    // "承诺答复时限 2026-12-07 15:00(告知客户「明天下午3点前」)"
+    // "承诺答复时限 2026-12-07 15:00（告知客户「明天下午3点前」）"
     if ((event.kind === "promised" || event.kind === "deadline_set") && detail.deadline_at) {
       parts.push(formatTime(detail.deadline_at));
-      if (detail.said) parts.push(T("(告知客户「{0}」)", detail.said));
+      if (detail.said) parts.push(T("（告知客户「{0}」）", detail.said));
     }
-    // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00(延长 24 小时)"
+    // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00（延长 24 小时）"
     if (event.kind === "deadline_extended" && detail.deadline_at) {
       parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
       // counted in service hours, the 24 are not a day on the wall clock
-      if (detail.hours) parts.push(detail.clock === "business_hours" ? T("(延长 {0} 服务小时)", detail.hours) : T("(延长 {0} 小时)", detail.hours));
+      if (detail.hours) parts.push(detail.clock === "business_hours" ? T("（延长 {0} 服务小时）", detail.hours) : T("（延长 {0} 小时）", detail.hours));
     }
-    // "同一网络地址(IP)投诉过多·排在其他客户之后 统计60分钟内 该网络地址(IP)已有11个投诉"
+    // "同一网络地址（IP）投诉过多·排在其他客户之后 统计60分钟内 该网络地址（IP）已有11个投诉"
     if (event.kind === "many_cases_from_address" && detail.cases) {
       if (detail.window_minutes) parts.push(DETAIL_SENTENCES.window_minutes(detail.window_minutes));
       parts.push(DETAIL_SENTENCES.cases(detail.cases));
     }
-    // "客户评价 4分(原为 2分)"
+    // "客户评价 4分（原为 2分）"
     if (event.kind === "rated" && detail.rating != null) {
-      parts.push(detail.corrected_from != null ? T("{0}分(原为 {1}分)", detail.rating, detail.corrected_from) : T("{0}分", detail.rating));
+      parts.push(detail.corrected_from != null ? T("{0}分（原为 {1}分）", detail.rating, detail.corrected_from) : T("{0}分", detail.rating));
     }
     if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
-    if (event.kind === "reopened" && detail.why) parts.push(T("原因: {0}", detail.why));
-    if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限: {0}", formatTime(detail.deadline_at)));
-    if (event.kind === "reopened" && detail.callback_cancelled) parts.push(T("(已取消回访)"));
+    if (event.kind === "reopened" && detail.why) parts.push(T("原因：{0}", detail.why));
+    if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限：{0}", formatTime(detail.deadline_at)));
+    if (event.kind === "reopened" && detail.callback_cancelled) parts.push(T("（已取消回访）"));
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked" || event.kind === "another_case_started" || event.kind === "another_problem_dropped") && detail.case_number) parts.push(detail.case_number);
-    // "一个投诉已解决 TS… (仍在处理: TS…)"; "已解决 TS…、TS…" when one action resolved several
+    // "一个投诉已解决 TS…（仍在处理：TS…）"; "已解决 TS…、TS…" when one action resolved several
     if (event.kind === "case_resolved" && detail.case_number) parts.push(detail.case_number);
-    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", StaffI18n.list(detail.open_cases)));
+    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("（仍在处理：{0}）", StaffI18n.list(detail.open_cases)));
     if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(StaffI18n.list(detail.case_numbers));
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
-    // "核对投诉人:答错次数过多·暂停核对 24小时内答错5次 · 12-07 10:00前任何回答都不予通过"
+    // "核对投诉人：答错次数过多·暂停核对 24小时内答错5次 · 12-07 10:00前任何回答都不予通过"
     if (event.kind === "case_check_locked" && detail.failures) {
       parts.push(T("{0}小时内答错{1}次", detail.window_hours, detail.failures));
       if (detail.until_at) parts.push(T("{0}前任何回答都不予通过", formatTime(detail.until_at)));
@@ -1210,17 +1213,17 @@
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
-    if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
-    if (event.kind === "escalated" && detail.agent_keeps) parts.push(T("(已报告值班主管,客服继续处理)"));
+    if (detail.unverified) parts.push(T("（非该投诉的客户所发，身份未核实）"));
+    if (event.kind === "escalated" && detail.agent_keeps) parts.push(T("（已报告值班主管，客服继续处理）"));
     if (detail.named_case) parts.push(DETAIL_SENTENCES.named_case(detail.named_case));
-    if (detail.phone_checked) parts.push(T("(非该投诉的客户所发,已核对联系电话后四位)"));
-    if (detail.other_categories) parts.push(T("另有问题: {0}", StaffI18n.list(detail.other_categories.map(categoryName))));
+    if (detail.phone_checked) parts.push(T("（非该投诉的客户所发，已核对联系电话后四位）"));
+    if (detail.other_categories) parts.push(T("另有问题：{0}", StaffI18n.list(detail.other_categories.map(categoryName))));
     if (event.kind === "model_suggested") parts.push(StaffI18n.list([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName)));
-    if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
+    if (detail.summary) parts.push(T("摘要：{0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
-    if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
+    if (detail.overrode_guard) parts.push(T("（忽略忌语提醒发送）"));
     // the message above is what the customer read: the agent's words in the customer's script
-    if (detail.in_traditional) parts.push(T("(已按客户习惯转为繁体字发送)"));
+    if (detail.in_traditional) parts.push(T("（已按客户习惯转为繁体字发送）"));
     if (detail.previous_tier) parts.push(`${label("tier", detail.previous_tier)} → ${label("tier", detail.tier)}`);
     return parts.join(" ");
   }
@@ -1238,7 +1241,7 @@
     // shows older ones a page at a time.
     const earlier = $("earlier-timeline");
     earlier.hidden = !c.earlier_timeline;
-    earlier.textContent = T("显示更早的记录(还有 {0} 条)", c.earlier_timeline || 0);
+    earlier.textContent = T("显示更早的记录（还有 {0} 条）", c.earlier_timeline || 0);
   }
 
   async function showEarlierTimeline() {
@@ -1304,12 +1307,12 @@
     guard.hidden = true;
     if (result.status === 0) {
       // Offline: the reply stays in the box; the words go once the console is back online.
-      state.unsentSaid = T("网络错误,回复未发送,已保留在输入框");
+      state.unsentSaid = T("网络错误，回复未发送，已保留在输入框");
       say(state.unsentSaid);
       return;
     }
     if (!result.ok) {
-      say(Staff.errorText(result, T("发送失败 ({0})", result.status)));
+      say(Staff.errorText(result, T("发送失败（{0}）", result.status)));
       return;
     }
     // Resolving right after this reply must not warn that nobody has answered the customer yet,
@@ -1446,7 +1449,7 @@
       el("div", {}, T("回复中含有服务忌语"), flagged),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
-        ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
+        ? el("div", { class: "guard-by muted", text: T("模型判断，请自行斟酌") })
         : null,
       el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: quoted(group[0].suggestion) }))),
       el("div", { class: "actions" },
@@ -1476,9 +1479,9 @@
     const text = input.value.trim();
     if (!text) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
-    if (!result.ok) { say(Staff.errorText(result, T("备注失败 ({0})", result.status))); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("备注失败（{0}）", result.status))); return; }
     input.value = "";
-    say(T("备注已保存(客户看不到)"), true);
+    say(T("备注已保存（客户看不到）"), true);
     loadConversation();
   }
 
@@ -1489,17 +1492,17 @@
   async function transfer() {
     const mode = $("transfer-mode").value;
     const typed = $("transfer-target").value.trim();
-    // a whole line of the picker ("李娜 (agent2) · 客服 · …") names its username
+    // a whole line of the picker ("李娜（agent2）· 客服 · …") names its username
     const target = mode === "username" ? (typed.match(/\(([^()\s]+)\)/) || [])[1] || typed : typed;
     if (!target) { say(T("请填写转交对象")); return; }
     // Asked before the move, while the case is still the agent's: nobody may take it from there.
     const empty = mode === "queue" && emptyQueue(target);
-    if (empty && !confirm(T("「{0}」目前没有成员客服,转过去可能无人认领。仍要转交吗?", empty.name || empty.id))) return;
+    if (empty && !confirm(T("「{0}」目前没有成员客服，转过去可能无人认领。仍要转交吗？", empty.name || empty.id))) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
-    if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("转交失败（{0}）", result.status))); return; }
     const owner = result.data.owner || "";
     const to = owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner);
-    if (result.data.queue_members === 0) say(T("已转交给 {0};注意:该队列目前没有成员客服,可能无人认领。", to));
+    if (result.data.queue_members === 0) say(T("已转交给 {0}；注意：该队列目前没有成员客服，可能无人认领。", to));
     else say(T("已转交给 {0}", to), true);
     loadConversation();
     loadQueue();
@@ -1514,15 +1517,15 @@
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, body);
     // The customer reads the summary with the callback: a forbidden phrase is refused, as in a reply.
     if (result.status === 422 && result.data.forbidden) {
-      say(T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion));
+      say(T("含有服务忌语「{0}」，请改用：{1}", result.data.forbidden, result.data.suggestion));
       $("resolve-summary").focus();
       return;
     }
-    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
     const stillOpen = result.data.still_open || [];
-    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", StaffI18n.list(result.data.case_numbers), StaffI18n.list(stillOpen))
+    say(stillOpen.length ? T("已标记 {0} 为已解决；{1} 仍在处理", StaffI18n.list(result.data.case_numbers), StaffI18n.list(stillOpen))
       : T("已标记为已解决"), true);
     loadMine();
     loadConversation();
@@ -1551,34 +1554,34 @@
     return new Promise((answer) => {
       const confirm = el("button", { type: "button", id: "resolve-confirm", class: warned ? "danger" : "primary",
         text: warned ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
-      const told = el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") });
+      const told = el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要，请用对客户说的话填写。") });
       const retell = () => {
         const some = ticked().length < boxes.length;
         confirm.disabled = boxes.length > 0 && !ticked().length;
-        told.textContent = some ? T("客户会立即收到:该投诉已处理完毕及这段摘要;其他投诉仍在处理,回访等全部解决后再做。")
-          : T("回访时客户会收到这段摘要,请用对客户说的话填写。");
+        told.textContent = some ? T("客户会立即收到：该投诉已处理完毕及这段摘要；其他投诉仍在处理，回访等全部解决后再做。")
+          : T("回访时客户会收到这段摘要，请用对客户说的话填写。");
       };
       for (const box of boxes) box.addEventListener("change", retell);
       const dialog = el("dialog", { id: "resolve-dialog", class: "canned-dialog", "aria-labelledby": "resolve-dialog-title" },
-        el("h2", { id: "resolve-dialog-title", text: T("确定将会话 {0} 标记为已解决?", state.conversationId) }),
+        el("h2", { id: "resolve-dialog-title", text: T("确定将会话 {0} 标记为已解决？", state.conversationId) }),
         boxes.length
-          ? el("fieldset", { id: "resolve-cases", class: "resolve-cases" }, el("legend", { text: T("该会话有 {0} 个投诉在处理,请勾选要标记已解决的:", open.length) }),
+          ? el("fieldset", { id: "resolve-cases", class: "resolve-cases" }, el("legend", { text: T("该会话有 {0} 个投诉在处理，请勾选要标记已解决的：", open.length) }),
             ...open.map((k, i) => el("label", { for: boxes[i].id, class: "resolve-case" }, boxes[i],
               el("span", { class: "case-number", text: k.case_number }), ` · ${[categoryName(k.category), k.area].filter(Boolean).join(" · ")}`,
               k.deadline_at ? el("span", { class: "muted", text: ` · ${T("时限 {0}", formatTime(k.deadline_at))}` }) : null)))
           : null,
         unanswered
           ? el("p", { id: "resolve-unanswered", class: "notice bad", role: "alert",
-            text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
+            text: T("还没有任何客服回复过这位客户：客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
         foreign
           ? el("p", { id: "resolve-language", class: "notice bad", role: "alert",
-            text: conversationLocale().startsWith("zh") ? T("这位客户用中文沟通,但摘要不是中文:客户会原样收到这段摘要。")
-              : T("这位客户用英文沟通,但摘要是中文:客户会原样收到这段摘要。") })
+            text: conversationLocale().startsWith("zh") ? T("这位客户用中文沟通，但摘要不是中文：客户会原样收到这段摘要。")
+              : T("这位客户用英文沟通，但摘要是中文：客户会原样收到这段摘要。") })
           : null,
         told,
-        el("p", { class: "muted", text: T("标记后可用「重新打开…」撤销;客户再次来信时也会重新进入队列。") }),
+        el("p", { class: "muted", text: T("标记后可用「重新打开…」撤销；客户再次来信时也会重新进入队列。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),
           el("button", { type: "button", id: "resolve-cancel", text: T("取消"), onclick: () => dialog.close("") }),
@@ -1602,8 +1605,8 @@
     const reason = await reopenReason();
     if (reason === null) return;
     const result = await api("POST", `/api/conversations/${conversationId}/reopen`, { reason });
-    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
-    say(result.data.deadline_at ? T("已重新打开,新的答复时限 {0}", formatTime(result.data.deadline_at)) : T("已重新打开"), true);
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
+    say(result.data.deadline_at ? T("已重新打开，新的答复时限 {0}", formatTime(result.data.deadline_at)) : T("已重新打开"), true);
     loadMine();
     loadConversation();
   }
@@ -1614,7 +1617,7 @@
     const lead = state.me.role !== "agent";
     return new Promise((answer) => {
       const reason = el("textarea", { id: "reopen-reason", rows: 3, maxlength: 2000, class: "wide",
-        placeholder: T("重新打开的原因(必填,不会发给客户)") });
+        placeholder: T("重新打开的原因（必填，不会发给客户）") });
       const error = el("p", { id: "reopen-error", class: "error", role: "alert", hidden: true });
       const confirm = () => {
         if (!reason.value.trim()) {
@@ -1626,12 +1629,12 @@
         dialog.close("yes");
       };
       const dialog = el("dialog", { id: "reopen-dialog", class: "canned-dialog", "aria-labelledby": "reopen-dialog-title" },
-        el("h2", { id: "reopen-dialog-title", text: T("重新打开会话 {0} 的投诉?", state.conversationId) }),
+        el("h2", { id: "reopen-dialog-title", text: T("重新打开会话 {0} 的投诉？", state.conversationId) }),
         el("label", { for: "reopen-reason", text: T("原因") }), reason, error,
         el("p", { id: "reopen-told", class: "muted",
-          text: T("客户会收到一条消息,告知我们会继续跟进及新的答复时限;尚未进行的回访将取消。") }),
+          text: T("客户会收到一条消息，告知我们会继续跟进及新的答复时限；尚未进行的回访将取消。") }),
         el("p", { id: "reopen-owner", class: "muted",
-          text: lead ? T("重新打开后交回原处理人;其账号已停用时由您处理。") : T("重新打开后由您继续处理。") }),
+          text: lead ? T("重新打开后交回原处理人；其账号已停用时由您处理。") : T("重新打开后由您继续处理。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),
           el("button", { type: "button", id: "reopen-cancel", text: T("取消"), onclick: () => dialog.close("") }),
@@ -1650,8 +1653,8 @@
       say(T("“客户确认已解决”暂不可用"));
       return;
     }
-    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
-    say(T("已记录:客户确认已解决"), true);
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
+    say(T("已记录：客户确认已解决"), true);
     loadConversation();
   }
 
@@ -1674,8 +1677,8 @@
     $("extend-unit").textContent = clockUnit(p.clock);
     clear(box,
       el("div", { id: "extend-new-deadline" }, picked ? el("strong", { class: "case-number", text: `${p.case_number} ` }) : null,
-        T("新时限: {0}", formatTime(p.deadline_at)),
-        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
+        T("新时限：{0}", formatTime(p.deadline_at)),
+        el("span", { class: "muted", text: ` (${T("原时限：{0}", formatTime(p.previous_deadline_at))})` })),
       extensionTold(p),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
@@ -1700,7 +1703,7 @@
   // as the form names it, the limit in the unit its hours count in).
   function extensionRefused(result) {
     const hours = { name: T("延长时限"), amount: (n) => `${n}${$("extend-unit").textContent}` };
-    const text = Staff.errorText(result, T("操作失败 ({0})", result.status), (field) => (field === "hours" ? hours : null));
+    const text = Staff.errorText(result, T("操作失败（{0}）", result.status), (field) => (field === "hours" ? hours : null));
     if (result.data?.field !== "hours") { say(text); return; }
     const error = $("extend-error");
     error.textContent = text;
@@ -1751,20 +1754,57 @@
     return !n.read && n.kind === "rule_supervisor" && !urgentNotice(n);
   }
 
+  // The repeats of one alert (a ticket still unclaimed, a threat no supervisor has read: detail
+  // `alert` 2, 3…) are one card, its count and newest time brought up to date, not a card each.
+  function alertThread(n) {
+    if (n.kind === "pickup_overdue" && n.ticket_id != null) return `pickup_overdue:${n.ticket_id}:${n.detail?.queue ?? ""}`;
+    if (n.kind === "supervisor_told" && n.conversation_id != null) {
+      const { alert, ...told } = n.detail || {};  // an alert again carries the notice's own detail
+      return `supervisor_told:${n.conversation_id}:${JSON.stringify(told)}`;
+    }
+    return `notice:${n.id}`;
+  }
+
+  // Notices (newest first) as cards: a card is its newest notice, with every notice of its thread;
+  // unread while any of them is, urgent while an unread one is.
+  function noticeCards(items) {
+    const cards = new Map();
+    for (const n of items) {
+      const key = alertThread(n);
+      const card = cards.get(key);
+      if (card) {
+        card.all.push(n);
+        card.read = card.read && n.read;
+      } else {
+        cards.set(key, { ...n, all: [n] });
+      }
+    }
+    return [...cards.values()];
+  }
+
+  // A card of several alerts: how many (since when, on hover); its head's time is the newest one's.
+  function noticeRepeats(n) {
+    const count = Math.max(n.all.length, n.all[0].detail?.alert || 1);
+    if (count < 2) return null;
+    return el("span", { class: "badge notification-repeats", title: T("首次 {0}", formatTime(n.all[n.all.length - 1].created_at)), text: T("已提醒{0}次", count) });
+  }
+
   function notificationItem(n) {
     const urgent = !n.read && urgentNotice(n);
+    const detail = n.all.length > 1 || n.detail?.alert ? { ...n.detail, alert: null } : n.detail;  // the count says it
     return el("li", { class: [n.read ? "muted" : "", urgent ? "urgent" : ""].filter(Boolean).join(" "), "data-kind": n.kind },
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         urgent ? el("span", { class: "badge p0", title: PRIORITY_NAMES[0], text: T("紧急") }) : null,
+        noticeRepeats(n),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
       n.case ? el("div", { class: "notification-case", title: caseText(n.case), text: caseText(n.case) }) : null,
-      n.detail && Object.keys(n.detail).length
-        ? el("div", { class: "muted notification-detail", title: notificationDetail(n.detail, n.case), text: notificationDetail(n.detail, n.case) }) : null,
+      detail && Object.keys(detail).length && notificationDetail(detail, n.case)
+        ? el("div", { class: "muted notification-detail", title: notificationDetail(detail, n.case), text: notificationDetail(detail, n.case) }) : null,
       el("div", { class: "actions" },
         n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
         n.read ? null : el("button", { type: "button", text: T("标为已读"), onclick: async () => {
-          await api("POST", `/api/notifications/${n.id}/read`, {});
+          await Promise.all(n.all.filter((one) => !one.read).map((one) => api("POST", `/api/notifications/${one.id}/read`, {})));
           loadNotifications();
         } })));
   }
@@ -1778,9 +1818,10 @@
     if (!notificationLoads.fresh(load)) return;
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
-    const items = result.data.notifications || [];
+    const notices = result.data.notifications || [];
+    noticeHandedToMe(notices);
+    const items = noticeCards(notices);
     state.notifications = items;
-    noticeHandedToMe(items);
     const unread = items.filter((n) => !n.read);
     $("notifications-unread").hidden = !unread.length;
     $("notifications-unread").textContent = T("{0} 条未读", unread.length);
@@ -1798,7 +1839,7 @@
         el("div", { class: "ticket-head" },
           el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES.rule_supervisor }),
           el("span", { class: "muted", text: formatTime(routine[0].created_at) })),
-        el("div", { text: T("另有 {0} 个常规案件(非紧急)需主管关注", routine.length) }),
+        el("div", { text: T("另有 {0} 个常规案件（非紧急）需主管关注", routine.length) }),
         el("div", { class: "actions" },
           el("button", { type: "button", text: T("展开"), onclick: () => { state.showRoutine = true; loadNotifications(); } }))));
     }
@@ -1809,9 +1850,9 @@
   async function readAllNotifications() {
     // an urgent (P0) notice is not cleared by a click meant for the routine ones
     const urgent = (state.notifications || []).filter((n) => !n.read && urgentNotice(n)).length;
-    if (urgent && !confirm(T("有 {0} 条紧急通知未读,确定全部标为已读?", urgent))) return;
+    if (urgent && !confirm(T("有 {0} 条紧急通知未读，确定全部标为已读？", urgent))) return;
     const result = await api("POST", "/api/notifications/read-all", {});
-    if (!result.ok) say(Staff.errorText(result, T("操作失败 ({0})", result.status)));
+    if (!result.ok) say(Staff.errorText(result, T("操作失败（{0}）", result.status)));
     loadNotifications();
   }
 
@@ -1828,13 +1869,13 @@
 
   function notificationDetail(detail, about) {
     // A case taken from me, or its deadline moved: said as a sentence.
-    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", personNamed(detail.by));
+    if (detail.how === "appeal") return T("{0} 认领了客户申诉，已接手该投诉", personNamed(detail.by));
     if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", personNamed(detail.by), ownerName(detail.to));
     if (detail.how === "reopened") {
-      return [T("{0} 重新打开了该投诉", personNamed(detail.by)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+      return [T("{0} 重新打开了该投诉", personNamed(detail.by)), detail.why ? T("原因：{0}", detail.why) : null].filter(Boolean).join(" · ");
     }
     if (detail.by && detail.deadline_at) {
-      return [T("{0} 将答复时限延长至 {1}", personNamed(detail.by), formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+      return [T("{0} 将答复时限延长至 {1}", personNamed(detail.by), formatTime(detail.deadline_at)), detail.why ? T("原因：{0}", detail.why) : null].filter(Boolean).join(" · ");
     }
     const value = (key, v) => {
       if (key === "category") return categoryName(v);
@@ -1851,7 +1892,7 @@
       if (Array.isArray(v)) return StaffI18n.list(v);
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
-    // "原因: 转交" says nothing the notice's title does not: a transfer names only who handed it over
+    // "原因：转交" says nothing the notice's title does not: a transfer names only who handed it over
     const shown = (key, v) => !DETAIL_HIDDEN.has(key) && v !== null && v !== ""
       && !(key === "reason" && v === "transfer" && detail.username)
       && !(key === "case_number" && about?.case_number === v);  // the case line names it already
@@ -1955,7 +1996,7 @@
     if (q.length < 2) { clear(box, el("li", { class: "muted", text: T("至少输入2个字") })); return; }
     const result = await api("GET", `/api/search?q=${encodeURIComponent(q)}`);
     if (q !== $("search-q").value.trim()) return;
-    if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
+    if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败（{0}）", result.status)) })); return; }
     const hits = result.data.hits || [];
     // Under 3 characters the server read the newest messages only (and every case's fields): say so.
     const recent = result.data.recent_only
@@ -1963,7 +2004,7 @@
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
-        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。") }) : null;
+        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索，其他会话可试后4位。") }) : null;
       clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why, recent);
       return;
     }
@@ -1973,7 +2014,17 @@
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
-        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))), recent);
+        hit.text ? el("span", { class: "search-text", title: hit.text }, excerpt(hit.text, q)) : null))), recent);
+  }
+
+  // The words the query found, marked, in sight on the hit's one line: a long message is cut to
+  // start a little before them ("…您的投诉编号是TS2026…").
+  const EXCERPT_BEFORE = 12;
+  function excerpt(text, q) {
+    const at = text.toLowerCase().indexOf(q.toLowerCase());
+    if (at < 0) return [text];
+    const from = at > EXCERPT_BEFORE + 4 ? at - EXCERPT_BEFORE : 0;
+    return [from ? `…${text.slice(from, at)}` : text.slice(0, at), el("mark", { text: text.slice(at, at + q.length) }), text.slice(at + q.length)];
   }
 
   // Enter searches at once; typing searches once the agent pauses (2 characters at least).
@@ -2009,7 +2060,8 @@
       event.preventDefault();
       $("search-q").focus();
       $("search-q").select();
-    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && document.activeElement && document.activeElement.id === "reply-text") {
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.id === "reply-text") {
+      // typed in the reply box itself: not a key that moved the cursor there (a phrase or suggestion inserted)
       event.preventDefault();
       sendReply(null);
     }
@@ -2057,7 +2109,7 @@
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
-    badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
+    badge.textContent = live === "live" ? T("实时") : T("离线，重连中…");
     if (live === "live") {
       forgetUnsent();
       loadQueue(); loadNotifications(); loadConversation(); loadMine();

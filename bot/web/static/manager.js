@@ -49,7 +49,7 @@
 
   function failed(result, what) {
     if (result.status === 404) return unavailable(what);
-    return el("p", { class: "error", text: result.data.error || T("{0}加载失败 ({1})", what, result.status) });
+    return el("p", { class: "error", text: result.data.error || T("{0}加载失败（{1}）", what, result.status) });
   }
 
   // ---------------------------------------------------------------- tabs
@@ -57,7 +57,7 @@
   function showTab(name) {
     // Edited rules are kept only until saved: leaving the tab reloads them.
     if (state.tab === "rules" && name !== "rules" && state.rulesDirty) {
-      if (!confirm(T("当前修改尚未保存,确定离开吗"))) return;
+      if (!confirm(T("当前修改尚未保存，确定离开吗"))) return;
       state.rulesDirty = false;
     }
     state.tab = name;
@@ -147,7 +147,7 @@
       el("div", { class: "rule-grid" },
         PICK_FIELDS.map(([key, label]) => el("div", { class: "pick-field" }, el("span", { text: label }),
           RulePickers.checklist(`when.${key}`, state.vocabulary[key] || [], when[key], (items) => setCondition(key, items)))),
-        el("label", {}, T("关键词(逗号分隔)"),
+        el("label", {}, T("关键词（逗号分隔）"),
           el("input", { type: "text", "data-field": "when.keywords", value: (when.keywords || []).join(", "),
             oninput: change((input) => setCondition("keywords", input.value.split(/[,,]/).map((s) => s.trim()).filter(Boolean))) })),
         TRISTATE.map(([key, label]) => el("label", {}, label,
@@ -267,7 +267,7 @@
     const against = v.against_current || { version: state.rulesVersion, changes: {}, diff: "" };
     const isCurrent = v.version === state.rulesVersion;
     const manager = state.me.role === "manager";
-    const note = el("input", { type: "text", id: "rules-rollback-note", size: 40, placeholder: T("修改说明(必填)") });
+    const note = el("input", { type: "text", id: "rules-rollback-note", size: 40, placeholder: T("修改说明（必填）") });
     clear(target,
       el("div", { class: "actions" },
         el("h3", { text: T("版本 v{0}", v.version) }),
@@ -298,17 +298,17 @@
     const message = $("rules-rollback-message");
     const why = noteInput.value.trim();
     if (!why) { message.className = "error"; message.textContent = T("请填写修改说明"); noteInput.focus(); return; }
-    if (state.rulesDirty && !confirm(T("回滚会放弃未保存的修改,继续吗"))) return;
-    if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version))) return;
+    if (state.rulesDirty && !confirm(T("回滚会放弃未保存的修改，继续吗"))) return;
+    if (!confirm(T("确定回滚到版本 v{0} 吗？将生成一个新版本。", version))) return;
     const result = await api("POST", `/api/rules/rollback?locale=${StaffI18n.locale}`, { version, note: `${T("回滚到 v{0}", version)}: ${why}` });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = Staff.errorText(result, T("回滚失败 ({0})", result.status));
+      message.textContent = Staff.errorText(result, T("回滚失败（{0}）", result.status));
       return;
     }
     closeVersion();
     showRules(result.data);
-    sayRulesSaved(T("已回滚到 v{0},当前版本 v{1}", version, result.data.version), result.data);
+    sayRulesSaved(T("已回滚到 v{0}，当前版本 v{1}", version, result.data.version), result.data);
   }
 
   // What the server's rule check asks of a rule's actions (bot/rules.py RuleActions.does_something).
@@ -332,6 +332,19 @@
     if (field) field.focus({ preventScroll: true });
   }
 
+  // A name another rule has: its card marked, the cursor in its name (gone once it is renamed).
+  function markRuleName(index, text) {
+    const card = $("rules").querySelector(`.rule[data-rule="${index}"]`);
+    if (!card) return;
+    card.classList.add("rule-invalid");
+    card.append(el("p", { class: "error rule-error", role: "alert", text }));
+    const name = card.querySelector(".rule-name");
+    if (!name) return;
+    name.addEventListener("input", clearRuleErrors, { once: true });
+    card.scrollIntoView({ block: "center" });
+    name.focus({ preventScroll: true });
+  }
+
   function clearRuleErrors() {
     for (const shown of $("rules").querySelectorAll(".rule-error")) shown.remove();
     for (const card of $("rules").querySelectorAll(".rule-invalid")) card.classList.remove("rule-invalid");
@@ -353,14 +366,17 @@
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
+      // a coded problem names its rule by its number on the page ("规则 #2：…")
+      const ruleNamed = () => (result.data.rule ? { name: T("规则 #{0}", result.data.rule) } : {});
+      message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败（{0}）", result.status), ruleNamed);
+      if (result.data.code === "rule_name_taken") markRuleName(result.data.rule - 1, message.textContent);
       // a page of many rules puts the message below the fold: 保存 must not look like it did nothing
       message.scrollIntoView({ block: "nearest" });
       return;
     }
     $("rules-note").value = "";
     showRules(result.data);
-    sayRulesSaved(T("已保存,版本 {0}", result.data.version), result.data);
+    sayRulesSaved(T("已保存，版本 {0}", result.data.version), result.data);
   }
 
   // The rules in force leave a queue's agents without cases (no rule names it), or send cases to
@@ -385,7 +401,7 @@
     const message = $("rules-message");
     message.className = empty.length ? "error" : "muted";
     message.textContent = empty.length
-      ? T("{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。", text, StaffI18n.list(empty))
+      ? T("{0}；注意：「{1}」目前没有成员客服，分派到那里的投诉可能无人认领。", text, StaffI18n.list(empty))
       : text;
   }
 
@@ -402,7 +418,7 @@
         d.error, d.tries, formatTime(d.created_at),
         d.retried_at ? T("已重发 {0}", formatTime(d.retried_at)) : el("button", { type: "button", text: T("重发"), onclick: async () => {
           const retried = await api("POST", `/api/dead-letters/${d.id}/retry`, {});
-          $("dead-message").textContent = retried.ok ? T("已重新排队") : (retried.data.error || T("失败 ({0})", retried.status));
+          $("dead-message").textContent = retried.ok ? T("已重新排队") : (retried.data.error || T("失败（{0}）", retried.status));
           loadDeadLetters();
         } })]))
       : empty(T("没有发送失败的消息")));
@@ -422,7 +438,7 @@
     const result = await api("POST", "/api/understand", locale ? { text, locale } : { text });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = Staff.errorText(result, T("分析失败 ({0})", result.status));
+      message.textContent = Staff.errorText(result, T("分析失败（{0}）", result.status));
       return;
     }
     message.textContent = "";
@@ -434,7 +450,7 @@
       [T("类别"), u.category ? `${categoryName(u.category)} (${u.category})` : "—"],
       [T("级别"), u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
       [T("信号"), tags("signal", u.signals)],
-      [T("模型提示(未采用)"), [...(u.suggested_signals || []).map((s) => `${label("signal", s)} ${s}`),
+      [T("模型提示（未采用）"), [...(u.suggested_signals || []).map((s) => `${label("signal", s)} ${s}`),
         ...(u.suggested_intents || []).map((i) => `${label("intent", i)} ${i}`)].join(" · ") || "—"],
       ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, v]),
     ]));
@@ -461,7 +477,7 @@
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
-    badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
+    badge.textContent = live === "live" ? T("实时") : T("离线，重连中…");
     if (live === "live") loadDashboard();
   }
 
@@ -481,7 +497,7 @@
     for (const section of main.querySelectorAll(".tab")) if (section.id !== "tab-standards") section.remove();
     main.prepend(el("div", { class: "panel", id: "denied" },
       el("h2", { text: T("管理台仅限主管和经理使用") }),
-      el("p", {}, T("您的账号是客服账号,请在客服工作台处理会话;这里可以查看标准用语和服务忌语(只读)。 "),
+      el("p", {}, T("您的账号是客服账号，请在客服工作台处理会话；这里可以查看标准用语和服务忌语（只读）。 "),
         el("a", { href: "/console/", text: T("去客服工作台") }))));
     $("live").hidden = true;
   }

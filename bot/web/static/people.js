@@ -82,7 +82,7 @@ window.staffAccounts = (() => {
     hideSecret();
     const result = await api("POST", "/api/users", body);
     if (passwordRefused(result, "new-password", T("初始密码"))) return;
-    if (!result.ok) { say("error", Staff.errorText(result, T("新增失败 ({0})", result.status))); return; }
+    if (!result.ok) { say("error", Staff.errorText(result, T("新增失败（{0}）", result.status))); return; }
     say("ok", T("已新增 {0}", result.data.user.username));
     if (result.data.password) showSecret(result.data.user.username, result.data.password);
     buildForm();
@@ -107,7 +107,7 @@ window.staffAccounts = (() => {
     const emptied = await leftUnstaffed(user, ids);
     if (emptied.length && !confirm(T("保存后以下队列将没有成员客服，等待中的案件无人认领：{0}。仍要保存吗？", unstaffedText(emptied)))) return;
     const result = await api("PUT", `/api/users/${user.id}/queues`, { queues: ids });
-    if (!result.ok) { say("error", Staff.errorText(result, T("保存失败 ({0})", result.status))); return; }
+    if (!result.ok) { say("error", Staff.errorText(result, T("保存失败（{0}）", result.status))); return; }
     const left = result.data.left_unstaffed || [];
     if (left.length) say("error", T("已保存 {0} 的队列；注意：以下队列已没有成员客服：{1}，请尽快安排客服。", user.username, unstaffedText(left)));
     else say("ok", T("已保存 {0} 的队列", user.username));
@@ -119,7 +119,7 @@ window.staffAccounts = (() => {
     if (!active && !confirm(T("确定停用 {0} 吗？其登录立即失效，之后无法登录；其处理中的客户会话将退回原队列等待认领。", user.username))) return;
     hideSecret();
     const result = await api("PUT", `/api/users/${user.id}/active`, { active });
-    if (!result.ok) { say("error", Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    if (!result.ok) { say("error", Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
     say("ok", active ? T("已启用 {0}", user.username)
       : T("已停用 {0}：{1} 处登录已退出，{2} 个客户会话已退回队列", user.username, result.data.sessions_ended, result.data.conversations_returned));
     await load(state.me);
@@ -130,7 +130,7 @@ window.staffAccounts = (() => {
     hideSecret();
     const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
     if (passwordRefused(result, "reset-password", T("新密码"))) return;
-    if (!result.ok) { say("error", Staff.errorText(result, T("重置失败 ({0})", result.status))); return; }
+    if (!result.ok) { say("error", Staff.errorText(result, T("重置失败（{0}）", result.status))); return; }
     say("ok", T("已重置 {0} 的密码，{1} 处登录已退出", user.username, result.data.sessions_ended));
     if (result.data.password) showSecret(user.username, result.data.password);
     state.editing = null;
@@ -190,7 +190,7 @@ window.staffAccounts = (() => {
     $("people-add").hidden = !isManager();
     const [users, queues] = await Promise.all([api("GET", "/api/users"), api("GET", `/api/queues?locale=${StaffI18n.locale}`)]);
     if (queues.ok) state.queues = queues.data.queues || [];
-    if (!users.ok) { clear($("people-list"), el("p", { class: "error", text: Staff.errorText(users, T("加载失败 ({0})", users.status)) })); return; }
+    if (!users.ok) { clear($("people-list"), el("p", { class: "error", text: Staff.errorText(users, T("加载失败（{0}）", users.status)) })); return; }
     state.users = users.data.users || [];
     if (isManager() && !state.built) { buildForm(); state.built = true; }
     render();

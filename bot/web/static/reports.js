@@ -77,7 +77,7 @@
         chartCard("chart-area", T("按行政区")),
         chartCard("chart-channel", T("按渠道")),
         chartCard("chart-agent", T("按处理人")),
-        chartCard("chart-times", T("首次响应与解决时长(中位数,小时)")),
+        chartCard("chart-times", T("首次响应与解决时长（中位数，小时）")),
         chartCard("chart-satisfaction-agent", T("满意率 · 按处理人")),
         chartCard("chart-satisfaction-category", T("满意率 · 按类别")),
         chartCard("chart-alerts", T("集中投诉预警"))),
@@ -127,8 +127,8 @@
       [T("已解决"), totals.resolved],
       [T("按时率"), percent(totals.on_time_rate)],
       [T("超时"), totals.late],
-      [T("首次响应(中位)"), duration(totals.first_response.median_seconds)],
-      [T("解决时长(中位)"), duration(totals.resolution.median_seconds)],
+      [T("首次响应（中位）"), duration(totals.first_response.median_seconds)],
+      [T("解决时长（中位）"), duration(totals.resolution.median_seconds)],
       // 满意率: satisfied answers over every 回访 answer, "没解决" ones among them (docs/api.md)
       [T("满意率"), percent(s.rate)],
       [T("回访未解决"), s.not_resolved],
@@ -143,7 +143,7 @@
 
   function agentTable(groups) {
     if (!groups.length) return clear($("report-agents"), el("p", { class: "muted", text: T("无") }));
-    const headers = [T("处理人"), T("工单"), T("已解决"), T("超时"), T("按时率"), T("首次响应(中位)"), T("解决时长(中位)"), T("回访"), T("满意率"), T("平均评分")];
+    const headers = [T("处理人"), T("工单"), T("已解决"), T("超时"), T("按时率"), T("首次响应（中位）"), T("解决时长（中位）"), T("回访"), T("满意率"), T("平均评分")];
     clear($("report-agents"), el("table", {},
       el("thead", {}, el("tr", {}, headers.map((h) => el("th", { text: h })))),
       el("tbody", {}, groups.map((g) => el("tr", {}, [
@@ -186,7 +186,7 @@
     const categories = f.category.groups;
     const medians = categories.flatMap((g) => [g.first_response.median_seconds, g.resolution.median_seconds]).filter((v) => v !== null && v !== undefined);
     const unit = medians.length && Math.max(...medians) < MINUTES_BELOW ? 60 : 3600;
-    const timesTitle = unit === 60 ? T("首次响应与解决时长(中位数,分钟)") : T("首次响应与解决时长(中位数,小时)");
+    const timesTitle = unit === 60 ? T("首次响应与解决时长（中位数，分钟）") : T("首次响应与解决时长（中位数，小时）");
     const timesCanvas = $("chart-times");
     timesCanvas.setAttribute("aria-label", timesTitle);
     timesCanvas.closest(".report-chart").querySelector("h2").textContent = timesTitle;
@@ -225,7 +225,7 @@
     }));
     const failed = results.find((r) => !r.ok);
     if (failed) {
-      $("report-message").textContent = failed.data.error || T("报表加载失败 ({0})", failed.status);
+      $("report-message").textContent = failed.data.error || T("报表加载失败（{0}）", failed.status);
       $("report-message").className = "error";
       return;
     }
@@ -240,7 +240,7 @@
     $("report-csv").href = `/api/cases.csv?${exported}`;
     $("report-xlsx").href = `/api/cases.xlsx?${exported}`;
     $("report-message").className = "muted";
-    $("report-message").textContent = T("{0} 至 {1}({2}),按创建日期统计", day.from, day.to, day.timezone);
+    $("report-message").textContent = T("{0} 至 {1}（{2}），按创建日期统计", day.from, day.to, day.timezone);
     render();
     document.body.dataset.reports = "drawn";
     loadDaily();
@@ -255,15 +255,15 @@
     const result = await api("GET", "/api/reports/daily");
     const body = $("daily-body");
     if (result.status === 403) return clear(body, el("p", { class: "muted", text: T("日报仅经理可见") }));
-    if (result.status === 404 || (result.ok && result.data.made === false)) return clear(body, el("p", { class: "muted", text: T("昨天的日报还没有生成(每天早上生成)") }));
-    if (!result.ok) return clear(body, el("p", { class: "error", text: result.data.error || T("日报加载失败 ({0})", result.status) }));
+    if (result.status === 404 || (result.ok && result.data.made === false)) return clear(body, el("p", { class: "muted", text: T("昨天的日报还没有生成（每天早上生成）") }));
+    if (!result.ok) return clear(body, el("p", { class: "error", text: result.data.error || T("日报加载失败（{0}）", result.status) }));
     const d = result.data;
     const c = d.complaints || {};
     const category = (id) => names().categories[id] || id || "—";
     const channel = (id) => (CHANNELS.find(([value]) => value === id) || [id, id])[1];
     const s = d.satisfaction;
     // reports made before the rate was counted show the average alone
-    const satisfaction = !s || !s.count ? "—" : s.rate === undefined ? T("{0} / 5({1} 条)", s.average, s.count)
+    const satisfaction = !s || !s.count ? "—" : s.rate === undefined ? T("{0} / 5（{1} 条）", s.average, s.count)
       : T("满意 {0} · 平均 {1} / 5 · 未解决 {2}", percent(s.rate), s.average === null ? "—" : s.average, s.not_resolved);
     clear(body,
       el("p", { class: "muted", text: T("{0} · 生成于 {1}", d.day, formatTime(d.created_at)) }),

@@ -11,7 +11,7 @@ const RulePickers = (() => {
   function checklist(field, choices, selected, onChange) {
     const chosen = [...(selected || [])];
     const known = new Set(choices.map((choice) => choice.id));
-    const unknown = chosen.filter((id) => !known.has(id)).map((id) => ({ id, name: T("{0} (未知", id), unknown: true }));
+    const unknown = chosen.filter((id) => !known.has(id)).map((id) => ({ id, name: T("{0}（未知）", id), unknown: true }));
     const toggle = (id) => (event) => {
       const at = chosen.indexOf(id);
       if (event.target.checked && at < 0) chosen.push(id);
@@ -27,7 +27,7 @@ const RulePickers = (() => {
   // One id or none (`then.queue`): a select whose first option keeps the engine's choice.
   function single(field, choices, value, noneText, onChange) {
     const options = value && !choices.some((choice) => choice.id === value)
-      ? [...choices, { id: value, name: T("{0} (未知", value) }] : choices;
+      ? [...choices, { id: value, name: T("{0}（未知）", value) }] : choices;
     return el("select", { "data-field": field, onchange: (event) => onChange(event.target.value || null) },
       el("option", { value: "", text: noneText, selected: !value }),
       options.map((choice) => el("option", { value: choice.id, text: choice.name || choice.id, selected: choice.id === value })));

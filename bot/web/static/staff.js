@@ -185,7 +185,7 @@ const Staff = (() => {
       const result = await api("POST", "/api/login", { username: username.value, password: password.value });
       if (!result.ok) {
         const known = { 401: T("用户名或密码错误"), 429: T("失败次数过多，请稍后再试。") };
-        error.textContent = known[result.status] || result.data.error || T("登录失败 ({0})", result.status);
+        error.textContent = known[result.status] || result.data.error || T("登录失败（{0}）", result.status);
         return;
       }
       password.value = "";
@@ -314,7 +314,7 @@ const Staff = (() => {
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the (?:text|reply) contains forbidden phrases: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
-    [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
+    [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法（规则 {0}）", m[1])],
     [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
     [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符，请删除")],
   ];
@@ -351,10 +351,12 @@ const Staff = (() => {
     password_common: () => T("是最常见的密码之一（或只在其前后加了数字、符号），很容易被猜中；请改用几个不相干的词组成的一句话"),
     password_has_name: () => T("含有用户名或显示名，很容易被猜中；请改用不含姓名和账号的密码"),
     password_has_service_name: () => T("含有本服务的名称，很容易被猜中；请改用几个不相干的词组成的一句话"),
-    password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty)，很容易被猜中；请改用几个不相干的词组成的一句话"),
+    password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序（如 aaaa、abcabc、123456、qwerty），很容易被猜中；请改用几个不相干的词组成的一句话"),
     // a manager rule still naming an id the draft takes away (a category renamed or removed)
     rule_unknown_reference: (p) => T("「{0}」仍在使用{1}「{2}」，而草稿里已没有它：请先到“分派规则”改掉或删除这条规则，再保存",
       p.rule_name || "", T(REFERENCE_KINDS[p.kind] || "类别"), (p.names || [])[0] || ""),
+    // two manager rules called the same (PUT /api/rules)
+    rule_name_taken: (p) => T("已有另一条规则叫「{0}」，请换一个名称", p.rule_name || ""),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」，请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 
@@ -369,7 +371,7 @@ const Staff = (() => {
     return `${named.name || field}${StaffI18n.locale === "en" ? ": " : "："}${say(problem, named.amount || String)}`;
   }
 
-  // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member; `name`
+  // errorText(result, T("转交失败（{0}）", result.status)): what to tell the staff member; `name`
   // names a field the API's code is about (problemText).
   function errorText(result, fallback, name) {
     const coded = problemText(result.data, name);

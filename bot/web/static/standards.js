@@ -34,12 +34,12 @@ const Standards = (() => {
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
     promise_within_an_hour: T("承诺一小时内答复"), promise_minutes: T("承诺几分钟内答复"), promise_urgent: T("紧急·值班主管跟进·承诺答复"),
     promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
-    handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
+    handoff_follow_up_by_channel: T("转人工后跟进（渠道联系）"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
     escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), safety_electric: T("安全提示·电气"), safety_fire: T("安全提示·火灾"), safety_gas: T("安全提示·燃气"), safe_now_noted: T("客户已到安全处"), safety_lift: T("安全提示·电梯困人"), safety_water: T("安全提示·爆管水浸"), safety_locked_out: T("安全提示·被关门外"), safety_life_support: T("安全提示·停电与医疗设备"), safety_injured: T("安全提示·有人受伤"), safety_child: T("安全提示·儿童遇险"), safety_violence: T("安全提示·打斗持刀"), safety_manhole: T("安全提示·井盖缺失"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"), photo_not_received: T("转人工后问照片·未收到照片"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
-    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知(回访另有所指)"), resolution_untold: T("处理结果·客户语言之外时复述问题"), resolution_untold_category: T("处理结果·客户语言之外时只说类别"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), wait_time_an_hour: T("等待时长（1小时多）"), progress_follow_up: T("处理进度跟进"),
+    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知（回访另有所指）"), resolution_untold: T("处理结果·客户语言之外时复述问题"), resolution_untold_category: T("处理结果·客户语言之外时只说类别"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), wait_time_an_hour: T("等待时长（1小时多）"), progress_follow_up: T("处理进度跟进"),
     satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_rating_summary: T("回访·处理结果并请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_sorry_ask_comment: T("回访·致歉并请提意见"), satisfaction_rating_range: T("回访·评分范围"), satisfaction_rating_reask: T("回访·再次请评分"), satisfaction_thanks: T("回访·致谢"), satisfaction_sorry: T("回访·致歉"), satisfaction_suggestion: T("回访·感谢建议"),
     satisfaction_reopened: T("回访·重新处理"), reopen_which_case: T("重新处理·问哪一件"), satisfaction_unanswered: T("回访·未答复"), queue_position: T("排队位置"),
     queue_next: T("下一位就是您"), praise_thanks: T("感谢表扬"), consultation_taken: T("咨询已登记"), status_answer: T("进度查询·答复"),
@@ -168,7 +168,7 @@ const Standards = (() => {
     const result = await api("GET", "/api/standards");
     if (!result.ok) {
       clear($("std-panel"), result.status === 404 ? Staff.unavailable(T("服务标准")) :
-        el("p", { class: "error", text: result.data.error || T("服务标准加载失败 ({0})", result.status) }));
+        el("p", { class: "error", text: result.data.error || T("服务标准加载失败（{0}）", result.status) }));
       clear($("std-history"));
       return;
     }
@@ -182,7 +182,7 @@ const Standards = (() => {
 
   async function select_(id, options = {}) {
     const previous = sectionState(state.current);
-    if (id !== state.current && previous.dirty && !confirm(T("当前修改尚未保存,确定离开吗"))) return;
+    if (id !== state.current && previous.dirty && !confirm(T("当前修改尚未保存，确定离开吗"))) return;
     if (id !== state.current) previous.dirty = false;
     state.current = id;
     history.replaceState(null, "", `#standards/${id}`);
@@ -197,7 +197,7 @@ const Standards = (() => {
     const result = await api("GET", `/api/standards/${id}`);
     const s = sectionState(id);
     if (!result.ok) {
-      if (id === state.current) clear($("std-panel"), el("p", { class: "error", text: result.data.error || T("加载失败 ({0})", result.status) }));
+      if (id === state.current) clear($("std-panel"), el("p", { class: "error", text: result.data.error || T("加载失败（{0}）", result.status) }));
       return;
     }
     s.loaded = result.data;
@@ -243,7 +243,7 @@ const Standards = (() => {
           el("button", { type: "button", id: "std-mode-yaml", "aria-pressed": String(s.mode === "yaml"), text: "YAML",
             onclick: () => switchMode("yaml") }))),
       canEdit ? null : el("p", { class: "notice", id: "std-readonly",
-        text: T("只读:仅经理可以修改服务标准") }),
+        text: T("只读：仅经理可以修改服务标准") }),
       el("div", { id: "std-form", class: "std-form" }, form),
       el("div", { class: "std-save" },
         el("p", { id: "std-message", role: "alert" }),
@@ -281,7 +281,7 @@ const Standards = (() => {
     const id = state.current;
     const s = sectionState(id);
     if (s.mode === mode) return;
-    if (s.dirty && !confirm(T("切换编辑方式会放弃未保存的修改,继续吗"))) return;
+    if (s.dirty && !confirm(T("切换编辑方式会放弃未保存的修改，继续吗"))) return;
     if (mode === "yaml") {
       const text = await fetchYaml(id);
       if (text === null) { showMessage("error", T("YAML 加载失败")); return; }
@@ -302,14 +302,14 @@ const Standards = (() => {
       s.yaml = text;
       s.dirty = true;
       renderSection();
-      showMessage("muted", T("已载入 {0},检查后填写说明并保存", file.name, file.name));
+      showMessage("muted", T("已载入 {0}，检查后填写说明并保存", file.name, file.name));
     });
   }
 
   function yamlEditor(id) {
     const s = sectionState(id);
     return el("div", {},
-      el("p", { class: "muted", text: T("与 config/ 中的 YAML 文件格式相同;保存时按启动时的规则检查。") }),
+      el("p", { class: "muted", text: T("与 config/ 中的 YAML 文件格式相同；保存时按启动时的规则检查。") }),
       textarea(s.yaml, { id: "std-yaml", class: "std-yaml", rows: "28", spellcheck: "false",
         oninput: (event) => { s.yaml = event.target.value; touched(id); } }));
   }
@@ -374,7 +374,7 @@ const Standards = (() => {
     // Only 仍然保存 confirms (save(true)); 保存 again asks again. The server asks too (a 422 with
     // its warnings), for an imported or YAML draft the form did not check.
     const confirm = (warnings) => {
-      showMessage("warning", T("请确认后再保存:"));
+      showMessage("warning", T("请确认后再保存："));
       $("std-message").append(el("ul", { class: "std-problems" }, warnings.map((text) => el("li", { text }))),
         el("button", { type: "button", id: "std-save-anyway", class: "primary", text: T("仍然保存"), onclick: () => save(true) }), " ",
         el("button", { type: "button", id: "std-save-back", text: T("返回修改"), onclick: () => showMessage("", "") }));
@@ -388,12 +388,12 @@ const Standards = (() => {
     const result = await api("PUT", `/api/standards/${id}`, request);
     $("std-save").disabled = false;
     if (result.status === 409) {
-      showMessage("error bad", T("其他人已保存了新版本,请重新加载后再修改"));
+      showMessage("error bad", T("其他人已保存了新版本，请重新加载后再修改"));
       $("std-message").append(el("button", { type: "button", id: "std-reload", text: T("重新加载"), onclick: () => reload(id) }));
       return;
     }
     if (result.status === 422 && result.data.warnings) {
-      confirm(result.data.warnings.map((w) => T("{0}·{1} {2}小时,比{3}·{1} {4}小时还长:{0}会比{3}等得更久",
+      confirm(result.data.warnings.map((w) => T("{0}·{1} {2}小时，比{3}·{1} {4}小时还长：{0}会比{3}等得更久",
         label("tier", w.tier), label("grade", w.grade), w.hours, label("tier", w.other_tier), w.other_hours)));
       return;
     }
@@ -410,7 +410,7 @@ const Standards = (() => {
       }
       const first = problems[0];
       const listed = problems.length > 1 || (first && !first.code && !String(result.data.error || "").includes(first.path));
-      showMessage("error", Staff.errorText(result, T("保存失败 ({0})", result.status), fieldName), listed ? problems : []);
+      showMessage("error", Staff.errorText(result, T("保存失败（{0}）", result.status), fieldName), listed ? problems : []);
       markProblems(problems);
       return;
     }
@@ -421,7 +421,7 @@ const Standards = (() => {
     s.mode = "form";
     state.changedOnly = false;
     renderSection();
-    showMessage("ok", T("已保存,版本 v{0},已在所有实例生效", result.data.version));
+    showMessage("ok", T("已保存，版本 v{0}，已在所有实例生效", result.data.version));
     refreshList();
     loadHistory(id);
   }
@@ -457,7 +457,7 @@ const Standards = (() => {
     const target = $("std-history");
     const result = await api("GET", `/api/standards/${id}/history`);
     if (id !== state.current) return;
-    if (!result.ok) { clear(target, el("p", { class: "error", text: result.data.error || T("历史加载失败 ({0})", result.status) })); return; }
+    if (!result.ok) { clear(target, el("p", { class: "error", text: result.data.error || T("历史加载失败（{0}）", result.status) })); return; }
     const versions = result.data.versions || [];
     const newest = versions.length ? versions[0].version : null;
     clear(target, versions.length ? el("ol", { class: "std-versions" }, versions.map((v) => el("li", { "data-version": v.version },
@@ -477,10 +477,10 @@ const Standards = (() => {
   }
 
   async function rollback(id, version) {
-    if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version, version))) return;
+    if (!confirm(T("确定回滚到版本 v{0} 吗？将生成一个新版本。", version, version))) return;
     const result = await api("POST", `/api/standards/${id}/rollback`, { version, note: T("回滚到 v{0}", version, version) });
     if (!result.ok) {
-      showMessage("error", Staff.errorText(result, T("回滚失败 ({0})", result.status)), result.data.problems || []);
+      showMessage("error", Staff.errorText(result, T("回滚失败（{0}）", result.status)), result.data.problems || []);
       return;
     }
     const s = sectionState(id);
@@ -490,7 +490,7 @@ const Standards = (() => {
     s.mode = "form";
     state.changedOnly = false;
     renderSection();
-    showMessage("ok", T("已回滚到 v{0},当前版本 v{1}", version, result.data.version));
+    showMessage("ok", T("已回滚到 v{0}，当前版本 v{1}", version, result.data.version));
     refreshList();
     loadHistory(id);
   }
@@ -525,7 +525,7 @@ const Standards = (() => {
       clear(out, el("span", { class: "muted", text: T("预览 ") }), preview(text, allowed, samples));
       const bad = placeholdersIn(text).filter((name) => !allowed.includes(name));
       warn.textContent = bad.length
-        ? T("此用语不能使用 {0}{1}", bad.map((b) => `{${b}}`).join(" "), allowed.length ? T(";可用:{0}", allowed.map((a) => `{${a}}`).join(" ")) : T(";此用语不能使用占位符"))
+        ? T("此用语不能使用 {0}{1}", bad.map((b) => `{${b}}`).join(" "), allowed.length ? T("；可用：{0}", allowed.map((a) => `{${a}}`).join(" ")) : T("；此用语不能使用占位符"))
         : "";
       row.classList.toggle("changed", text !== original);
       undo.hidden = text === original || original === undefined;
@@ -576,13 +576,13 @@ const Standards = (() => {
         el("span", { class: "std-modes", role: "group", "aria-label": T("语言") },
           locales.map((locale) => el("button", { type: "button", "data-locale": locale, "aria-pressed": String(locale === state.locale),
             text: `${label("locale", locale)} ${locale}`, onclick: () => { state.locale = locale; renderSection(); } }))),
-        el("input", { type: "search", id: "phrase-filter", placeholder: T("搜索用语(名称、编号或文字)"), value: state.phraseFilter, size: "36",
+        el("input", { type: "search", id: "phrase-filter", placeholder: T("搜索用语（名称、编号或文字）"), value: state.phraseFilter, size: "36",
           oninput: (event) => { state.phraseFilter = event.target.value; renderList(); } }),
         el("label", { class: "check" }, el("input", { type: "checkbox", id: "phrase-changed-only", checked: Boolean(state.changedOnly),
           onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), T("只看已修改")),
-        el("span", { class: "muted", text: T("{…} 由机器人填入;预览使用示例值。") })),
+        el("span", { class: "muted", text: T("{…} 由机器人填入；预览使用示例值。") })),
       list,
-      el("p", { class: "muted", text: T("时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。") }));
+      el("p", { class: "muted", text: T("时间用语（time_words: 今天、明天、上午…）请在 YAML 中修改。") }));
   }
 
   // ---------------------------------------------------------------- forbidden phrases
@@ -595,7 +595,7 @@ const Standards = (() => {
     return el("div", {},
       el("div", { class: "actions" },
         field(T("客服发送含忌语的回复时"),
-          select([["warn", T("提醒,可仍然发送")], ["block", T("禁止发送")]], body.agent_guard, {
+          select([["warn", T("提醒，可仍然发送")], ["block", T("禁止发送")]], body.agent_guard, {
             id: "guard-mode", "data-path": "forbidden.agent_guard",
             onchange: (event) => { body.agent_guard = event.target.value; touched(id); } }))),
       el("h3", { text: T("忌语 → 正确表达") }),
@@ -609,8 +609,8 @@ const Standards = (() => {
           el("td", {}, text(item.source, `forbidden.forbidden.${i}.source`, (v) => { item.source = v; }, { "aria-label": T("出处") })),
           el("td", {}, removeButton(() => { body.forbidden.splice(i, 1); rerender(); })))))),
       el("div", { class: "actions" },
-        el("input", { type: "text", id: "forbidden-new-text", placeholder: T("新忌语,例如:这不归我们管"), size: "24" }),
-        el("input", { type: "text", id: "forbidden-new-instead", placeholder: T("正确表达,例如:这是我们的责任"), size: "30" }),
+        el("input", { type: "text", id: "forbidden-new-text", placeholder: T("新忌语，例如：这不归我们管"), size: "24" }),
+        el("input", { type: "text", id: "forbidden-new-instead", placeholder: T("正确表达，例如：这是我们的责任"), size: "30" }),
         el("button", { type: "button", id: "forbidden-add", text: T("添加忌语"), onclick: () => {
           const newText = $("forbidden-new-text").value.trim();
           const instead = $("forbidden-new-instead").value.trim();
@@ -619,15 +619,15 @@ const Standards = (() => {
           rerender();
         } })),
       el("h3", { text: T("同义说法") }),
-      el("p", { class: "muted", text: T("正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。") }),
+      el("p", { class: "muted", text: T("正则表达式，匹配时忽略标点、空格和大小写；每条须列出它能识别的例句（保存时检查）。") }),
       el("div", { id: "forbidden-patterns" }, (body.patterns || []).map((p, i) => el("div", { class: "rule std-pattern", "data-pattern": p.id },
         el("div", { class: "rule-grid" },
           field(T("标识"), text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
           field(T("正确表达"), text(p.instead, `forbidden.patterns.${i}.instead`, (v) => { p.instead = v; })),
           field(T("语言"), select(locales, p.locale || "zh-CN", { "data-path": `forbidden.patterns.${i}.locale`,
             onchange: (event) => { p.locale = event.target.value; touched(id); } }))),
-        field(T("规则(正则表达式)"), text(p.pattern, `forbidden.patterns.${i}.pattern`, (v) => { p.pattern = v; }, { class: "mono wide" })),
-        field(T("例句(每行一句)"), textarea((p.examples || []).join("\n"), { rows: String(Math.max(2, (p.examples || []).length)),
+        field(T("规则（正则表达式）"), text(p.pattern, `forbidden.patterns.${i}.pattern`, (v) => { p.pattern = v; }, { class: "mono wide" })),
+        field(T("例句（每行一句）"), textarea((p.examples || []).join("\n"), { rows: String(Math.max(2, (p.examples || []).length)),
           "data-path": `forbidden.patterns.${i}.examples`,
           oninput: (event) => { p.examples = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } })),
         el("div", { class: "actions" }, removeButton(() => { body.patterns.splice(i, 1); rerender(); }))))),
@@ -637,7 +637,7 @@ const Standards = (() => {
         rerender();
       } })),
       el("h3", { text: T("视为相同的字") }),
-      el("p", { class: "muted", text: T("每行一组:先写词,再写读作它的单字,以空格分开,例如「什么 啥」;匹配忌语前两边都这样读。") }),
+      el("p", { class: "muted", text: T("每行一组：先写词，再写读作它的单字，以空格分开，例如「什么 啥」；匹配忌语前两边都这样读。") }),
       textarea(Object.entries(body.equivalents || {}).map(([word, variants]) => [word, ...variants].join(" ")).join("\n"), {
         rows: String(Math.max(3, Object.keys(body.equivalents || {}).length)), id: "forbidden-equivalents",
         "data-path": "forbidden.equivalents",
@@ -647,12 +647,12 @@ const Standards = (() => {
           touched(id);
         } }),
       el("h3", { text: T("不字前后可插入的词") }),
-      el("p", { class: "muted", text: T("以空格分开。「不」前的词(如「完全」:我完全不知道)与「不」后的词(如「太」:我不太知道)插入忌语中时仍视为该忌语。") }),
+      el("p", { class: "muted", text: T("以空格分开。「不」前的词（如「完全」：我完全不知道）与「不」后的词（如「太」：我不太知道）插入忌语中时仍视为该忌语。") }),
       ...[["before", T("不字前")], ["after", T("不字后")]].map(([side, label]) => field(label,
         text(((body.negation_fillers || {})[side] || []).join(" "), `forbidden.negation_fillers.${side}`, (v) => {
           body.negation_fillers = { ...(body.negation_fillers || {}), [side]: v.split(/\s+/).filter(Boolean) };
         }, { class: "wide", id: `forbidden-fillers-${side}` }))),
-      el("h3", { text: T("正确表达(供客服选用,每行一句)") }),
+      el("h3", { text: T("正确表达（供客服选用，每行一句）") }),
       textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
         "data-path": "forbidden.correct_expressions",
         oninput: (event) => { body.correct_expressions = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } }));
@@ -672,7 +672,7 @@ const Standards = (() => {
         for (const b of body.tiers || []) {
           // Hours the server refuses anyway (none, or not above 0) are its refusal's to name.
           if (before(a, b) && row[a] > 0 && row[b] > 0 && row[a] > row[b]) {
-            warnings.push(T("{0}·{1} {2}小时,比{3}·{1} {4}小时还长:{0}会比{3}等得更久",
+            warnings.push(T("{0}·{1} {2}小时，比{3}·{1} {4}小时还长：{0}会比{3}等得更久",
               label("tier", a), label("grade", grade), row[a], label("tier", b), row[b]));
           }
         }
@@ -700,7 +700,7 @@ const Standards = (() => {
         rerender();
       } }),
       kind === "hours" ? [" ", select([["", T("按默认计时")], ["business_hours", T("只计服务时间")], ["wall", T("自然时间")],
-        ["around_the_clock", T("全天候(不顺延到服务时间)")]], rule.clock || "", { "aria-label": T("计时方式"), "data-path": "deadlines.appeal.clock",
+        ["around_the_clock", T("全天候（不顺延到服务时间）")]], rule.clock || "", { "aria-label": T("计时方式"), "data-path": "deadlines.appeal.clock",
         onchange: (event) => {
           if (!body.appeal) return;
           if (event.target.value) body.appeal.clock = event.target.value; else delete body.appeal.clock;
@@ -724,10 +724,10 @@ const Standards = (() => {
     // the exceptions' column names, also each cell's label where a phone stacks a row's cells
     const overrideHeads = [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限")];
     return el("div", {},
-      el("p", { class: "muted", text: T("承诺给客户的答复时限(小时),按投诉级别 × 客户类别。") }),
+      el("p", { class: "muted", text: T("承诺给客户的答复时限（小时），按投诉级别 × 客户类别。") }),
       el("table", { id: "deadlines", class: "std-table std-grid" },
         el("thead", {}, el("tr", {}, el("th", { text: T("级别 \\ 客户类别") }),
-          body.tiers.map((t) => el("th", { title: t }, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: T("(默认)") }) : null)))),
+          body.tiers.map((t) => el("th", { title: t }, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: T("（默认）") }) : null)))),
         el("tbody", {}, grades.map((grade) => el("tr", {},
           el("th", { title: grade, text: label("grade", grade) }),
           body.tiers.map((tier) => el("td", {},
@@ -744,14 +744,14 @@ const Standards = (() => {
         field(T("时限取整到"), el("span", {}, el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
           "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }),
           T(" 分钟"))),
-        field(T("申诉答复时限"), appealRule(body, id, rerender), T("客户申诉后值班主管答复的时限,早于原时限时改用;留空则不改原时限")),
+        field(T("申诉答复时限"), appealRule(body, id, rerender), T("客户申诉后值班主管答复的时限，早于原时限时改用；留空则不改原时限")),
         field(T("延长时限至少"), el("span", {}, el("input", { type: "number", min: "0.5", max: "720", step: "0.5", class: "narrow",
           value: String(body.extension_min_hours ?? 1), "data-path": "deadlines.extension_min_hours",
           oninput: (event) => { body.extension_min_hours = Number(event.target.value); touched(id); } }), T(" 小时"))),
         field(T("每个投诉最多延长"), el("span", {}, el("input", { type: "number", min: "1", max: "20", class: "narrow",
           value: String(body.extensions_per_case ?? 3), "data-path": "deadlines.extensions_per_case",
           oninput: (event) => { body.extensions_per_case = Number(event.target.value); touched(id); } }), T(" 次")))),
-        el("div", { class: "std-field" }, el("span", { class: "std-label", text: T("紧急客户类别(优先排队,通知客户经理)") }),
+        el("div", { class: "std-field" }, el("span", { class: "std-label", text: T("紧急客户类别（优先排队，通知客户经理）") }),
           el("div", { class: "std-checks", "data-path": "deadlines.urgent_tiers" }, body.tiers.map((t) => el("label", { class: "check" },
             el("input", { type: "checkbox", title: t, checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
               const set = new Set(body.urgent_tiers || []);
@@ -760,7 +760,7 @@ const Standards = (() => {
               touched(id);
               warn();
             } }), tierName(t))))),
-      el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
+      el("h3", { text: T("例外（从上到下，先匹配者优先）") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
         el("thead", {}, el("tr", {}, [...overrideHeads, ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, (body.overrides || []).map((o, i) => {
@@ -784,7 +784,7 @@ const Standards = (() => {
                 rerender();
               } }),
               kind === "hours" ? [" ", select([["", T("按默认计时")], ["business_hours", T("只计服务时间")], ["wall", T("自然时间")],
-                ["around_the_clock", T("全天候(不顺延到服务时间)")]], o.deadline.clock || "", { "aria-label": T("计时方式"),
+                ["around_the_clock", T("全天候（不顺延到服务时间）")]], o.deadline.clock || "", { "aria-label": T("计时方式"),
                 "data-path": `deadlines.overrides.${i}.deadline.clock`,
                 onchange: (event) => { if (event.target.value) o.deadline.clock = event.target.value; else delete o.deadline.clock; touched(id); } })] : null),
             el("td", { class: "row-actions" },
@@ -807,14 +807,14 @@ const Standards = (() => {
       oninput: (event) => { onchange(words(event.target.value)); touched(id); } });
     return el("div", { class: "std-classification" },
       el("div", {},
-        el("p", { class: "muted", text: T("关键词用逗号分隔;命中关键词即归入该类别,弱关键词仅在没有其他类别命中时使用。") }),
+        el("p", { class: "muted", text: T("关键词用逗号分隔；命中关键词即归入该类别，弱关键词仅在没有其他类别命中时使用。") }),
         el("div", { id: "categories" }, body.categories.map((c, i) => el("div", { class: "rule std-category", "data-category": c.id },
           el("div", { class: "rule-grid" },
             field(T("标识"), el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
               oninput: (event) => { c.id = event.target.value.trim(); touched(id); } })),
-            field(T("名称(中文)"), el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
+            field(T("名称（中文）"), el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
               oninput: (event) => { c.name["zh-CN"] = event.target.value; touched(id); } })),
-            field(T("名称(英文)"), el("input", { type: "text", value: c.name.en, "data-path": `classification.categories.${i}.name.en`,
+            field(T("名称（英文）"), el("input", { type: "text", value: c.name.en, "data-path": `classification.categories.${i}.name.en`,
               oninput: (event) => { c.name.en = event.target.value; touched(id); } })),
             field(T("默认级别"), select([["simple", T("简单")], ["complex", T("复杂")]], c.default_grade,
               { "data-path": `classification.categories.${i}.default_grade`, onchange: (event) => { c.default_grade = event.target.value; touched(id); } }))),
@@ -843,7 +843,7 @@ const Standards = (() => {
     const hint = el("p", { class: "muted std-together-hint", role: "status" });
     const showHint = () => {
       const half = Boolean(groups[0].length) !== Boolean(groups[1].length);
-      hint.textContent = half ? T("两组都填写才生效:每组至少一个词") : "";
+      hint.textContent = half ? T("两组都填写才生效：每组至少一个词") : "";
     };
     const group = (g, labelText) => field(labelText, textarea(groups[g].join(", "), { rows: "2", "data-path": `${path}.together.${g}`,
       oninput: (event) => {
@@ -854,7 +854,7 @@ const Standards = (() => {
       } }));
     showHint();
     return el("div", { class: "std-together", "data-path": `${path}.together`, "aria-label": T("搭配词") },
-      el("p", { class: "muted", text: T("搭配词:事物词与问题词在同一句里相隔不超过设定的词数(中间没有其他类别的关键词)时,算作本类别的一个关键词,例如「电梯」与「用不了」。单独的问题词不归入本类别。") }),
+      el("p", { class: "muted", text: T("搭配词：事物词与问题词在同一句里相隔不超过设定的词数（中间没有其他类别的关键词）时，算作本类别的一个关键词，例如「电梯」与「用不了」。单独的问题词不归入本类别。") }),
       el("div", { class: "rule-grid" },
         group(0, T("搭配词·事物")),
         group(1, T("搭配词·问题")),
@@ -867,7 +867,7 @@ const Standards = (() => {
   function tryBox(body) {
     const result = el("div", { id: "std-try-result" });
     const message = el("p", { id: "std-try-message", role: "alert" });
-    const text = textarea("", { id: "std-try-text", rows: "3", placeholder: T("例如:楼上漏水把我家天花板泡坏了,物业一直不管") });
+    const text = textarea("", { id: "std-try-text", rows: "3", placeholder: T("例如：楼上漏水把我家天花板泡坏了，物业一直不管") });
     const locale = select([["zh-CN", T("中文")], ["en", T("英文")]], "zh-CN", { id: "std-try-locale" });
     const run = async () => {
       if (!text.value.trim()) return;
@@ -875,7 +875,7 @@ const Standards = (() => {
       const answer = await api("POST", "/api/standards/try", { text: text.value.trim(), locale: locale.value, classification: s.draft });
       if (!answer.ok) {
         message.className = "error";
-        clear(message, answer.data.error || T("分析失败 ({0})", answer.status));
+        clear(message, answer.data.error || T("分析失败（{0}）", answer.status));
         clear(result);
         return;
       }
@@ -895,7 +895,7 @@ const Standards = (() => {
     };
     return el("aside", { class: "std-try" },
       el("h3", { text: T("试一试") }),
-      el("p", { class: "muted", text: T("用上面未保存的草稿分析一句话:归入哪个类别、什么意图、提取了哪些信息。") }),
+      el("p", { class: "muted", text: T("用上面未保存的草稿分析一句话：归入哪个类别、什么意图、提取了哪些信息。") }),
       text,
       el("div", { class: "actions" }, locale, el("button", { type: "button", id: "std-try-run", class: "primary", text: T("分析"), onclick: run })),
       message, result);
@@ -933,7 +933,7 @@ const Standards = (() => {
         time(body.business_hours[0], "calendar.business_hours.0", (v) => { body.business_hours[0] = v; }, { id: "hours-start", "aria-label": T("开始") }),
         T("至"),
         time(body.business_hours[1], "calendar.business_hours.1", (v) => { body.business_hours[1] = v; }, { id: "hours-end", "aria-label": T("结束") }),
-        el("span", { class: "muted", text: T("答复时限只计这段时间(工作日)。") })),
+        el("span", { class: "muted", text: T("答复时限只计这段时间（工作日）。") })),
       el("h3", { text: T("工作日") }),
       el("div", { class: "std-checks", "data-path": "calendar.working_weekdays" }, WEEKDAYS.map((name, i) => el("label", { class: "check" },
         el("input", { type: "checkbox", checked: body.working_weekdays.includes(i + 1), onchange: (event) => {
@@ -943,7 +943,7 @@ const Standards = (() => {
           touched(id);
         } }), T("周{0}", name)))),
       el("h3", { text: T("本地休息日") }),
-      el("p", { class: "muted", text: T("在国家法定节假日之外本地放假的日子(如单位周年纪念日)。") }),
+      el("p", { class: "muted", text: T("在国家法定节假日之外本地放假的日子（如单位周年纪念日）。") }),
       dateList(body.holidays, "calendar.holidays", rerender, "local-holidays"),
       el("h3", { text: T("本地工作日") }),
       el("p", { class: "muted", text: T("周末或节假日照常上班的日子。") }),
@@ -956,7 +956,7 @@ const Standards = (() => {
         field(T("“晚上好”起始"), time(body.evening_starts, "calendar.evening_starts", (v) => { body.evening_starts = v; }))),
       el("h3", { text: T("节日问候") }),
       el("table", { class: "std-table", id: "festivals" },
-        el("thead", {}, el("tr", {}, [T("日期"), T("问候(中文)"), T("问候(英文)"), ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("日期"), T("问候（中文）"), T("问候（英文）"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, body.festivals.map((f, i) => el("tr", {},
           el("td", {}, el("input", { type: "date", value: f.date, "data-path": `calendar.festivals.${i}.date`,
             oninput: (event) => { f.date = event.target.value; touched(id); } })),
@@ -977,10 +977,10 @@ const Standards = (() => {
     const beyond = c.beyond_data_years || [];
     return [
       el("p", { class: "muted", id: "calendar-source",
-        text: T("法定节假日与调休来自 {0}(覆盖 {1}–{2} 年),无需在此填写。", c.source, c.covered_from, c.covered_until, c.source) }),
+        text: T("法定节假日与调休来自 {0}（覆盖 {1}–{2} 年），无需在此填写。", c.source, c.covered_from, c.covered_until, c.source) }),
       ...(beyond.length
         ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
-          text: T("⚠ {0} 年的节假日安排不在 {1} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。", beyond.join("、"), c.source) })]
+          text: T("⚠ {0} 年的节假日安排不在 {1} 的数据内：这些年份只按周末计算工作日（未计入法定节假日和调休）。请在国务院公布安排后升级 chinese-calendar。", beyond.join("、"), c.source) })]
         : []),
     ];
   }
@@ -1006,7 +1006,7 @@ const Standards = (() => {
           T("客户多久未答复即结束回访")),
         field(T("未解决可重开"), duration(body.reopen_within, "followups.reopen_within", (v) => { body.reopen_within = v; touched(id); }),
           T("处理完多久内客户说“没解决”即重新处理原投诉"))),
-      el("h3", { text: T("处理进度跟进(天,按类别)") }),
+      el("h3", { text: T("处理进度跟进（天，按类别）") }),
       el("table", { class: "std-table", id: "progress-days" },
         el("thead", {}, el("tr", {}, [T("类别"), T("每隔"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, Object.entries(body.progress_days).map(([category, days]) => el("tr", {},
@@ -1021,7 +1021,7 @@ const Standards = (() => {
       } })) : null,
       field(T("评分用语"), textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
         oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })),
-      el("h3", { text: T("用文字评价(按分数)") }),
+      el("h3", { text: T("用文字评价（按分数）") }),
       ...[5, 4, 3, 2, 1].map((score) => field(score === 1 ? T("1分") : T("{0}分", score),  // "1 point", not "1 points"
         textarea(((body.rating_phrases || {})[score] || []).join(", "), { rows: "2", "data-path": `followups.rating_phrases.${score}`,
           oninput: (event) => {
@@ -1032,18 +1032,18 @@ const Standards = (() => {
   }
 
   const TIMERS = [
-    ["idle_prompt_after", T("客户未回复,提醒一次")],
-    ["idle_close_after", T("提醒后仍未回复,结束对话")],
-    ["harassment_close_after", T("骚扰警告后仍继续,结束对话")],
-    ["handoff_ack_after", T("转人工后确认收到,最多每隔")],
-    ["form_reask_after", T("客户补充描述时,确认并再次询问,最多每隔")],
-    ["owed_promise_after", T("主管路径中电话或地址无人回答,仍告知答复时间,等待")],
-    ["safety_repeat_after", T("危险情况再次提及时,重复安全提示,最多每隔")],
-    ["phone_pieces_within", T("客户分几条消息报电话号码,两条之间最多相隔")],
-    ["phone_pieces_prompt_after", T("客户报了一部分电话号码后停下,请其说完,等待")],
-    ["resume_after_idle_close", T("超时结束后客户再来,接着上次的登记,最多相隔")],
-    ["presence_repeat_within", T("转人工后问“有人吗”,同一句重复时不再回复,间隔")],
-    ["edits_notice_every", T("客户编辑已发出的消息(Telegram)时,提醒其重新发送,最多每隔")],
+    ["idle_prompt_after", T("客户未回复，提醒一次")],
+    ["idle_close_after", T("提醒后仍未回复，结束对话")],
+    ["harassment_close_after", T("骚扰警告后仍继续，结束对话")],
+    ["handoff_ack_after", T("转人工后确认收到，最多每隔")],
+    ["form_reask_after", T("客户补充描述时，确认并再次询问，最多每隔")],
+    ["owed_promise_after", T("主管路径中电话或地址无人回答，仍告知答复时间，等待")],
+    ["safety_repeat_after", T("危险情况再次提及时，重复安全提示，最多每隔")],
+    ["phone_pieces_within", T("客户分几条消息报电话号码，两条之间最多相隔")],
+    ["phone_pieces_prompt_after", T("客户报了一部分电话号码后停下，请其说完，等待")],
+    ["resume_after_idle_close", T("超时结束后客户再来，接着上次的登记，最多相隔")],
+    ["presence_repeat_within", T("转人工后问“有人吗”，同一句重复时不再回复，间隔")],
+    ["edits_notice_every", T("客户编辑已发出的消息（Telegram）时，提醒其重新发送，最多每隔")],
   ];
 
   function timersEditor(body, id) {
@@ -1059,22 +1059,22 @@ const Standards = (() => {
     const rerender = () => { touched(id); renderSection(); };
     body.entries = body.entries || [];
     return el("div", {},
-      el("p", { class: "muted", text: T("客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。") }),
+      el("p", { class: "muted", text: T("客户咨询（不是投诉）时，问题中包含每一行里的至少一个关键词，机器人就用这条答案回答。") }),
       el("div", { id: "faq" }, body.entries.map((entry, i) => el("div", { class: "rule", "data-faq": entry.id },
         el("div", { class: "rule-grid" },
           field(T("标识"), el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
             oninput: (event) => { entry.id = event.target.value.trim(); touched(id); } }))),
-        field(T("关键词(每行一组,组内用逗号分隔)"), textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
+        field(T("关键词（每行一组，组内用逗号分隔）"), textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
           rows: String(Math.max(2, entry.keywords.length)), "data-path": `faq.entries.${i}.keywords`,
           oninput: (event) => { entry.keywords = event.target.value.split("\n").map(words).filter((g) => g.length); touched(id); } })),
-        field(T("答案(中文)"), textarea(entry.answer["zh-CN"], { rows: "2", "data-path": `faq.entries.${i}.answer.zh-CN`,
+        field(T("答案（中文）"), textarea(entry.answer["zh-CN"], { rows: "2", "data-path": `faq.entries.${i}.answer.zh-CN`,
           oninput: (event) => { entry.answer["zh-CN"] = event.target.value; touched(id); } })),
-        field(T("答案(英文)"), textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
+        field(T("答案（英文）"), textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
           oninput: (event) => { entry.answer.en = event.target.value; touched(id); } })),
         el("label", { class: "check" }, el("input", { type: "checkbox", checked: Boolean(entry.about_the_case),
           "data-path": `faq.entries.${i}.about_the_case`,
           onchange: (event) => { entry.about_the_case = event.target.checked; touched(id); } }),
-          T("转人工后问到时,回答客户自己投诉的进度和答复时间")),
+          T("转人工后问到时，回答客户自己投诉的进度和答复时间")),
         el("div", { class: "actions" }, removeButton(() => { body.entries.splice(i, 1); rerender(); }))))),
       el("div", { class: "actions" }, el("button", { type: "button", text: T("添加问答"), onclick: () => {
         body.entries.push({ id: `faq_${body.entries.length + 1}`, keywords: [["关键词"]], answer: { "zh-CN": "", en: "" } });
