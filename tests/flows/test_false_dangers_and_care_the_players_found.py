@@ -42,6 +42,7 @@ def _no_danger(chat: Chat, step: Step) -> None:
         ("电影里有人拿刀砍人 楼上看电影声音太大", "物业服务"),
         ("楼上天天打游戏 游戏里的人拿刀砍人 声音太大了", "物业服务"),
         ("新闻里说有人煤气中毒了 我们小区的燃气管道也该检查一下", "工程维修"),
+        ("电视剧里有人被打了 楼上声音太大", "物业服务"),
     ],
 )
 def test_danger_of_the_past_or_of_a_film_is_an_ordinary_complaint(chat: Chat, message: str, category: str) -> None:
@@ -61,6 +62,7 @@ def test_danger_of_the_past_or_of_a_film_is_an_ordinary_complaint(chat: Chat, me
         ("上次电梯困过人 这次煤气味很大", "safety_gas"),
         ("我妈摔倒了 流了很多血", "safety_injured"),
         ("电视冒烟了", "safety_fire"),
+        ("看完电影回来发现家里着火了", "safety_fire"),
     ],
 )
 def test_danger_now_beside_the_past_or_a_film_is_still_danger(chat: Chat, message: str, advice: str) -> None:
