@@ -848,6 +848,13 @@ class KeywordRule(_Strict):
     after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
     past_unless: list[str] = []
     """Words anywhere in the message that keep the danger present after all ("今天又", "现在还")."""
+    fiction: list[str] = []
+    """Understander only, signals only: words of a film, a show, a game, a story or the news ("电影里",
+    "电视剧里", "游戏里", "新闻里"; never the thing or pastime alone: "电视冒烟了" is danger) that cancel
+    a keyword after them in the same clause, whatever else the message says: "电影里有人拿刀砍人
+    楼上看电影声音太大" tells of a film, not a knife now. A clause of the past or of fiction that tells
+    the signal goes on in the later clauses naming a kind of danger it names (``safety_advice``), unless
+    a ``past_unless`` word says it is now: "上次我妈摔倒了 流了很多血 所以想装个扶手" is one story of the past."""
     risk: list[str] = []
     """Understander only, signals only: words of a worry or a risk ("怕", "万一", "隐患") that cancel a
     keyword right before or after them (``risk_window`` words at most between, in the same

@@ -1061,6 +1061,14 @@ class _BatchWrites:
             promise_store.cancel(session, conversation.id)
         if step.contact is not None:
             complaint_id = store.add_case_contact(session, conversation, step.contact) or complaint_id
+            if step.contact.more_signals and step.handoff is None and complaint_id is not None:
+                # "我有高血压" or "你们客服态度太差了" while the case waits: ranked and told as at the hand-off.
+                reconsidered = self._router.reconsider(session, conversation, complaint_id, now)
+                if reconsidered is not None:
+                    self.timeline.extend(reconsidered.timeline)
+                    self.staff_events.extend(reconsidered.events)
+                    if reconsidered.timeline:
+                        self.queue_changed.append(conversation.id)
         if step.escalated_deadline is not None:
             # A case handed off already, escalated: the escalation's time, its timers armed for it.
             moved = promise_store.bring_deadline_forward(

@@ -44,6 +44,7 @@ from bot.flows.asked_back import (
     read_as_insults,
 )
 from bot.flows.asking import ask_current
+from bot.flows.attitude_waiting import told_of_staff_attitude_while_waiting
 from bot.flows.callback import (
     CALLBACK_STATES,
     back_to_the_resolved_case,
@@ -625,6 +626,8 @@ class ComplaintFlow:
             return  # else the restatement, with the place, says it was taken
         if told_of_their_health_after_hand_off(turn, text):
             return  # "我有心脏病 天天睡不着": cared for, and kept on the case with its signal
+        if told_of_staff_attitude_while_waiting(turn, text):
+            return  # "你们客服态度太差了": the apology, and kept on the case with its signal and category
         if urged_on_this_case(turn, text):
             return  # "TS2026… 电梯还是没修好": this case's words, never another problem's new case
         if asks_about_the_case(turn):

@@ -20,7 +20,7 @@ def told_of_their_health_after_hand_off(turn: Turn, text: str) -> bool:
     if understood is None or Signal.HEALTH not in understood.signals - turn.earlier_signals:
         return False
     case_number = data.case_number or data.appeal_of
-    if case_number is None or _tells_another_problem(turn, text, _case_category(turn)):
+    if case_number is None or tells_another_problem(turn, text, case_category(turn), Signal.HEALTH):
         return False
     append_description(turn, text)
     turn.step.contact = CaseContact(
@@ -31,7 +31,7 @@ def told_of_their_health_after_hand_off(turn: Turn, text: str) -> bool:
     return True
 
 
-def _case_category(turn: Turn) -> str | None:
+def case_category(turn: Turn) -> str | None:
     """The case's category as storage loaded it, else as the problem told in this conversation reads."""
     loaded = this_case(turn).category
     if loaded is not None:
@@ -40,10 +40,11 @@ def _case_category(turn: Turn) -> str | None:
     return turn.kit.understander.understand(told, turn.locale).category if told else None
 
 
-def _tells_another_problem(turn: Turn, text: str, category: str | None) -> bool:
-    """Besides the health condition ("我有心脏病"), a problem of a category other than ``category``
-    (the case's): "我有心脏病 电梯也坏了" after a noise case tells a new one, for its own path."""
+def tells_another_problem(turn: Turn, text: str, category: str | None, signal: Signal) -> bool:
+    """Besides the pauses telling ``signal`` (a health condition, "我有心脏病"), a problem of a category
+    other than ``category`` (the case's): "我有心脏病 电梯也坏了" after a noise case tells a new one, for
+    its own path."""
     understand = turn.kit.understander.understand
-    rest = " ".join(part for part in pauses(text) if Signal.HEALTH not in understand(part, turn.locale).signals)
+    rest = " ".join(part for part in pauses(text) if signal not in understand(part, turn.locale).signals)
     told = understand(rest, turn.locale).category if rest else None
     return told not in (None, category, turn.kit.rules.fallback_category)

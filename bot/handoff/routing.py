@@ -147,6 +147,59 @@ class HandoffRouter:
             self._to_previous_owner(session, conversation, complaint_id, complaint, ticket, now, routed)
         return routed
 
+    def reconsider(
+        self, session: Session, conversation: store.LoadedConversation, complaint_id: int, now: dt.datetime
+    ) -> Routed | None:
+        """Signals told of after the hand-off, while the case waits for an agent ("我有高血压", "你们客服态度
+        太差了"): the rules run again over the case as stored now, and its waiting ticket is raised to the
+        priority they decide, as it would have been had they been told before the hand-off (never lowered,
+        never moved to another queue; a case held back behind everyone else stays so); the notices they
+        ask for are sent as at a hand-off. None when no ticket of the case waits."""
+        ticket = routing_store.waiting_ticket_of_case(session, conversation.id, complaint_id)
+        stored = routing_store.complaint_for_handoff(session, conversation.id, complaint_id)
+        if ticket is None or stored is None:
+            return None
+        rules = self.rulebook.current(session, now)
+        complaint = _ComplaintFacts(
+            stored.case_number, stored.category, stored.grade, frozenset(stored.signals or ()), stored.description
+        )
+        facts = RoutingFacts(
+            category=complaint.category,
+            grade=complaint.grade,
+            channel=conversation.channel,
+            tier=conversation.customer.tier,
+            signals=complaint.signals,
+            text=complaint.text,
+            outside_business_hours=not self._calendar.within_business_hours(now),
+            repeat_complaint=Signal.REPEAT.value in complaint.signals
+            or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
+        )
+        decision = decide(facts, rules.rules)
+        routed = Routed(ticket.id, ticket.queue, ticket.priority)
+        decided = decision.priority
+        if decided is not None and decided < ticket.priority and ticket.priority != HELD_BACK_PRIORITY:
+            before = ticket.priority
+            ticket.priority, ticket.queued_at = decided, now  # no time yet to claim it at this priority
+            routed.priority = ticket.priority
+            routed.events.append(StaffEvent(StaffEventKind.CONVERSATION, (conversation.id,)))
+            routed.timeline.append(
+                self._row(
+                    conversation.id,
+                    complaint_id,
+                    TimelineKind.ROUTED,
+                    now,
+                    rules=list(decision.matched),
+                    version=rules.version,
+                    queue=ticket.queue,
+                    priority=ticket.priority,
+                    raised_from=before,
+                    after_handoff=True,
+                )
+            )
+        if ticket.priority != HELD_BACK_PRIORITY:
+            self._notify(session, decision, conversation, complaint_id, complaint, ticket, {}, now, routed)
+        return routed
+
     # ------------------------------------------------------------------ facts
 
     def _complaint_facts(

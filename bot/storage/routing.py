@@ -70,3 +70,17 @@ def move_if_version(session: Session, conversation_id: int, ownership_version: i
             )
         )
     )
+
+
+def waiting_ticket_of_case(session: Session, conversation_id: int, complaint_id: int) -> HandoffTicket | None:
+    """The conversation's oldest ticket waiting for case ``complaint_id`` (or for no case yet), if any."""
+    return session.execute(
+        select(HandoffTicket)
+        .where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.status == "waiting",
+            (HandoffTicket.complaint_id == complaint_id) | HandoffTicket.complaint_id.is_(None),
+        )
+        .order_by(HandoffTicket.complaint_id.is_(None), HandoffTicket.id)
+        .limit(1)
+    ).scalar_one_or_none()

@@ -53,6 +53,8 @@ class Kind(Enum):
     OPENER = "opener"
     FILLER = "filler"
     PAST = "past"
+    FICTION = "fiction"
+    """A word of a signal's ``fiction``: a film, a show, a game or the news told ("电影里")."""
     PRESENT = "present"
     RISK = "risk"
     FEAR = "fear"
@@ -100,6 +102,7 @@ _SINGLE_WORDS = (
     Kind.FILLER,
     Kind.EXACT,
     Kind.PAST,
+    Kind.FICTION,
     Kind.PRESENT,
     Kind.RISK,
     Kind.FEAR,
@@ -175,6 +178,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
                 owner = Owner(Kind.SIGNAL_OVER, signal.value, group, conjunction)
                 yield from ((keyword, owner) for keyword in keywords)
         yield from ((keyword, Owner(Kind.PAST, signal.value)) for keyword in rule.past)
+        yield from ((keyword, Owner(Kind.FICTION, signal.value)) for keyword in rule.fiction)
         yield from ((keyword, Owner(Kind.PRESENT, signal.value)) for keyword in rule.past_unless)
         yield from ((keyword, Owner(Kind.RISK, signal.value)) for keyword in rule.risk)
         yield from ((keyword, Owner(Kind.FEAR, signal.value)) for keyword in rule.fear)
@@ -265,6 +269,64 @@ def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit
     return False
 
 
+_SIGNAL_KINDS = frozenset({Kind.SIGNAL, Kind.SIGNAL_TOGETHER, Kind.SIGNAL_OVER})
+
+
+def _together_kinds(earlier: frozenset[int], later: frozenset[int]) -> frozenset[int]:
+    return earlier | later
+
+
+class _Stories:
+    """Clauses of one message telling a signal as past or fiction ("上次我妈摔倒了"), and the kinds of
+    danger (``safety_advice``) each names: a later clause naming one of those kinds goes on with the
+    story ("流了很多血"), unless the message says it is now (``past_unless``)."""
+
+    __slots__ = ("_gaps", "_kinds", "_present", "_texts", "_told", "_words")
+
+    def __init__(
+        self,
+        segmented: Segmented,
+        gaps: WordGaps,
+        told: dict[str, set[int]],
+        present: Container[str],
+        kinds: tuple[tuple[str, ...], ...],
+    ) -> None:
+        self._gaps, self._present, self._words = gaps, present, kinds
+        texts: dict[int, list[str]] = {}
+        for index, word in enumerate(segmented.words):
+            texts.setdefault(gaps.clause(index), []).append(word)
+        self._texts = {clause: "".join(words) for clause, words in texts.items()}
+        self._kinds: dict[int, frozenset[int]] = {}
+        # Per signal, its story clauses in order, each with the kinds named by it and every one before it.
+        self._told: dict[str, tuple[list[int], list[frozenset[int]]]] = {}
+        for name, clauses in told.items():
+            ordered = sorted(clauses)
+            named: list[frozenset[int]] = list(
+                itertools.accumulate((self._kinds_of(clause) for clause in ordered), _together_kinds)
+            )
+            self._told[name] = (ordered, named)
+
+    def _kinds_of(self, clause: int) -> frozenset[int]:
+        kinds = self._kinds.get(clause)
+        if kinds is None:
+            text = self._texts.get(clause, "")
+            kinds = self._kinds[clause] = frozenset(
+                kind for kind, words in enumerate(self._words) if any(word in text for word in words)
+            )
+        return kinds
+
+    def goes_on_in(self, hit: Hit[Owner]) -> bool:
+        """``hit`` stands in a clause after one telling its signal as a story, naming a kind of danger
+        that one names too."""
+        told = self._told.get(hit.owner.name)
+        if told is None or hit.owner.name in self._present:
+            return False
+        clause = self._gaps.clause(hit.first)
+        ordered, named = told
+        before = bisect.bisect_left(ordered, clause)
+        return before > 0 and bool(named[before - 1] & self._kinds_of(clause))
+
+
 def _clause_numbers(segmented: Segmented) -> list[int]:
     """Each word's clause, counted from 0: a clause ends at punctuation or a pause."""
     numbers: list[int] = []
@@ -331,8 +393,29 @@ class Rules:
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
         self._announcements = frozenset(normalise(word) for word in classification.complaint.question_announcements)
         self._question_marks = tuple(normalise(word) for word in classification.complaint.announced_question_marks)
+        # The kinds of danger (``safety_advice``), each by its words: a story of the past goes on in a later
+        # clause naming the same kind ("上次我妈摔倒了 流了很多血": a fall, then its blood).
+        self._danger_kinds = tuple(
+            tuple(dict.fromkeys(normalise(word) for word in advice.words)) for advice in classification.safety_advice
+        )
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
         self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
+
+    def _stories(
+        self,
+        hits: Iterable[Hit[Owner]],
+        segmented: Segmented,
+        gaps: WordGaps,
+        present: Container[str],
+        told_as_story: Callable[[Hit[Owner]], bool],
+    ) -> _Stories | None:
+        """The clauses telling a signal as past or fiction (a word of it after a ``past`` or ``fiction``
+        word), if any: a later clause naming the same kind of danger goes on with that story."""
+        told: dict[str, set[int]] = {}
+        for hit in hits:
+            if hit.owner.kind in _SIGNAL_KINDS and told_as_story(hit):
+                told.setdefault(hit.owner.name, set()).add(gaps.clause(hit.first))
+        return _Stories(segmented, gaps, told, present, self._danger_kinds) if told else None
 
     def things_and_states(self) -> tuple[tuple[str, str], ...]:
         """Each thing of a category's ``together`` with each word of what is wrong with it,
@@ -360,6 +443,7 @@ class Rules:
         requests: dict[int, int] = {}
         openers: set[int] = set()
         past: dict[str, list[Hit[Owner]]] = {}
+        fiction: dict[str, list[Hit[Owner]]] = {}
         present: set[str] = set()
         risks: dict[str, list[Hit[Owner]]] = {}
         fears: dict[str, list[Hit[Owner]]] = {}
@@ -375,6 +459,8 @@ class Rules:
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit)
+            elif hit.owner.kind is Kind.FICTION:
+                fiction.setdefault(hit.owner.name, []).append(hit)
             elif hit.owner.kind is Kind.RISK:
                 risks.setdefault(hit.owner.name, []).append(hit)
             elif hit.owner.kind is Kind.FEAR:
@@ -400,6 +486,7 @@ class Rules:
         negation_window = self._config.negation.window
         gaps = WordGaps(segmented)
         nearest_past = {name: NearestHits(found) for name, found in past.items()}
+        nearest_fiction = {name: NearestHits(found) for name, found in fiction.items()}
         nearest_risks = {name: NearestHits(found) for name, found in risks.items()}
         nearest_fears = {name: NearestHits(found) for name, found in fears.items()}
         nearest_told = {name: NearestHits(found) for name, found in told_words.items()}
@@ -410,11 +497,21 @@ class Rules:
                 return False
             return preceding(first, negators, segmented, negation_window) is not None
 
+        def told_as_story(hit: Hit[Owner]) -> bool:
+            """A word of the past (unless the message says it is now) or of fiction before ``hit``, in its clause."""
+            name = hit.owner.name
+            return gaps.ends_in_clause_before(nearest_fiction.get(name, nothing_near), hit) or (
+                name not in present and gaps.ends_in_clause_before(nearest_past.get(name, nothing_near), hit)
+            )
+
+        stories = self._stories(hits, segmented, gaps, present, told_as_story) if past or fiction else None
+
         def in_the_past(hit: Hit[Owner]) -> bool:
             name = hit.owner.name
             window = self._signal_rules[name].risk_window
             return (
-                (name not in present and gaps.ends_in_clause_before(nearest_past.get(name, nothing_near), hit))
+                told_as_story(hit)
+                or (stories is not None and stories.goes_on_in(hit))
                 or gaps.beside_any(nearest_risks.get(name, nothing_near), hit, window) is not None
                 or (
                     hit.last + 1 not in happening.get(name, ())

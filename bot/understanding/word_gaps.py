@@ -41,6 +41,10 @@ class WordGaps:
             breaks.append(breaks[-1] + (word in CLAUSE_ENDS or is_pause(index, segmented)))
         self._content, self._breaks = content, breaks
 
+    def clause(self, index: int) -> int:
+        """Which clause word ``index`` stands in, counted from 0 (a clause end or pause ends the one before it)."""
+        return self._breaks[index]
+
     def same_clause(self, earlier: int, later: int) -> bool:
         """No clause end or pause between words ``earlier`` and ``later``."""
         return self._breaks[later] <= self._breaks[earlier + 1]
