@@ -1049,6 +1049,10 @@ class FormRules(_Strict):
     "不知道"): the form goes on without a place."""
     no_place_answers: list[str] = []
     """Whole answers to the place question that say there is none ("没有", "无", "none")."""
+    nothing_more_answers: list[str] = []
+    """Whole answers that say nothing more is needed ("没有", "no") when what they answer is
+    "请问还有什么可以帮助您？" after a case's status was told, before any problem: a leave-taking,
+    never a piece of a problem held for more."""
     more_words: list[str] = []
     """Words that add to the problem ("还有", "另外"): "不对 还有小区的路灯也不亮" answering the
     restatement adds to the problem rather than correcting an item."""

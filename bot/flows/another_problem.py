@@ -148,8 +148,9 @@ def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category
     old = turn.step.data
     for kind in list(old.timers):
         turn.cancel(kind)
+    joined = old.appeal_of is not None and old.appeal_of == old.case_proven
     turn.step.data = data = old.for_a_new_case(OPEN_CASE, keep_place=False)
-    if not data.phone and turn.customer.proven_phone:
+    if not data.phone and turn.customer.proven_phone and joined:
         # The case an appeal here joined, proven theirs by its phone's digits: that phone is theirs.
         data.phone, data.phone_from_channel = turn.customer.proven_phone, True
     turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)

@@ -20,6 +20,7 @@ from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
     PLACE_ANSWER_EDGES,
+    another_estate,
     append_description,
     corrected_area,
     description_text,
@@ -513,7 +514,10 @@ def corrected_place(turn: Turn) -> bool:
         area = (
             english_place_put_right(turn, text)
             or place_part_put_right(turn, text)
-            or kept_place(corrected_area(turn.kit, data.area, kept_place(turn.area)))
+            or kept_place(
+                another_estate(turn.kit, data.area, turn.area)
+                or corrected_area(turn.kit, data.area, kept_place(turn.area))
+            )
         )
     if same_place(area, data.area) or understood.signals or Intent.COMPLAINT in understood.intents:
         return False

@@ -71,6 +71,7 @@ from bot.flows.case_check import (
     CaseCheckFor,
     CheckOutcome,
     checked_case,
+    joined_case_phone_known,
     named_status,
     not_confirmed,
     tells_a_problem_instead,
@@ -373,9 +374,11 @@ class ComplaintFlow:
     def _on_customer(self, turn: Turn, event: CustomerSaid) -> None:
         data = turn.step.data
         known_phone = event.sender_phone or turn.customer.phone
-        if turn.step.state in COLLECTING:
-            # A complaint of theirs taken down: the case proven theirs by its phone's digits has
-            # that phone (after the hand-off a number they give is the case's, never replacing it).
+        if turn.step.state in COLLECTING and joined_case_phone_known(turn):
+            # A complaint of theirs taken down: the case their appeal joined, proven theirs by its
+            # phone's digits, has that phone (after the hand-off a number they give is the case's,
+            # never replacing it). A case only asked after by its number lends no phone: four
+            # digits are easily guessed, and the phone is another customer's until proven otherwise.
             known_phone = known_phone or turn.customer.proven_phone
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from bot.config import Intent, PhraseId, Signal
@@ -19,7 +20,7 @@ from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.noise import only_noise
-from bot.flows.put_right import problem_put_right
+from bot.flows.put_right import problem_put_right, what_is_right
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
@@ -131,8 +132,9 @@ def on_description(turn: Turn, text: str) -> None:
         return
     answers_only = bool(turn.intents) and turn.intents <= _ONLY_ANSWERING  # "好的" before any problem
     nothing = answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)
-    if _not_the_problem(turn, told):
-        # "就是那个", "我是老人", "看图啊": about the customer or the chat, never recorded as the problem.
+    if _not_the_problem(turn, told) or _only_digits(turn, told):
+        # "就是那个", "我是老人", "看图啊": about the customer or the chat, never recorded as the problem;
+        # "1111" (digits left over from a check of a case's phone, or typed alone) says nothing either.
         if data.description:
             _ask_next_missing(turn)
         else:
@@ -204,6 +206,13 @@ def on_phone(turn: Turn, text: str) -> None:
         turn.changed.add("area")
         turn.audit(TimelineKind.AREA_RECEIVED)
         _place_noted_then_next(turn)
+    elif not turn.step.data.area and (place := _place_said_right(turn, text)) is not None:
+        # "哦不对 是东门那边" after "小区门口垃圾…": where it is put right, the place, never the problem.
+        data = turn.step.data
+        data.area = place
+        turn.changed.add("area")
+        turn.audit(TimelineKind.AREA_RECEIVED)
+        _place_noted_then_next(turn)
     elif turn.changed and (Intent.COMPLAINT not in turn.intents or _only_where(turn, text)):
         # Another item given or corrected ("在锦绣家园北门停车场"): the phone is still missing.
         _place_noted_then_next(turn)
@@ -265,7 +274,8 @@ def on_area(turn: Turn, text: str) -> None:
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             _more_of_the_problem(turn, text)
             return
-        place = place_in_own_words(turn, text)  # no address the understanding layer knows
+        # No address the understanding layer knows; "不对 是东门那边" is 东门那边.
+        place = place_in_own_words(turn, what_is_right(turn, text) or text)
         if place is None:
             data.place_asks += 1
         else:
@@ -426,8 +436,12 @@ def place_beside_politeness(turn: Turn, text: str) -> bool:
 
 def _more_of_the_problem(turn: Turn, text: str) -> None:
     """Recorded; said so with the question again at most once per ``timers.form_reask_after``: a
-    customer still telling the problem in several messages is not interrupted after each one."""
+    customer still telling the problem in several messages is not interrupted after each one.
+    Words of not knowing alone ("不知道", "不清楚", "不记得") answer the question: never the problem."""
     data = turn.step.data
+    if not turn.changed and Intent.COMPLAINT not in turn.intents and turn.kit.never_a_place(text):
+        _ask_next_missing(turn, evaded=True)
+        return
     put_right = problem_put_right(turn, text, restated=False)
     if put_right is not None:
         # "不是保洁 是保安": the problem put right, said so at once.
@@ -582,6 +596,17 @@ def _names_the_phone(turn: Turn, text: str) -> bool:
     return turn.area is None and turn.says_any(text, phone_words)
 
 
+def _place_said_right(turn: Turn, text: str) -> str | None:
+    """The place a correction says instead of the problem's words ("哦不对 是东门那边"), before any
+    place is known; None when what it says is right tells a problem."""
+    if turn.changed:
+        return None
+    right = what_is_right(turn, text)
+    if right is None or _tells_the_problem(turn, right) or _tells_a_story(turn, right):
+        return None
+    return told_as_a_place(turn, right) or place_in_own_words(turn, right)
+
+
 def _only_where(turn: Turn, text: str) -> bool:
     """While the phone is asked, a place with a word of the complaint in it ("在锦绣家园北门停车场",
     "快递柜在碧水湾小区东门") and nothing wrong said: the answer to where, no more of the problem."""
@@ -709,6 +734,16 @@ def _only_these_words(turn: Turn, text: str, words: list[str], beside: Sequence[
 _MOST_SMALL_TALK_LEFT = 3
 """Letters (a Latin word counting two) a message may hold beside ``form.small_talk_words`` and
 still be only small talk ("你这个" of "你这个机器人听得懂人话吗")."""
+
+
+def _only_digits(turn: Turn, text: str) -> bool:
+    """Digits alone, no phone in them ("1111", "2222 3333"): never words of a problem."""
+    if turn.changed or turn.phone:
+        return False
+    folded = unicodedata.normalize("NFKC", text)
+    return any(char.isdigit() for char in folded) and all(
+        char.isdigit() or char.isspace() or not char.isalnum() for char in folded
+    )
 
 
 def _only_small_talk(turn: Turn, text: str) -> bool:

@@ -3,10 +3,12 @@ say nothing alone are held and joined, never acknowledged as recorded one by one
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable
 
+from bot.config import Intent
 from bot.flows.data import DESCRIPTION_MAX_CHARS
 from bot.flows.greeting import says_still_here
 from bot.flows.records import State
@@ -42,6 +44,12 @@ def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
     data = turn.step.data
     if turn.step.state is not State.AWAIT_DESCRIPTION or data.description or data.case_check is not None:
         return text  # "8000" answering for a case's phone is no piece of a problem
+    if _nothing_more_after_a_status(turn, text):
+        # "没有" answering "请问还有什么可以帮助您？" after where a case stands was told: a leave-taking.
+        understood = turn.understood
+        if understood is not None:
+            turn.understood = dataclasses.replace(understood, intents=understood.intents | {Intent.GOODBYE})
+        return text
     if is_fragment(turn, text):
         data.fragments = (*data.fragments, text)
         return None
@@ -51,6 +59,14 @@ def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
     data.fragments = ()
     turn.understood = turn.kit.understander.understand(whole, locale)
     return whole
+
+
+def _nothing_more_after_a_status(turn: Turn, text: str) -> bool:
+    data = turn.step.data
+    if data.told_case is None or data.fragments or data.withdrawing or data.consultation is not None:
+        return False
+    said = turn.kit.understander.matchable(text).strip(" 。.!！~～")
+    return said in (word.lower() for word in turn.kit.form.nothing_more_answers)
 
 
 def joined(pieces: Iterable[str]) -> str:

@@ -129,6 +129,16 @@ def place_part_put_right(turn: Turn, text: str) -> str | None:
     return corrected if corrected != said else None
 
 
+def what_is_right(turn: Turn, text: str) -> str | None:
+    """What a correction says is right, without its no and the word introducing it ("哦不对 是东门那边"
+    is 东门那边), or None when the message is no correction or says nothing beside the no."""
+    if not turn.intents & {Intent.CORRECTION, Intent.NO}:
+        return None
+    kept = [part for part in pauses(text) if not _only_answers(turn, part)]
+    right = _without_intro(turn, _without_no(turn, without_openers(turn, " ".join(kept)) or " ".join(kept)))
+    return right if right and right != text.strip(PLACE_ANSWER_EDGES) else None
+
+
 _PART_NUMBER_START = re.compile(r"[0-9〇零幺一二三四五六七八九十两]")
 
 
@@ -259,7 +269,17 @@ def english_place_put_right(turn: Turn, text: str) -> str | None:
     for found in parts.finditer(area):
         if (found.group("unit") or "").lower() == kind:
             return area[: found.start()] + said + area[found.end() :]
-    return area if _part_in(area, said) is not None else None
+    if _part_in(area, said) is not None:
+        return area
+    if kind:
+        return None
+    # A floor put right ("15/F not 5/F") for a place that names none ("rm 1502 tower 3 the belcher's"):
+    # the floor joins the place after the flat it opens with, as Hong Kong writes it (Flat 5C, 12/F, …).
+    first = parts.search(area)
+    gap = ", " if "," in area else " "
+    if first is not None and first.start() == 0 and first.group("unit"):
+        return area[: first.end()] + gap + said + gap + area[first.end() :].lstrip(" ,")
+    return said + gap + area
 
 
 def _part_in(area: str, part: str) -> tuple[int, int] | None:

@@ -133,7 +133,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
             data.area = kept_place(more)
     elif area and (not data.area or correcting):
         only_district = area == understood.slots.district
-        new_area = corrected_area(turn.kit, data.area, area, only_district) if data.area else area
+        # "地址错了 应该是翠湖天地2栋" for 阳光新城: another estate named replaces the place whole.
+        renaming = data.area is not None and correcting and not only_district
+        elsewhere = another_estate(turn.kit, data.area, area) if renaming and data.area else None
+        new_area = elsewhere or (corrected_area(turn.kit, data.area, area, only_district) if data.area else area)
         if not same_place(new_area, data.area):
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
             data.area = kept_place(new_area)
@@ -792,6 +795,38 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     if new.startswith(old[:kept_to]):
         return new  # "万达世纪城2期3号楼" for 万达世纪城2期: the estate kept is said again, not doubled
     return old[:kept_to] + new
+
+
+def another_estate(kit: FlowKit, old: str, new: str) -> str | None:
+    """``new`` as the whole place when a correction names an estate other than ``old``'s ("是陽光花園5棟"
+    or "应该是翠湖天地2栋" for 阳光新城): the old estate is wrong, never a name the new one is glued
+    onto; a district ``old`` names and ``new`` does not is kept. None when ``new`` names no estate
+    ("5栋", "门口") or the same one (阳光花园5栋 for 阳光花园3栋): put right in part as before."""
+    simplified = kit.understander.simplified
+    old, new = simplified(old), simplified(new)
+    if only_a_part(kit, new) or only_a_part(kit, old):
+        return None  # "金融街中心" for B座12楼: the estate of the building told, put before it
+    estate = _estate_of(kit, new).strip()
+    old_estate = _estate_of(kit, old).strip()
+    if not estate or _PART_NUMBER.match(estate) is not None:
+        return None
+    if not old_estate or estate in old_estate or old_estate in estate:
+        return None
+    district = _district_prefix(kit, old)
+    if district and not new.startswith(district) and _district_prefix(kit, new) == "":
+        return district + new
+    return new
+
+
+def _district_prefix(kit: FlowKit, place: str) -> str:
+    """The words of ``place`` up to the end of its district's level ("朝阳区" of 朝阳区阳光新城), or ""."""
+    marker, levels, floors = kit.area_marker, kit.form.address_levels, kit.config.gazetteer.floor_suffixes
+    end = 0
+    for found in marker.finditer(place) if marker is not None else ():
+        if _level_of(levels, found.group(0), floors) != 0:
+            break
+        end = found.end()
+    return place[:end]
 
 
 def _estate_of(kit: FlowKit, place: str) -> str:
