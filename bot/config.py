@@ -201,6 +201,7 @@ class PhraseId(StrEnum):
     SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
+    RATING_AFTER_REOPEN = "rating_after_reopen"
     REOPEN_WHICH_CASE = "reopen_which_case"
     CASE_REOPENED = "case_reopened"
     # Some of a conversation's cases resolved, the others still open; a case number list.
@@ -346,6 +347,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
     PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
+    PhraseId.RATING_AFTER_REOPEN: frozenset({"case_number"}),
     PhraseId.CASE_RESOLVED: frozenset({"case_number", "summary"}),
     PhraseId.CASE_RESOLVED_OTHERS_OPEN: frozenset({"case_number", "summary", "open_cases"}),
     PhraseId.RESOLUTION_UNTOLD: frozenset({"summary", "category"}),
@@ -1946,6 +1948,9 @@ class QueueSettings(_Strict):
     signal) is ordered as if it had come this many minutes earlier; 0 turns it off."""
     estimate_minutes_per_position: Minutes = 5
     """The wait a customer is told: this many minutes per customer ahead of them."""
+    repeat_place_after_minutes: Minutes = 30
+    """A place won back (told "下一位就是您", more urgent cases went first, then the same place again)
+    is said again only this long after it was last said: never "下一位就是您" twice a minute apart."""
     served_first: ServedFirstSettings = ServedFirstSettings()
     """Within a priority, these go before the rest (then time left, then arrival)."""
     pickup_alert_after_minutes: Minutes = 30

@@ -111,7 +111,30 @@ def reopened_by_staff(data: FlowData) -> tuple[FlowData, list[TimerKind]]:
     stopped = list(reopened.timers)
     reopened.timers.clear()
     reopened.rating, reopened.callback_reasks, reopened.resolution_summary = None, 0, None
+    if TimerKind.SATISFACTION_TIMEOUT in stopped and reopened.case_number:
+        reopened.extra[RATING_CALLED_OFF] = reopened.case_number  # the score was asked for
     return reopened, stopped
+
+
+RATING_CALLED_OFF = "rating_called_off"
+"""``FlowData.extra`` key: the case whose 回访 question (1 to 5) staff called off by reopening the
+case while the score was awaited (:func:`rated_after_the_reopening`)."""
+
+
+def rated_after_the_reopening(turn: Turn, text: str) -> bool:
+    """The score the customer sends for the 回访 that staff called off by reopening the case ("5分"):
+    never silence. The customer is thanked and told the case is being handled again, so no score is
+    needed now (``rating_after_reopen``); the score stays their words for the agent, not a rating
+    of a resolution that was undone. Only the next message is read so. True if it was a score."""
+    case_number = turn.step.data.extra.pop(RATING_CALLED_OFF, None)
+    if case_number is None:
+        return False
+    score, _ = _rating_and_comment(turn.kit, text)
+    if score is None:
+        return False
+    turn.say(PhraseId.RATING_AFTER_REOPEN, case_number=case_number)
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    return True
 
 
 def ask_rating(turn: Turn) -> None:

@@ -51,6 +51,7 @@ from bot.flows.callback import (
     on_callback,
     on_callback_timer,
     on_resolved,
+    rated_after_the_reopening,
     rating_phrase_scores,
     words_pattern,
 )
@@ -98,6 +99,7 @@ from bot.flows.confirmation import (
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
+from bot.flows.escalated import answer_while_escalated
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.explaining import explained_again
 from bot.flows.faq import FaqMatcher
@@ -149,7 +151,7 @@ from bot.flows.status import (
 )
 from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
-from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
+from bot.flows.supervisor_promise import confirmed_after_the_hand_off, keep_owed_promise, owe_promise
 from bot.flows.taken_back import took_back_withdrawal
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn, WordSearches
 from bot.understanding.english_places import english_parts
@@ -347,7 +349,7 @@ class ComplaintFlow:
                 return turn.step
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
             turn.earlier_signals = frozenset(data.signals)
-            if read_phone_for_the_supervisor(turn):
+            if read_phone_for_the_supervisor(turn) or rated_after_the_reopening(turn, words):
                 return turn.step
             if appeals_the_handling(turn):
                 said = turn.understood.signals
@@ -555,6 +557,11 @@ class ComplaintFlow:
         """A message after the hand-off: a new escalation, the answers to the supervisor's
         questions, more for the case, or a message the person reads."""
         data = turn.step.data
+        if confirmed_after_the_hand_off(turn):
+            # "对" to the restatement the supervisor's path asked about: the case confirmed, the
+            # customer thanked and reassured that the duty supervisor will call.
+            answer_while_escalated(turn)
+            return
         # Each with the problem it may tell for the first time ("叫你们经理出来", then "我要投诉…
         # 我要找你们领导"): registered as the case the supervisor's ticket carries.
         if signals & ESCALATING_SIGNALS:

@@ -25,15 +25,21 @@ the supervisor has it (a phrase id), not said the next time."""
 
 _ANSWERED_AS_AN_APPEAL = frozenset({TicketReason.APPEAL, TicketReason.BEYOND_AUTHORITY})
 """Escalations whose case is answered within the appeal's time ("你们根本不管 都第二次了", "谁赔")."""
+_PRIORITY_ON_A_CASE = _ANSWERED_AS_AN_APPEAL | {TicketReason.SUPERVISOR_REQUESTED}
+"""Escalations of a case already handed off that the customer is told is "已升级为优先处理": a leader
+asked for on it ("叫你们经理来 都几天了还没人修") is the customer pressing a complaint still open, an
+appeal's (seed 003), so its time is the appeal's too when that is sooner than the one in force (an
+extension may have moved it days away), never "priority" with a time three days off."""
 
 
 def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: TicketReason) -> None:
     """The conversation's own case, handed off already, escalated now ("再不修我就去工信部投诉"): its reply
     time becomes the escalation's (the ``deadlines.yaml`` override for the case's signals now,
     counted from now: a threat's within the hour; an appeal of its handling or a demand beyond the
-    bot's authority, the appeal's, ``deadlines.yaml`` ``appeal``, when sooner) unless the time in
-    force comes sooner; the case and its timers follow (``Step.escalated_deadline``). A leader asked
-    for, with no such rule, keeps the time in force. The customer hears the time with the case's
+    bot's authority or a leader asked for on it, the appeal's, ``deadlines.yaml`` ``appeal``, when
+    sooner) unless the time in force comes sooner; the case and its timers follow
+    (``Step.escalated_deadline``). With no appeal rule, a leader asked for keeps the time in
+    force. The customer hears the time with the case's
     number after being told the supervisor has it, unless the supervisor had the case already and
     its time stays, or that time has passed (never promised again); with the phone for the
     supervisor's call asked for now, only once it is answered (the owed promise: restated, then
@@ -49,7 +55,7 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     # Only an escalation's own rule (a threat's, danger's hour; an appeal's) moves a deadline: a leader
     # asked for is told the time in force.
     escalates = due.due_at < due_from_now(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
-    appeal = appeal_due(turn, reason)
+    appeal = _priority_due(turn, reason)
     if appeal is not None and (not escalates or appeal.due_at < due.due_at):
         due, escalates = appeal, True
     in_force = _deadline_in_force(turn, case_number)
@@ -87,6 +93,14 @@ def appeal_due(turn: Turn, reason: TicketReason) -> Deadline | None:
     supervisor answers as an appeal; None for a leader merely asked for, or with no such rule."""
     table = turn.kit.config.deadlines
     if reason not in _ANSWERED_AS_AN_APPEAL or table.appeal is None:
+        return None
+    return deadline_by_rule(turn.now, table.appeal, table, turn.kit.calendar)
+
+
+def _priority_due(turn: Turn, reason: TicketReason) -> Deadline | None:
+    """:func:`appeal_due` for an escalation of a case already handed off (:data:`_PRIORITY_ON_A_CASE`)."""
+    table = turn.kit.config.deadlines
+    if reason not in _PRIORITY_ON_A_CASE or table.appeal is None:
         return None
     return deadline_by_rule(turn.now, table.appeal, table, turn.kit.calendar)
 

@@ -272,6 +272,9 @@ class CaseContact:
     """"male" or "female", with the surname."""
     more_signals: tuple[str, ...] = ()
     """Signals the customer told of themselves after the case was recorded ("我73岁了": elder): added to the case's."""
+    confirmed: bool = False
+    """The customer said yes to the restatement of a case recorded before it (an emergency's, a
+    threat's: the supervisor has it at once): the case is no longer unconfirmed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,11 @@ last time, and after the restatement of the problem and the place."""
 
 from __future__ import annotations
 
-from bot.config import PhraseId, Signal
+from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.case import classify, is_urgent, say_promise
 from bot.flows.data import OwedPromise, TimerKind
-from bot.flows.records import ComplaintRecord
+from bot.flows.records import CaseContact, ComplaintRecord
 from bot.flows.restatement import say_restatement
 from bot.flows.slots import description_text
 from bot.flows.turn import Turn
@@ -32,6 +32,8 @@ _QUESTIONS = frozenset(
 )
 """What asks the customer for something the supervisor needs: said in a turn, the answer is
 awaited before the restatement and the promise."""
+_YES_ONLY = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
+"""A yes to the restatement, perhaps with thanks ("对 谢谢"): nothing else to read in it."""
 
 
 def owe_promise(turn: Turn, record: ComplaintRecord) -> None:
@@ -97,4 +99,27 @@ def keep_owed_promise(turn: Turn) -> bool:
     # Restated with the case already the supervisor's: still asked whether it is right (seed 003:
     # listen, ask, soothe, confirm); a correction typed after the hand-off is taken as ever.
     turn.say(PhraseId.RESTATED_CHECK)
+    data.extra[RESTATED_CHECK_ASKED] = data.case_number
+    return True
+
+
+RESTATED_CHECK_ASKED = "restated_check_asked"
+"""``FlowData.extra`` key: the case whose restatement was just asked about after the hand-off
+(``restated_check``): a yes to it confirms the case (:func:`confirmed_after_the_hand_off`)."""
+
+
+def confirmed_after_the_hand_off(turn: Turn) -> bool:
+    """A yes ("对") to the restatement asked about after the hand-off: the case is recorded as
+    confirmed (no longer "未经客户确认") and the customer thanked (seed 000 step 4: "谢谢您的合作").
+    Asked once: whatever comes next, the question is answered. True if it was a yes."""
+    data = turn.step.data
+    case_number = data.extra.pop(RESTATED_CHECK_ASKED, None)
+    understood = turn.understood
+    if case_number is None or Intent.YES not in turn.intents or turn.intents - _YES_ONLY:
+        return False  # not asked, or more than a yes: read as any message after the hand-off
+    if understood is None or understood.signals or turn.phone or turn.area:
+        return False
+    turn.step.contact = CaseContact(case_number, None, confirmed=True)
+    turn.audit(TimelineKind.CONFIRMED, case_number=case_number)
+    turn.say(PhraseId.CONFIRMED_THANKS)
     return True

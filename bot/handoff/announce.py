@@ -3,7 +3,8 @@
 A customer hears their position (within their ticket's queue) and an estimate when the ticket is
 opened, and again whenever the position moves forward, never further back than a place they were
 told (a place lost to more urgent cases is kept silently, and a status question then names no
-place); outside service hours only the first. An estimate that would pass the case's promised
+place; the place won back is said again only ``queue.repeat_place_after_minutes`` after it was
+last said); outside service hours only the first. An estimate that would pass the case's promised
 reply time is never said: the promised time is (and no estimate once it has passed). A customer
 in danger or talking of self-harm (``queue.served_first``) never hears a place or a wait: once,
 that the duty supervisor has the emergency, the safety advice stands and whom to call. The
@@ -51,6 +52,18 @@ class Notice:
     deadline: dt.datetime | None = None
     """The promised reply time, said instead of an estimate that would pass it."""
 
+
+PLACE_NOTICES = frozenset(
+    phrase.value
+    for phrase in (
+        PhraseId.QUEUE_NEXT,
+        PhraseId.QUEUE_POSITION,
+        PhraseId.QUEUE_POSITION_BY_DEADLINE,
+        PhraseId.QUEUE_POSITION_NO_ESTIMATE,
+        PhraseId.QUEUE_AFTER_HOURS,
+    )
+)
+"""What tells a waiting customer their place."""
 
 URGENT_NOTICE = Notice(PhraseId.QUEUE_URGENT, TOLD_OF_THE_EMERGENCY, 0)
 CARE_NOTICE = Notice(PhraseId.QUEUE_URGENT_CARE, TOLD_OF_THE_EMERGENCY, 0)
@@ -108,6 +121,7 @@ async def announce_positions(
     first = live.settings.served_first
     urgent = ServedFirst(frozenset(first.reasons), frozenset(first.signals))
     minutes_per_position = live.settings.estimate_minutes_per_position
+    repeat_place_after = dt.timedelta(minutes=live.settings.repeat_place_after_minutes)
 
     def tell(session: Session) -> list[Delivery]:
         rows = tickets.waiting_to_tell(session, list(positions))
@@ -127,6 +141,11 @@ async def announce_positions(
                 # place again once it is won back. Outside service hours it is said once: nobody is
                 # serving, and "已进入排队" each time a place changes would only repeat itself.
                 said = row.best_told is None or (answered_now and position <= row.best_told)
+                if said and position == row.best_told:
+                    # The very place said before, won back: not again so soon ("下一位就是您" at 11:24
+                    # and 11:25), only once ``repeat_place_after_minutes`` have passed.
+                    last = tickets.last_said_at(session, row.conversation_id, PLACE_NOTICES)
+                    said = last is None or now - last >= repeat_place_after
                 notice = notice_for(position, minutes_per_position, answered_now, ticket.deadline_at, now)
             if row.told == position and not said:
                 continue

@@ -1510,6 +1510,8 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         complaint.district = complaint.district or contact.district
     if contact.more_of_the_problem and contact.more_of_the_problem not in complaint.description.split("\n"):
         complaint.description = f"{complaint.description}\n{contact.more_of_the_problem}"
+    if contact.confirmed and complaint.status == "incomplete":
+        complaint.status = "open"  # the restatement said yes to after the hand-off
     if contact.more_signals and not set(contact.more_signals) <= set(complaint.signals or []):
         complaint.signals = sorted({*(complaint.signals or []), *contact.more_signals})
     others, another = complaint.other_categories or [], contact.another_category

@@ -428,6 +428,18 @@ def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[Waiti
     ]
 
 
+def last_said_at(session: Session, conversation_id: int, phrase_ids: Collection[str]) -> dt.datetime | None:
+    """When the conversation's customer was last sent one of these phrases (None: never)."""
+    found: dt.datetime | None = session.execute(
+        select(func.max(Message.created_at)).where(
+            Message.conversation_id == conversation_id,
+            Message.direction == "out",
+            Message.phrase_id.in_(list(phrase_ids)),
+        )
+    ).scalar_one_or_none()
+    return found
+
+
 def set_told_position(
     session: Session, ticket_id: int, told: int | None, position: int, best_told: int | None
 ) -> bool:

@@ -108,13 +108,17 @@ def test_a_time_in_force_sooner_than_the_escalation_s_stays_and_is_said(
     assert "今天下午2点半前" in chat.texts(step)
 
 
-def test_a_manager_asked_for_hears_the_time_in_force_and_a_threat_then_brings_it_forward(
+def test_a_manager_asked_for_hears_the_appeal_s_time_and_a_threat_then_brings_it_forward(
     conversation_engine: ConversationEngine,
 ) -> None:
+    """"已升级为优先处理" is said with the appeal's time (deadlines.yaml ``appeal``, 2 service hours),
+    not the time in force a day away; a threat then brings it forward to the hour."""
     chat = handed_off(conversation_engine)
     stored(chat, MONDAY_2PM + dt.timedelta(hours=27))
     step = chat.send("我要找你们领导")
-    assert step.escalated_deadline is None and "明天下午5点前" in chat.texts(step)
+    assert step.escalated_deadline is not None
+    assert step.escalated_deadline.deadline_at == MONDAY_2PM + dt.timedelta(hours=2)
+    assert "今天下午4点前" in chat.texts(step) and "明天下午5点前" not in chat.texts(step)
     step = chat.send(THREAT)
     assert step.escalated_deadline is not None and WITHIN_THE_HOUR in chat.texts(step)
 
@@ -153,12 +157,16 @@ def test_talk_of_self_harm_hears_care_and_no_time_though_the_case_has_the_hour(
         assert chat.phrase_ids(step)[-1] == "escalated_within_an_hour"
 
 
-def test_a_threat_after_the_time_was_missed_gets_the_hour_a_leader_asked_for_no_time_again(
+def test_after_the_time_was_missed_a_leader_asked_for_gets_the_appeal_s_time_and_a_threat_the_hour(
     conversation_engine: ConversationEngine,
 ) -> None:
+    """The time missed, a leader asked for is the customer pressing the case: the appeal's time, as
+    an appeal gets, never "优先处理" with no time or the missed one."""
     chat = handed_off(conversation_engine)
     stored(chat, MONDAY_2PM - dt.timedelta(hours=1))
     step = chat.send("我要找你们领导")
-    assert step.escalated_deadline is None and chat.phrase_ids(step) == ["escalated_supervisor"]
+    assert step.escalated_deadline is not None
+    assert step.escalated_deadline.deadline_at == MONDAY_2PM + dt.timedelta(hours=2)
+    assert chat.phrase_ids(step) == ["escalated_supervisor", "escalated_deadline"]
     step = chat.send(THREAT)
     assert step.escalated_deadline is not None and WITHIN_THE_HOUR in chat.texts(step)

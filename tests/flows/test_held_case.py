@@ -32,13 +32,14 @@ def test_a_leader_asked_for_while_an_agent_holds_the_case_is_told_to_the_supervi
 ) -> None:
     chat = held(conversation_engine)
     step = chat.send(text)
-    # The time in force with the case's number, as a leader asked for while the case waits hears.
+    # The priority time (the appeal's, 2 service hours, sooner than the time in force, tomorrow 11:00)
+    # with the case's number, as a leader asked for while the case waits hears.
     assert chat.phrase_ids(step) == ["supervisor_told", "escalated_deadline"]
     told = chat.texts(step)
-    assert "值班主管会直接与您联系" in told and "客服代表也会继续跟进" in told and "明天上午11点前" in told
+    assert "值班主管会直接与您联系" in told and "客服代表也会继续跟进" in told and "今天下午4点15分前" in told
     assert step.supervisor_told is not None and step.supervisor_told.reason is TicketReason.SUPERVISOR_REQUESTED
     assert step.handoff is None and step.appeal is None  # no ticket takes the case from its agent
-    assert step.escalated_deadline is None  # a leader asked for keeps the time in force
+    assert step.escalated_deadline is not None  # brought forward to the priority (appeal's) time
 
 
 @pytest.mark.parametrize(("text", "signal"), THREATS.items())

@@ -330,7 +330,7 @@ def test_a_bare_how_long_after_hand_off_gets_the_case_status_not_silence(
 def test_asking_for_a_leader_while_waiting_goes_to_the_duty_supervisor(engine: ConversationEngine) -> None:
     chat = handed_off(engine, waiting(5))
     step = chat.send("你们领导呢 我要找你们领导 等半天了")
-    assert chat.phrase_ids(step) == ["escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["escalated_supervisor", "escalated_deadline"]
     assert step.handoff is not None
     assert (step.handoff.queue, step.handoff.priority, step.handoff.reason) == ("supervisor", 0, "supervisor_requested")
 

@@ -44,7 +44,7 @@ def test_a_yes_after_the_phone_and_place_hears_the_supervisor_will_call(
     chat.send("13800138000")
     chat.send("阳光花园5栋")
     step = chat.send("对")
-    assert chat.phrase_ids(step) == ["escalation_reassure"]
+    assert chat.phrase_ids(step) == ["confirmed_thanks", "escalation_reassure"]
     assert "客服代表" not in chat.texts(step)
 
 
@@ -83,7 +83,7 @@ def test_danger_with_nothing_else_is_with_the_supervisor_at_once_then_asks_the_p
     # The time said is the one the case got when it was handed over, with its number.
     assert "1小时内（今天上午8点半前）" in chat.texts(step)
     assert chat.data.case_number is not None and chat.data.case_number in chat.texts(step)
-    assert chat.phrase_ids(chat.send("好的")) == ["escalation_reassure"]
+    assert chat.phrase_ids(chat.send("好的")) == ["confirmed_thanks", "escalation_reassure"]
 
 
 def test_a_media_threat_collects_the_phone_and_the_place_then_restates_and_promises(

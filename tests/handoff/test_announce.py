@@ -89,9 +89,12 @@ async def test_an_unchanged_position_is_not_said_twice(make_client: AppFactory) 
     await socket.close()
 
 
-async def test_a_customer_told_they_are_next_is_not_told_they_moved_back(make_client: AppFactory) -> None:
+async def test_a_customer_told_they_are_next_is_not_told_they_moved_back(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
     """An elder asking for a person goes first (长者优先): the customer told "下一位就是您" hears
-    no "第2位" after it, and hears "next" again once the elder is taken."""
+    no "第2位" after it, nor "next" again a minute later once the elder is taken (a player heard it at
+    11:24 and 11:25); only once ``repeat_place_after_minutes`` have passed since it was said."""
     client = await make_client()
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
@@ -101,12 +104,24 @@ async def test_a_customer_told_they_are_next_is_not_told_they_moved_back(make_cl
     elder, elder_socket = await customer_hands_off(client, says="转人工 我都八十多岁了 宽带又断了")
     assert await announce_queue(ctx) == 1  # the elder hears they are next; the first customer nothing
     elder_ticket = await ticket_of(client, elder)
+    clock.advance(minutes=1)
     assert (await client.post(f"/api/tickets/{elder_ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    assert await announce_queue(ctx) == 0
+    await first_socket.caught_up()
+    assert system_texts(first_socket) == ["请稍候，下一位就是您，我马上就来为您服务。"]
+
+    # Lost and won back again half an hour after it was said: said again.
+    second_elder, second_socket = await customer_hands_off(client, says="转人工 我都八十多岁了 电梯又坏了")
+    assert await announce_queue(ctx) == 1  # the second elder hears they are next
+    clock.advance(minutes=30)
+    ticket = await ticket_of(client, second_elder)
+    assert (await client.post(f"/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     assert await announce_queue(ctx) == 1
     await first_socket.until(lambda frames: len(_system(frames)) == 2)
     assert system_texts(first_socket) == ["请稍候，下一位就是您，我马上就来为您服务。"] * 2
     await first_socket.close()
     await elder_socket.close()
+    await second_socket.close()
 
 
 def _system(frames: list[dict[str, object]]) -> list[str]:
@@ -152,7 +167,7 @@ async def test_a_place_further_back_than_one_told_is_never_said_and_the_status_n
     make_client: AppFactory,
 ) -> None:
     """Told "第2位", then two elders go first: no "第4位" is said, a status question names no place
-    ("正在排队等待处理"), and "第2位" is said again once it is won back."""
+    ("正在排队等待处理"), and "第2位" won back minutes later is not said again: it was said."""
     client = await make_client()
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
@@ -172,8 +187,8 @@ async def test_a_place_further_back_than_one_told_is_never_said_and_the_status_n
         assert (await client.post(f"/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
         await announce_queue(ctx)
         await elder_socket.close()
-    await socket.until(lambda frames: len(_system(frames)) == 2)
-    assert [text[:12] for text in system_texts(socket)] == ["请稍候，您现在排在第2位"] * 2
+    await socket.caught_up()
+    assert [text[:12] for text in system_texts(socket)] == ["请稍候，您现在排在第2位"]
     await socket.close()
 
 

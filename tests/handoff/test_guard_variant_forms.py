@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.promises.support import claim_case, complaint, promised_case
 from tests.staff import claimed_conversation
+from tests.standards.support import section, signed_in
 
 
 @pytest.mark.parametrize(
@@ -42,6 +44,31 @@ async def test_a_forbidden_phrase_in_another_form_is_refused_as_a_reply(
     start, end = body["span"]
     assert end > start  # the console can mark where it stands
     await socket.close()
+
+
+@pytest.mark.parametrize("text", ["暖气的事我不淸楚", "不是我受理的，我不淸楚"])
+async def test_an_old_printed_form_of_a_character_is_refused_as_a_reply(make_client: AppFactory, text: str) -> None:
+    """淸 (U+6DF8) is drawn as 清: the customer would read 我不清楚."""
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status == 422, await response.text()
+    assert (await response.json())["suggestion"]
+    await socket.close()
+
+
+async def test_a_standard_phrase_saying_a_forbidden_one_in_an_old_form_is_refused(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    phrases = (await section(client, "phrases"))["body"]
+    phrases["zh-CN"]["phrases"]["empathy"] = "不是我受理的，我不淸楚。"
+    saved = await client.put("/api/standards/phrases", json={"body": phrases}, headers=headers)
+    assert saved.status == 422, await saved.text()
+    assert "says the forbidden phrase" in (await saved.json())["error"]
+    in_force = (await section(client, "phrases"))["body"]
+    assert in_force["zh-CN"]["phrases"]["empathy"] != "不是我受理的，我不淸楚。"
 
 
 @pytest.mark.parametrize(

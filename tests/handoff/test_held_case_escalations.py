@@ -6,6 +6,7 @@ proven the writer's is an emergency at once whose notice and timeline name the e
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -280,4 +281,34 @@ async def test_danger_told_while_an_agent_holds_the_case_hears_the_safety_advice
     assert detail["reason"] == "danger" and detail["signals"] == ["danger"]
     li = await _user_id(client, "li")
     assert await _owner(client, conversation_id) == f"agent:{li}"
+    await socket.close()
+
+
+async def test_a_leader_asked_for_after_an_extension_is_promised_the_priority_time_not_the_extended_one(
+    make_client: AppFactory,
+) -> None:
+    """"已升级为优先处理" with a time days away is no priority: a leader asked for on the case ("叫你们
+    经理来 都几天了还没人修") is the customer pressing a complaint still open, answered within the
+    appeal's time (deadlines.yaml ``appeal``) when that is sooner than the extended one."""
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await _claimed_case(client, csrf)
+    supervisor = {"X-CSRF-Token": await sign_in(client, "zhou")}
+    extended = await client.post(
+        f"/api/conversations/{conversation_id}/extend", json={"hours": 8, "reason": "等配件"}, headers=supervisor
+    )
+    assert extended.status == 200, await extended.text()
+    extended_to = (await _case(client, conversation_id)).deadline_at
+    assert extended_to is not None
+
+    await socket.send("叫你们经理来 都几天了还没人修")
+    await socket.until_bot_says("已升级为优先处理")
+
+    case = await _case(client, conversation_id)
+    assert case.deadline_at is not None and case.deadline_at < extended_to
+    # Within the appeal's 2 service hours of now (rounded up to the half hour), never days away.
+    assert case.deadline_at - extended_to < dt.timedelta(0)
+    assert case.promised_at is not None and case.deadline_at <= case.promised_at + dt.timedelta(days=1)
     await socket.close()

@@ -230,7 +230,7 @@ async def test_a_case_whose_conversation_closed_after_the_callback_is_reopened_t
     await socket.close()
 
 
-async def test_reopened_while_the_callback_awaits_the_rating_the_answer_goes_to_the_agent(
+async def test_reopened_while_the_callback_awaits_the_rating_the_score_is_answered_and_goes_to_the_agent(
     make_client: AppFactory, clock: FixedClock
 ) -> None:
     client = await make_client()
@@ -248,14 +248,23 @@ async def test_reopened_while_the_callback_awaits_the_rating_the_answer_goes_to_
     await socket.until(lambda frames: bool(_told(frames)))
     assert await _timer_status(client, conversation_id, "satisfaction_timeout") == "cancelled"
 
-    # A score typed now is the customer's words for the agent, not an answer the bot thanks for;
-    # and when the answer window ends, the bot does not close the conversation.
+    # A score typed now is no longer asked for: it is not recorded as the callback's rating (the
+    # resolution it rated was undone), but the customer hears, never silence, that the case is being
+    # handled again and that no score is needed now; and when the answer window ends, the bot does
+    # not close the conversation.
     bot_said = len(socket.bot_texts())
     await socket.send("5分")
+    await socket.until_bot_says("不需要再评分了")
+    case = await complaint(client, conversation_id)
+    assert f"投诉编号{case.case_number}" in socket.bot_texts()[-1]
     clock.advance(days=1, minutes=1)
     await run_due(client)
     await settled(client, sockets=[socket])
-    assert len(socket.bot_texts()) == bot_said
+    assert len(socket.bot_texts()) == bot_said + 1
+    # Said once: what the customer writes next is for the agent.
+    await socket.send("5分")
+    await settled(client, sockets=[socket])
+    assert len(socket.bot_texts()) == bot_said + 1
     conversation = await _conversation(client, conversation_id)
     assert (conversation.status, conversation.owner) == ("open", f"agent:{agent_id}")
     async with resources(client.app).sessions() as session:

@@ -14,7 +14,8 @@ from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
-from tests.staff import add_user
+from tests.helpers import ChatSocket, new_session
+from tests.staff import add_user, claim_conversation
 from tests.staff import sign_in as api_sign_in
 from workers.queue import supervise
 
@@ -117,3 +118,39 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
         await browser.close()
     for _, socket in [*routine, (danger_id, danger)]:
         await socket.close()
+
+
+async def test_a_leader_asked_for_on_a_held_case_shows_no_empty_signals_label(make_client: AppFactory) -> None:
+    """A leader asked for with no threat has no signals: the notice says the reason and the words,
+    never "信号: " (or "Signals: ") with nothing after it."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await add_user(client, "li", Role.AGENT)
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.tell(
+        [
+            ("楼道灯坏了两周没人修", "电话"),
+            ("13800138000", "小区或地址"),
+            ("阳光花园3栋", "阳光花园3栋"),
+            ("对", "投诉编号"),
+        ]
+    )
+    csrf = await api_sign_in(client, "li")
+    await claim_conversation(client, csrf, conversation_id)
+    await socket.send("叫你们经理来")
+    await socket.until_bot_says("已立即报告值班主管")
+
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        for locale, reason, empty in (("zh-CN", "内容: 叫你们经理来", "信号:"), ("en", "叫你们经理来", "Signals:")):
+            lead = {"X-CSRF-Token": await api_sign_in(client, "lead")}
+            assert (await client.put("/api/me/locale", json={"locale": locale}, headers=lead)).status == 200
+            page = await (await browser.new_context(viewport=WIDE)).new_page()
+            await page.goto(str(client.make_url("/console/")))
+            await sign_in(page, "lead")
+            notice = page.locator("#notifications > ol > li", has_text="叫你们经理来")
+            await expect(notice.first).to_contain_text(reason, timeout=10_000)
+            assert empty not in await notice.first.inner_text()
+        await browser.close()
+    await socket.close()

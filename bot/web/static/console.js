@@ -1893,7 +1893,9 @@
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
     // "原因：转交" says nothing the notice's title does not: a transfer names only who handed it over
+    // an empty list ("信号：" for a leader asked for with no threat) says nothing: no label for it
     const shown = (key, v) => !DETAIL_HIDDEN.has(key) && v !== null && v !== ""
+      && !(Array.isArray(v) && v.length === 0)
       && !(key === "reason" && v === "transfer" && detail.username)
       && !(key === "case_number" && about?.case_number === v);  // the case line names it already
     // The long list of matched rule names goes last, after what the person acts on.

@@ -678,6 +678,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请继续说完地点": "Ask for the rest of a place told in pieces",
     "电话少一位": "Phone a digit short",
     "回访·重新处理": "Callback · reopen",
+    "回访·已重新处理时的评分": "Callback · score after a reopening",
     "重新处理·问哪一件": "Reopen · which case",
     "回访·未答复": "Callback · no answer",
     "排队位置": "Queue position",
