@@ -58,7 +58,7 @@ return 0
 # Counts a message's characters for the address unless they would take it past its budget; then
 # counts nothing and answers the milliseconds until the window ends. The window's first message
 # always passes, so no budget can refuse a message for its length alone.
-_CHARACTERS = """
+CHARACTERS_SCRIPT = """
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 local size = tonumber(ARGV[3])
 if count > 0 and count + size > tonumber(ARGV[2]) then
@@ -274,7 +274,7 @@ class AddressCharacters:
 
     def __init__(self, redis: Redis, limits: WebchatLimits) -> None:
         self._limit = limits.characters_per_minute_per_address
-        self._take = redis.register_script(_CHARACTERS)
+        self._take = redis.register_script(CHARACTERS_SCRIPT)
 
     async def take(self, address: str, characters: int) -> float:
         """0 when the address may send a message of ``characters`` now (they are counted), else
