@@ -1683,6 +1683,12 @@ class WebchatLimits(_Strict):
     """Messages a customer may send at once…"""
     messages_per_minute: int = Field(default=60, ge=1)
     """…refilled at this rate; a faster one is refused unstored and sent again by the widget."""
+    messages_burst_per_address: int = Field(default=40, ge=1)
+    """Messages all the sessions of one client address may send at once (on an instance)…"""
+    messages_per_minute_per_address: int = Field(default=120, ge=1)
+    """…refilled at this rate; one beyond is refused unstored, as one sent too fast, and sent again
+    by the widget. Each session has a pace of its own, so this is what bounds how many messages
+    one address's many sessions make the instance store and read."""
     sessions_per_address: int = Field(default=60, ge=1)
     """New sessions (a session is kept in the browser) from one client address…"""
     sessions_window_minutes: float = Field(default=10, gt=0, le=24 * 60)
