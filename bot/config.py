@@ -1715,6 +1715,12 @@ class WebchatLimits(_Strict):
     """Messages a customer may send at once…"""
     messages_per_minute: int = Field(default=60, ge=1)
     """…refilled at this rate; a faster one is refused unstored and sent again by the widget."""
+    messages_burst_per_address: int = Field(default=40, ge=1)
+    """Messages all the sessions of one client address may send at once (on an instance)…"""
+    messages_per_minute_per_address: int = Field(default=120, ge=1)
+    """…refilled at this rate; one beyond is refused unstored, as one sent too fast, and sent again
+    by the widget. Each session has a pace of its own, so this is what bounds how many messages
+    one address's many sessions make the instance store and read."""
     sessions_per_address: int = Field(default=60, ge=1)
     """New sessions (a session is kept in the browser) from one client address…"""
     sessions_window_minutes: float = Field(default=10, gt=0, le=24 * 60)
@@ -1747,6 +1753,12 @@ class WebchatLimits(_Strict):
     ping_every_seconds: float = Field(default=30, ge=1, le=600)
     """Every open socket is pinged this often; one from which nothing (the pong included) has
     arrived by the next ping is closed (its customer went away without closing it)."""
+    escalations_per_address: int = Field(default=5, ge=1, le=100_000)
+    """Urgent cases (danger, a leader asked for, a threat: each alerts the duty supervisors) from
+    the web chat sessions opened at one client address within ``cases_window_minutes``; one beyond
+    is still filed and its customer told how to stay safe, but it is held back, as a case beyond
+    ``cases_per_address`` is, and marked for the staff as one of many from that address, with no
+    alert of its own."""
     cases_per_address: int = Field(default=10, ge=1, le=100_000)
     """New cases handed off from the web chat sessions opened at one client address…"""
     cases_window_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60)
@@ -1870,6 +1882,18 @@ class ChannelsConfig(_Strict):
     customer cannot be asked to send it again in pieces (Telegram's own limit is 4,096 characters,
     an SMS ~1,600; WeChat sets none for what a customer sends). Beyond it the beginning is kept
     (``bot/channels/text_input.py``)."""
+    understood_head_chars: int = Field(default=2000, ge=100, le=LONGEST_CUSTOMER_TEXT)
+    """What of a longer text understanding and the flow read: its first this many characters…"""
+    understood_tail_chars: int = Field(default=1000, ge=0, le=LONGEST_CUSTOMER_TEXT)
+    """…and its last this many (a phone or a threat is often told at the end), joined by ``…``.
+    Reading costs CPU on the event loop in proportion to the text (20,000 characters about a
+    second), so one sender's long texts would hold up every other conversation of the instance;
+    the text is stored and shown to the staff whole all the same."""
+    provider_characters_per_minute_per_sender: int = Field(default=10_000, ge=1, le=10_000_000)
+    """Characters (as read: at most ``understood_head_chars`` + ``understood_tail_chars`` a text)
+    one WeChat, Telegram or SMS sender's texts may have read within a minute (counted from its
+    first text; the first always is): a text beyond is stored and shown to the staff, never lost,
+    but not read by the bot (web chat refuses it instead: ``characters_per_minute_per_address``)."""
     max_media_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
     photo_quota: PhotoQuota = PhotoQuota()

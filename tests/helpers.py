@@ -27,6 +27,8 @@ def unpaced(config: ServiceConfig) -> ServiceConfig:
     lifted = WebchatLimits(
         messages_burst=10**6,
         messages_per_minute=10**6,
+        messages_burst_per_address=10**6,
+        messages_per_minute_per_address=10**6,
         sessions_per_address=10**6,
         characters_per_minute_per_address=10**9,
         sockets_per_session=10**6,

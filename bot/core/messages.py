@@ -35,6 +35,9 @@ class MessageKind(StrEnum):
     MENU = "menu"
     """The customer pressed a menu button that asks something (a WeChat menu CLICK): what it asks
     is ``InboundMessage.menu``; its text only shows the staff which button (``MenuChoice.text``)."""
+    UNREAD = "unread"
+    """A text past its sender's characters a minute (``provider_characters_per_minute_per_sender``):
+    stored and shown to the staff, never read by the bot."""
 
 
 VOICE_PREFIX = "[voice]"
@@ -97,6 +100,19 @@ class MenuChoice:
     def text(self) -> str:
         """The text of a ``MENU`` message making this choice, for the staff to read (never parsed)."""
         return f"{MENU_PREFIX} {self.written}"
+
+
+READ_GAP = " … "
+"""Between the beginning and the end of a text too long to read whole (:func:`as_read`)."""
+
+
+def as_read(text: str, head: int, tail: int) -> str:
+    """What the bot reads of ``text``: all of it, or of a longer one its first ``head`` and last
+    ``tail`` characters joined by :data:`READ_GAP` (reading costs CPU in proportion to the text,
+    on the event loop every conversation shares; the staff see the text whole)."""
+    if len(text) <= head + tail + len(READ_GAP):
+        return text
+    return text[:head] + READ_GAP + (text[-tail:] if tail else "")
 
 
 def words_of(kind: MessageKind | str, text: str) -> str | None:

@@ -36,13 +36,13 @@ import structlog
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
-from bot.config import CaseCheckLimits, Followups, PhraseId
+from bot.config import CaseCheckLimits, ChannelsConfig, Followups, PhraseId
 from bot.core import redis_keys
 from bot.core.case_check_budget import CaseCheckBudget
 from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import BOT_OWNER, ConversationEngine, ConversationSnapshot
-from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json
+from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, as_read, options_to_json
 from bot.core.read_ahead import ReadAhead
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
@@ -630,7 +630,7 @@ class Pipeline:
                 repeat_link_days=config.handoff.repeat_link_days,
             )
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
-            pending = store.pending_inbound(session, newest)
+            pending = _as_read(store.pending_inbound(session, newest), config.channels)
             named = _add_named_cases(session, conversations, pending, config.service.case_prefix)
             if named:
                 batch.checks = _check_budget(session, conversations, named, config.service.case_check, now)
@@ -681,6 +681,7 @@ class Pipeline:
         try:
             async with self._database.sessions() as session:
                 pending = await session.run_sync(store.all_pending_inbound, conversation_ids)
+            pending = _as_read(pending, self._parts()[0].config.channels)
         except Exception:
             log.warning("pipeline.read_ahead_unavailable", conversations=len(conversation_ids), exc_info=True)
             return conversation_ids  # read by the rules alone: processing reports and retries its own failures
@@ -703,6 +704,10 @@ class Pipeline:
         also runs shares its copy.
         """
         for position, (event, message) in enumerate(events):
+            if message is not None and message.kind == MessageKind.UNREAD:
+                # Past its sender's characters a minute: stored for the staff, not read.
+                batch.processed.append(message.id)
+                continue
             if message is not None and conversation.status == "closed":
                 self._save(session, conversation, batch)
                 # Every message from here on runs on the new conversation, so it is stored there.
@@ -810,6 +815,21 @@ class Pipeline:
         if new_id not in loaded:
             loaded.update(store.load_conversations(session, [new_id]))
         return loaded[new_id]
+
+
+def _as_read(
+    pending: dict[int, list[store.StoredInboundRow]], channels: ChannelsConfig
+) -> dict[int, list[store.StoredInboundRow]]:
+    """The pending messages as the bot reads them: a long text's beginning and end only
+    (:func:`~bot.core.messages.as_read`), so one sender's long texts cost every other
+    conversation of the instance little; the stored message keeps the text whole."""
+    head, tail = channels.understood_head_chars, channels.understood_tail_chars
+    return {
+        conversation_id: [
+            row if (read := as_read(row.text, head, tail)) is row.text else replace(row, text=read) for row in rows
+        ]
+        for conversation_id, rows in pending.items()
+    }
 
 
 def _resume_within(engine: ConversationEngine) -> dt.timedelta:

@@ -111,6 +111,11 @@ def webchat_address_characters(address: str) -> str:
     return f"{PREFIX}:webchat:address-characters:{address}"
 
 
+def sender_characters(channel: str, sender_id: str) -> str:
+    """Counter of the characters read of one WeChat, Telegram or SMS sender's texts this minute."""
+    return f"{PREFIX}:sender-characters:{channel}:{sender_id}"
+
+
 def webchat_photo_bytes(address: str) -> str:
     """Bytes of photos stored from one client address's web chat sessions within the day."""
     return f"{PREFIX}:webchat:photo-bytes:{address}"

@@ -38,7 +38,7 @@ from bot.storage import routing as routing_store
 from bot.storage import store
 from bot.storage.models import HandoffTicket
 from bot.storage.notifications import SUPERVISORS, amend_notice, notices_of_case, notify, user_audience
-from bot.storage.origins import cases_from_origin, origin_of
+from bot.storage.origins import cases_from_origin, origin_of, urgent_from_origin
 
 AGENT_PREFIX = routing_store.AGENT_PREFIX
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
@@ -99,7 +99,7 @@ class HandoffRouter:
         )
         decision = decide(facts, rules.rules)
         priority = _routed_priority(decision.priority, request.priority)
-        from_origin = self._too_many_from_origin(session, conversation, complaint_id, now) if priority else None
+        from_origin = self._too_many_from_origin(session, conversation, complaint_id, priority, now)
         routed_request = HandoffRequest(
             queue=decision.queue if decision.queue is not None else request.queue,
             priority=priority if from_origin is None else HELD_BACK_PRIORITY,
@@ -230,17 +230,29 @@ class HandoffRouter:
         )
 
     def _too_many_from_origin(
-        self, session: Session, conversation: store.LoadedConversation, complaint_id: int | None, now: dt.datetime
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        priority: int,
+        now: dt.datetime,
     ) -> int | None:
         """The cases filed from the conversation's origin (client address) within the window, this
-        one included, when more than allowed; None otherwise or without an origin."""
+        one included, when more than allowed; None otherwise or without an origin. An urgent one
+        (danger, a leader asked for, a threat: anyone can type one, and each alerts the duty
+        supervisors) counts the urgent cases of other conversations from the origin against
+        ``escalations_per_address``; any other, every case against ``cases_per_address``."""
         if complaint_id is None:
             return None
         origin = origin_of(session, conversation.identity_id)
         if origin is None:
             return None
         limits = self._config.channels.webchat
-        cases = cases_from_origin(session, origin, now - dt.timedelta(minutes=limits.cases_window_minutes))
+        after = now - dt.timedelta(minutes=limits.cases_window_minutes)
+        if priority == _MOST_URGENT:
+            urgent = urgent_from_origin(session, origin, after, conversation.id) + 1
+            return urgent if urgent > limits.escalations_per_address else None
+        cases = cases_from_origin(session, origin, after)
         return cases if cases > limits.cases_per_address else None
 
     @staticmethod

@@ -43,6 +43,7 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
+from bot.staff.complaint_api import refuse_unless_owner
 from bot.staff.deliveries import conversation_window
 from bot.staff.privacy import Shown, mask_phones, mask_within, sees_phones, shown_phones
 from bot.staff.reply_guard import check_agent_text
@@ -666,6 +667,7 @@ async def resolve(request: web.Request) -> web.Response:
     resolved; the callback waits for the last case. 409 for a case number that is not an open case
     of the conversation, 400 for an empty list."""
     conversation_id = _int_id(request)
+    await refuse_unless_owner(request, conversation_id, "resolve it")
     body = await read_body(request, ResolveBody)
     summary, case_numbers = body.summary, body.case_numbers
     shared = resources(request)

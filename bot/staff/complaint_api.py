@@ -60,6 +60,21 @@ def _phone(written: str, understander: Understander) -> str:
     return national_digits(number)
 
 
+async def refuse_unless_owner(request: web.Request, conversation_id: int, action: str) -> None:
+    """403 for an agent who does not own the conversation (404 when there is none), before the
+    body is read: the answer never tells them whether their body would have passed (nor runs the
+    forbidden-phrase guard for them). Supervisors and managers may act on any conversation."""
+    staff = request["staff"]
+    if staff["role"] != Role.AGENT:
+        return
+    async with resources(request).sessions() as session:
+        owner = await session.run_sync(lambda sync: owner_of(sync, conversation_id))
+    if owner is None:
+        raise api_error(404, "no such conversation")
+    if owner != f"agent:{staff['id']}":
+        raise api_error(403, f"only the conversation's owner or a supervisor can {action}")
+
+
 def _wanted(body: ComplaintFixBody, categories: list[str], understander: Understander) -> dict[str, str]:
     """The fields the body sets, validated and in their stored form."""
     wanted: dict[str, str] = {}
@@ -95,6 +110,7 @@ async def correct(request: web.Request) -> web.Response:
     conversation or case. The answer is the case's corrected fields and ``changes``.
     """
     conversation_id = path_number(request, "no such conversation")
+    await refuse_unless_owner(request, conversation_id, "correct its complaint form")
     body = await read_body(request, ComplaintFixBody)
     shared, staff = resources(request), request["staff"]
     categories = [category.id for category in shared.config.classification.categories]

@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.config import PHRASE_VARIABLES, PhraseId
+from bot.core.messages import as_read
 from bot.handoff import rulebook
 from bot.keys import resources
 from bot.rules import RuleSet
@@ -432,8 +433,10 @@ async def try_standard(request: web.Request) -> web.Response:
         raise api_error(400, f"'text' is longer than {limit} characters")
     if given.locale is not None and given.locale not in in_force.config.phrases:
         raise api_error(400, f"'locale' must be one of {sorted(in_force.config.phrases)}")
+    channels = in_force.config.channels  # read as the bot reads a long text: its beginning and end
+    text = as_read(given.text, channels.understood_head_chars, channels.understood_tail_chars)
     if given.classification is None:
-        reading = await in_force.reader.read(given.text, given.locale)
+        reading = await in_force.reader.read(text, given.locale)
         return web.json_response(reading.as_json())
     section = standards.sections["classification"]
     try:
@@ -445,7 +448,7 @@ async def try_standard(request: web.Request) -> web.Response:
 
     def understand() -> dict[str, object]:
         understander = in_force.engine.understander.for_config(draft, standards.dictionary())
-        return understander.understand(given.text, given.locale).as_json()
+        return understander.understand(text, given.locale).as_json()
 
     return web.json_response(await asyncio.to_thread(understand))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.messages import as_read
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
@@ -25,7 +26,10 @@ async def understand(request: web.Request) -> web.Response:
         raise api_error(400, f"'text' is longer than {limit} characters")
     if locale is not None and locale not in shared.config.phrases:
         raise api_error(400, f"'locale' must be one of {sorted(shared.config.phrases)}")
-    reading = await shared.reader.read(text, locale)
+    channels = shared.config.channels  # read as the bot reads a long text: its beginning and end
+    reading = await shared.reader.read(
+        as_read(text, channels.understood_head_chars, channels.understood_tail_chars), locale
+    )
     return web.json_response(reading.as_json())
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ChannelIdentity, Complaint, Conversation
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, HandoffTicket
 
 
 def origin_of(session: Session, identity_id: int) -> str | None:
@@ -22,5 +22,22 @@ def cases_from_origin(session: Session, origin: str, after: dt.datetime) -> int:
         select(func.count(Complaint.id))
         .join(Conversation, Conversation.id == Complaint.conversation_id)
         .where(Conversation.identity_id.in_(identities), Complaint.created_at > after)
+    )
+    return int(session.execute(counted).scalar_one())
+
+
+def urgent_from_origin(session: Session, origin: str, after: dt.datetime, besides: int) -> int:
+    """Conversations other than ``besides`` of identities opened at ``origin`` with a ticket opened
+    after ``after`` that is urgent (priority 0)."""
+    identities = select(ChannelIdentity.id).where(ChannelIdentity.origin == origin)
+    counted = (
+        select(func.count(func.distinct(HandoffTicket.conversation_id)))
+        .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
+        .where(
+            Conversation.identity_id.in_(identities),
+            Conversation.id != besides,
+            HandoffTicket.priority == 0,
+            HandoffTicket.created_at > after,
+        )
     )
     return int(session.execute(counted).scalar_one())

@@ -181,3 +181,22 @@ async def test_a_hong_kong_number_a_customer_gives_with_its_code_is_the_cases_ph
     )
     assert same.status == 200, await same.text()
     assert (await same.json())["changes"] == []
+
+
+async def test_another_agent_is_refused_before_their_body_is_read_correcting_or_resolving(
+    make_client: AppFactory,
+) -> None:
+    """A body that would not pass tells an agent who does not own the case nothing but 403."""
+    client = await make_client()
+    conversation_id, socket, _ = await owned_case(client)
+    await socket.close()
+    await add_user(client, "zhao.agent", Role.AGENT)
+    zhao = {"X-CSRF-Token": await sign_in(client, "zhao.agent")}
+    for body in ({"category": "weather"}, {}, {"contact_phone": "12345"}):
+        refused = await client.patch(PATH.format(conversation_id), json=body, headers=zhao)
+        assert refused.status == 403, body
+    for body in ({}, {"summary": ""}, {"summary": "我不知道"}):  # missing, empty, a forbidden phrase
+        refused = await client.post(f"/api/conversations/{conversation_id}/resolve", json=body, headers=zhao)
+        assert refused.status == 403, body
+    case, _ = await case_of(client, conversation_id)
+    assert case["status"] != "resolved"

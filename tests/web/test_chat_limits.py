@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from functools import partial
 from typing import Any
 
 import pytest
@@ -170,6 +171,49 @@ async def test_one_address_sending_long_messages_from_many_sessions_is_slowed_an
     )
     assert served.status == 200
     assert await stored_texts(client) == [long_text] * 3
+    for socket in sockets:
+        await socket.close()
+
+
+def _answered(message_id: str, frames: list[dict[str, Any]]) -> bool:
+    return any(frame.get("id") == message_id for frame in frames)
+
+
+async def test_one_address_sending_short_messages_from_many_sessions_is_slowed_and_another_is_served(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    """Each session has a pace of its own: many sessions of one address, each within its pace, are
+    slowed together (``messages_burst_per_address``), nothing lost, another address served."""
+    config = limited(service_config, messages_burst=5, messages_burst_per_address=4, messages_per_minute_per_address=1)
+    client = await make_client(config=config, auth=BEHIND_PROXY)
+    crowd = {"X-Forwarded-For": "203.0.113.5"}
+    sockets = []
+    for _ in range(3):
+        token, _ = await new_session(client, forwarded_for=crowd["X-Forwarded-For"])
+        sockets.append(ChatSocket(await client.ws_connect(f"/chat/ws?token={token}", headers=crowd)))
+    answers = []
+    for socket in sockets:  # two each, each within its own session's pace of 5
+        for text in ("楼道灯坏了", "一个星期了"):
+            sent = await socket.send(text)
+            await socket.until(partial(_answered, sent))
+            answers.append(next(frame for frame in socket.frames if frame.get("id") == sent))
+    assert [answer["type"] for answer in answers] == ["ack"] * 4 + ["error"] * 2
+    assert all("not stored" in answer["message"] and answer["retry_after"] >= 1 for answer in answers[4:])
+    token, _ = await new_session(client, forwarded_for="198.51.100.7")
+    served = await client.post(
+        "/chat/messages",
+        json={"id": str(uuid.uuid4()), "text": "楼道灯坏了"},
+        headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": "198.51.100.7"},
+    )
+    assert served.status == 200
+    token, _ = await new_session(client, forwarded_for="203.0.113.5")
+    refused = await client.post(
+        "/chat/messages",
+        json={"id": str(uuid.uuid4()), "text": "楼道灯坏了"},
+        headers={"Authorization": f"Bearer {token}", **crowd},
+    )
+    assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert await stored_texts(client) == ["楼道灯坏了", "一个星期了"] * 2 + ["楼道灯坏了"]
     for socket in sockets:
         await socket.close()
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 import structlog
 from aiohttp import web
 
+from bot.channels.sender_characters import within_budget
 from bot.channels.sms.adapter import INBOUND_FIELDS, STATUS_FIELDS, SmsAdapter, form_problem
 from bot.channels.text_input import clean_inbound
 from bot.core.messages import MessageKind
@@ -85,6 +86,7 @@ async def inbound(request: web.Request) -> web.Response:
         # 回复TD退订: the pipeline opts the number out (or back in) and confirms; no complaint.
         message = replace(message, kind=MessageKind.OPT_OUT if word.opt_out else MessageKind.OPT_IN)
         log.info("sms.opt_word", message_sid=message.provider_message_id, opt_out=word.opt_out)
+    message = await within_budget(shared.redis, message, shared.config.channels)
     await shared.pipeline.submit(message)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 

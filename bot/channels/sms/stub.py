@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,10 @@ from aiohttp import web
 
 from bot.channels.sms.adapter import segments, signature
 from bot.channels.sms.stub_page import PAGE_CSS, PAGE_JS, Entry, render
+from bot.channels.text_input import clean_text
+
+_PHONE_NUMBER = re.compile(r"\+?[0-9]{3,20}")
+"""What a phone sends from: a number in E.164 (``+8613800138000``), national, or a short code."""
 
 
 @dataclass(slots=True)
@@ -144,13 +149,19 @@ class StubGateway:
 
     async def phone_sends(self, request: web.Request) -> web.Response:
         """``POST /phone`` (form or JSON: From, Body): deliver an SMS to the bot as a phone would."""
-        if request.content_type == "application/json":
-            payload = await request.json()
-        else:
-            payload = dict(await request.post())
-        sender, body = str(payload.get("From", "")).strip(), str(payload.get("Body", ""))
-        if not sender or not body:
+        try:
+            payload = await request.json() if request.content_type == "application/json" else dict(await request.post())
+        except ValueError:
+            return web.json_response({"error": "the body must be a JSON object or a form"}, status=400)
+        if not isinstance(payload, dict):
+            return web.json_response({"error": "the body must be a JSON object or a form"}, status=400)
+        # As a phone sends: from a number, and a text without control characters (which the
+        # stub's page would show and no phone keyboard types).
+        sender, body = str(payload.get("From", "")).strip(), clean_text(str(payload.get("Body", "")))
+        if not sender or not body.strip():
             return web.json_response({"error": "From and Body are required"}, status=400)
+        if not _PHONE_NUMBER.fullmatch(sender):
+            return web.json_response({"error": "From must be a phone number (+8613800138000)"}, status=400)
         params = {
             "AccountSid": self.config.account_sid,
             "MessageSid": f"SM{uuid.uuid4().hex}",

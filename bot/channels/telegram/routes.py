@@ -8,6 +8,7 @@ import structlog
 from aiohttp import web
 
 from bot import json_text
+from bot.channels.sender_characters import within_budget
 from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
 from bot.channels.text_input import clean_inbound
 from bot.config import PhraseId
@@ -49,6 +50,7 @@ async def webhook(request: web.Request) -> web.Response:
     pressed = isinstance(query, dict) and isinstance(query.get("id"), str)
     stale = await _stale_button(shared, message) if pressed and message is not None else None
     if message is not None and stale is None:
+        message = await within_budget(shared.redis, message, shared.config.channels)
         stored = await shared.pipeline.submit(message)
         await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     if pressed:

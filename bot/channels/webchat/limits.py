@@ -58,7 +58,7 @@ return 0
 # Counts a message's characters for the address unless they would take it past its budget; then
 # counts nothing and answers the milliseconds until the window ends. The window's first message
 # always passes, so no budget can refuse a message for its length alone.
-_CHARACTERS = """
+CHARACTERS_SCRIPT = """
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 local size = tonumber(ARGV[3])
 if count > 0 and count + size > tonumber(ARGV[2]) then
@@ -71,21 +71,21 @@ return 0
 """
 
 
-class Pace:
-    """At most ``burst`` at once per customer, refilled at ``per_minute``."""
+class Pace(Generic[_Key]):
+    """At most ``burst`` at once per customer (or address), refilled at ``per_minute``."""
 
     def __init__(self, burst: int, per_minute: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._burst = float(burst)
         self._per_second = per_minute / 60
         self._monotonic = monotonic
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self._buckets: dict[_Key, tuple[float, float]] = {}
         self._prune_above = _PRUNE_ABOVE
 
     def __len__(self) -> int:
         """How many customers' pace this process keeps (those that have not rested)."""
         return len(self._buckets)
 
-    def take(self, identity_id: int) -> float:
+    def take(self, identity_id: _Key) -> float:
         """0 when the customer may go on now (it is counted), else the seconds until they may."""
         now = self._monotonic()
         tokens = self._tokens(identity_id, now)
@@ -98,7 +98,7 @@ class Pace:
             self._prune_above = max(_PRUNE_ABOVE, 2 * len(self._buckets))
         return 0.0
 
-    def _tokens(self, identity_id: int, now: float) -> float:
+    def _tokens(self, identity_id: _Key, now: float) -> float:
         tokens, since = self._buckets.get(identity_id, (self._burst, now))
         return min(self._burst, tokens + (now - since) * self._per_second)
 
@@ -108,14 +108,25 @@ class Pace:
             del self._buckets[identity]
 
 
-class MessagePace(Pace):
+class MessagePace(Pace[int]):
     """At most ``messages_burst`` messages at once per customer, refilled at ``messages_per_minute``."""
 
     def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__(limits.messages_burst, limits.messages_per_minute, monotonic)
 
 
-class ConnectPace(Pace):
+class AddressMessagePace(Pace[str]):
+    """At most ``messages_burst_per_address`` messages at once from all the sessions of one client
+    address, refilled at ``messages_per_minute_per_address``: each session is a new customer with a
+    pace of its own, and every message accepted is stored and read, so many sessions sending as
+    fast as their pace lets them would fill the instance's pipeline for minutes. Kept in this
+    process, as the pace is: what it protects is this instance's CPU."""
+
+    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(limits.messages_burst_per_address, limits.messages_per_minute_per_address, monotonic)
+
+
+class ConnectPace(Pace[int]):
     """At most ``connects_burst`` socket connects at once per customer, refilled at
     ``connects_per_minute``: each connect replays history."""
 
@@ -274,7 +285,7 @@ class AddressCharacters:
 
     def __init__(self, redis: Redis, limits: WebchatLimits) -> None:
         self._limit = limits.characters_per_minute_per_address
-        self._take = redis.register_script(_CHARACTERS)
+        self._take = redis.register_script(CHARACTERS_SCRIPT)
 
     async def take(self, address: str, characters: int) -> float:
         """0 when the address may send a message of ``characters`` now (they are counted), else
@@ -324,6 +335,7 @@ class FloodGuards:
     """The app's web chat limits (``channels.webchat`` of the configuration)."""
 
     pace: MessagePace
+    address_pace: AddressMessagePace
     sessions: SessionStarts
     characters: AddressCharacters
     connects: ConnectPace

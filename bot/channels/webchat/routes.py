@@ -30,6 +30,7 @@ from bot.channels.webchat.adapter import (
 from bot.channels.webchat.limits import (
     FRAMES_FLOOD,
     AddressCharacters,
+    AddressMessagePace,
     AddressPhotoBytes,
     ConnectPace,
     FloodGuards,
@@ -75,6 +76,8 @@ NOT_STORED = "not stored, please send again"
 TOO_FAST = "too many messages at once: this one was not stored; send it again in a moment"
 ADDRESS_TOO_FAST = "address_too_fast"
 """The ``webchat_refused`` metric's reason for a message past its address's characters a minute."""
+ADDRESS_TOO_MANY = "address_too_many_messages"
+"""The ``webchat_refused`` metric's reason for a message past its address's messages pace."""
 TOO_MANY_CONNECTS = "this chat reconnected too often; try again in a moment"
 SOCKETS_FULL = {
     SocketsFull.SESSION: "too many open chat windows for this session; close one and try again",
@@ -316,6 +319,7 @@ async def _serve(request: web.Request, identity_id: int, address: str) -> web.We
         shared.metrics,
         request.app[typing_relay_key],
         guards.pace,
+        guards.address_pace,
         guards.characters,
         address,
         shared.config.channels.max_text_chars,
@@ -350,6 +354,7 @@ class _Answers:
     metrics: Metrics
     typing_relay: TypingRelay
     pace: MessagePace
+    address_pace: AddressMessagePace
     characters: AddressCharacters
     address: str
     max_chars: int
@@ -383,6 +388,8 @@ class _Answers:
         client_id = inbound.provider_message_id.split(":", 1)[1]
         if wait := self.pace.take(identity_id):
             return await self._too_fast(client_id, "too_fast", wait)
+        if wait := self.address_pace.take(self.address):
+            return await self._too_fast(client_id, ADDRESS_TOO_MANY, wait)
         if wait := await _address_wait(self.characters, self.address, len(inbound.text)):
             return await self._too_fast(client_id, ADDRESS_TOO_FAST, wait)
         try:
@@ -433,6 +440,8 @@ async def post_message(request: web.Request) -> web.Response:
     guards, address = request.app[flood_guards_key], request.app[client_addresses_key].limit_key(request)
     if wait := guards.pace.take(identity_id):
         return _too_fast(shared.metrics, {"error": TOO_FAST, "id": client_id}, wait)
+    if wait := guards.address_pace.take(address):
+        return _refused(shared.metrics, ADDRESS_TOO_MANY, 429, {"error": TOO_FAST, "id": client_id}, wait)
     if wait := await _address_wait(guards.characters, address, len(inbound.text)):
         return _refused(shared.metrics, ADDRESS_TOO_FAST, 429, {"error": TOO_FAST, "id": client_id}, wait)
     try:
@@ -568,6 +577,7 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
     limits = shared.config.channels.webchat
     app[flood_guards_key] = FloodGuards(
         MessagePace(limits),
+        AddressMessagePace(limits),
         SessionStarts(shared.redis, limits),
         AddressCharacters(shared.redis, limits),
         ConnectPace(limits),

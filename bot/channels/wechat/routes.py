@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.channels.base import render_text
+from bot.channels.sender_characters import within_budget
 from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
 from bot.core import redis_keys
@@ -56,6 +57,7 @@ async def push(request: web.Request) -> web.Response:
         message = clean_inbound(message, shared.config.channels.max_provider_text_chars)
     if message is None:
         return web.Response(text="success")
+    message = await within_budget(shared.redis, message, shared.config.channels)
     stored = await shared.pipeline.submit(message)
     await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     budget = shared.config.channels.wechat.passive_reply_within_ms
