@@ -161,6 +161,7 @@ class PhraseId(StrEnum):
     SAFETY_LIFE_SUPPORT = "safety_life_support"
     SAFETY_INJURED = "safety_injured"
     SAFETY_CHILD = "safety_child"
+    SAFETY_CHILD_WATER = "safety_child_water"
     SAFETY_VIOLENCE = "safety_violence"
     SAFETY_MANHOLE = "safety_manhole"
     SELF_HARM_CARE = "self_harm_care"
@@ -1313,6 +1314,13 @@ class ElderAges(_Strict):
     """The words after an age ("岁", "years old"); none turns the reading off."""
     relatives: list[str] = []
     """Who an age without a unit is said of ("我爸今年八十五了"): then the age ends the clause."""
+    told_of: list[str] = []
+    """Who an age is told of in English, the age after them and ``told_links`` ("my mum is 80",
+    "I'm 82", "my dad's nearly 90"), without a unit."""
+    told_links: list[str] = []
+    """The words between ``told_of`` and the age ("is", "'s", "now")."""
+    not_ages: list[str] = []
+    """Words after such a number that make it no age ("my dad is 80 metres away", "my mum is 80% deaf")."""
 
 
 class ModelTrust(_Strict):
@@ -1764,6 +1772,9 @@ class WebchatLimits(_Strict):
     cases_window_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60)
     """…within this many minutes; a case beyond is still opened and answered, but queued behind
     every other ticket and marked for the staff (``HandoffRouter``)."""
+    never_held_back: list[Signal] = [Signal.DANGER, Signal.SELF_HARM, Signal.ELDER, Signal.HEALTH]
+    """A case with one of these signals (an elder, someone ill, danger) is never held back so,
+    however many cases its address filed."""
 
     @model_validator(mode="after")
     def _socket_budget_above_the_pace(self) -> WebchatLimits:

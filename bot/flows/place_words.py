@@ -112,10 +112,12 @@ class InsultWords:
     abuse: tuple[str, ...]
     """``form.abuse_words`` and the aimed insults."""
     blanked: tuple[str, ...]
-    """Those and ``form.insult_words``, the longest first: blanked out, nothing else may be left."""
+    """Those, ``form.insult_words`` and whom an insult is aimed at (``form.insult_targets``: "你们客服
+    是不是都是傻子"), the longest first: blanked out, nothing else may be left."""
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> InsultWords:
         form = config.classification.form
         abuse = tuple(word.lower() for word in form.abuse())
-        return cls(abuse, longest_first([*abuse, *(word.lower() for word in form.insult_words)]))
+        beside = (word.lower() for word in (*form.insult_words, *form.insult_targets) if word)
+        return cls(abuse, longest_first([*abuse, *beside]))

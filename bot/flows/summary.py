@@ -52,6 +52,8 @@ _CLAUSE_BREAK = re.compile(
 # inside a phrase ("88 号", "the lift"). Cantonese characters outside the basic block are Chinese
 # too (the 㗎 of "痴線㗎 冇熱水", the 𨋢 of "部𨋢").
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df"
+# A few words in quotation marks, none inside them ("'wait'", "“再等等”").
+_QUOTED = r"['‘\"“「『](?P<said>[^'‘’\"“”「」『』\n]{1,30})['’\"”」』](?![A-Za-z])"
 _PAUSE = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}A-Za-z])")
 _SPACE_BEFORE_CHINESE = re.compile(rf"\s+(?=[{_HAN}])")
 # A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
@@ -153,6 +155,13 @@ class ProblemSummary:
         # "营业员跟我说我不知道": the speaker before a forbidden phrase goes out with it.
         speech = alternation(word for word in rules.speech_words if word)
         self._spoken = re.compile(rf"(?<![A-Za-z])(?:{speech})[\s:：]*$", re.IGNORECASE) if speech else None
+        # "Your staff keep saying 'wait'", "客服老是说“再等等”": what was said, quoted after who said it, is part
+        # of the clause, not a clause of its own cut off.
+        self._quoted_speech = (
+            re.compile(rf"(?<![A-Za-z])(?P<speech>{speech})(?P<gap>[\s:：,，]*){_QUOTED}", re.IGNORECASE)
+            if speech
+            else None
+        )
         followers = alternation(word for word in rules.forbidden_followers if word)
         self._follower = re.compile(rf"\s*(?:{followers})(?![A-Za-z])\s*", re.IGNORECASE) if followers else None
         self._guard = guard
@@ -533,6 +542,13 @@ class ProblemSummary:
             slots.surname,
         )
 
+    def _unquoted_speech(self, text: str) -> str:
+        """``text`` without the quotation marks around a few words said right after a speech word
+        (``form.speech_words``: "keep saying 'wait'" is "keep saying wait")."""
+        if self._quoted_speech is None:
+            return text
+        return self._quoted_speech.sub(lambda found: found["speech"] + found["gap"] + found["said"], text)
+
     def _without_abuse(self, text: str) -> str:
         """``text`` without the configured insults and curses (``abuse_words``), each cut only where
         whole words are ("滚筒洗衣机" keeps its 滚)."""
@@ -563,6 +579,7 @@ class ProblemSummary:
         for message in map(_without_markup, messages):
             if self._spoken_punctuation is not None:
                 message = self._spoken_punctuation.sub("，", message)  # "态度特别差逗号他还骂我了句号"
+            message = self._unquoted_speech(message)
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 # "投诉编号我忘了": about an earlier case's number, not what went wrong
                 clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)

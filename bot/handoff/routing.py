@@ -13,7 +13,8 @@ One client address filing more than ``channels.webchat.cases_per_address`` cases
 ``cases_window_minutes`` (hundreds of anonymous sessions filing the same complaint) cannot push
 everyone else back: each case beyond is still opened and answered, but held back behind every
 other ticket (``HELD_BACK_PRIORITY``), marked on its timeline for the staff, and notifies nobody.
-A P0 request is never held back: whoever is in danger is heard first.
+A P0 request is never held back: whoever is in danger is heard first; nor is an elder's, nor that
+of someone ill (``webchat.never_held_back``), told before or after the hand-off.
 """
 
 from __future__ import annotations
@@ -99,7 +100,13 @@ class HandoffRouter:
         )
         decision = decide(facts, rules.rules)
         priority = _routed_priority(decision.priority, request.priority)
-        from_origin = self._too_many_from_origin(session, conversation, complaint_id, priority, now)
+        # An urgent case is bound by the address's escalations alone (escalations_per_address); any
+        # other by its cases, unless it tells of an elder, an illness or a danger (never_held_back).
+        from_origin = (
+            self._too_many_from_origin(session, conversation, complaint_id, priority, now)
+            if priority == _MOST_URGENT or not self._never_held_back(complaint.signals)
+            else None
+        )
         routed_request = HandoffRequest(
             queue=decision.queue if decision.queue is not None else request.queue,
             priority=priority if from_origin is None else HELD_BACK_PRIORITY,
@@ -153,8 +160,9 @@ class HandoffRouter:
         """Signals told of after the hand-off, while the case waits for an agent ("我有高血压", "你们客服态度
         太差了"): the rules run again over the case as stored now, and its waiting ticket is raised to the
         priority they decide, as it would have been had they been told before the hand-off (never lowered,
-        never moved to another queue; a case held back behind everyone else stays so); the notices they
-        ask for are sent as at a hand-off. None when no ticket of the case waits."""
+        never moved to another queue; a case held back behind everyone else stays so, unless it is now an
+        elder's, someone ill's or in danger: ``webchat.never_held_back``); the notices they ask for are sent as at a
+        hand-off. None when no ticket of the case waits."""
         ticket = routing_store.waiting_ticket_of_case(session, conversation.id, complaint_id)
         stored = routing_store.complaint_for_handoff(session, conversation.id, complaint_id)
         if ticket is None or stored is None:
@@ -177,7 +185,8 @@ class HandoffRouter:
         decision = decide(facts, rules.rules)
         routed = Routed(ticket.id, ticket.queue, ticket.priority)
         decided = decision.priority
-        if decided is not None and decided < ticket.priority and ticket.priority != HELD_BACK_PRIORITY:
+        held_back = ticket.priority == HELD_BACK_PRIORITY and not self._never_held_back(complaint.signals)
+        if decided is not None and decided < ticket.priority and not held_back:
             before = ticket.priority
             ticket.priority, ticket.queued_at = decided, now  # no time yet to claim it at this priority
             routed.priority = ticket.priority
@@ -199,6 +208,11 @@ class HandoffRouter:
         if ticket.priority != HELD_BACK_PRIORITY:
             self._notify(session, decision, conversation, complaint_id, complaint, ticket, {}, now, routed)
         return routed
+
+    def _never_held_back(self, signals: frozenset[str]) -> bool:
+        """An elder, someone ill or in danger (``webchat.never_held_back``): served in their turn, never
+        behind every other customer for their address's many cases."""
+        return any(signal.value in signals for signal in self._config.channels.webchat.never_held_back)
 
     # ------------------------------------------------------------------ facts
 

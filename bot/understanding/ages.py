@@ -47,17 +47,29 @@ class AgeReader:
         self._relative_age = (
             re.compile(rf"(?:{relatives})(?:今年|已经|都|也)*\s*{number}[多几]?\s*(?:了|啦)") if relatives else None
         )
+        told_of, links, not_ages = (alternation(words) for words in (rules.told_of, rules.told_links, rules.not_ages))
+        number_ends = r"(?![\d%]|[.,:/]\d)"  # "80,000", "80.5", "80%": no age
+        after = rf"{number_ends}(?!\s*(?:{not_ages})(?![A-Za-z]))" if not_ages else number_ends
+        # "my mum is 80 and cant walk stairs": an age told in English without a unit.
+        self._told_age = (
+            re.compile(
+                rf"(?<![A-Za-z])(?:{told_of})(?:\s*(?:{links}))*\s+(?P<digits>\d{{2,3}}){after}",
+                re.IGNORECASE,
+            )
+            if told_of and links
+            else None
+        )
 
     def says_elder(self, text: str) -> bool:
-        for pattern in (self._age, self._relative_age):
+        for pattern in (self._age, self._relative_age, self._told_age):
             if pattern is not None and self._says_elder_by(pattern, text):
                 return True
         return False
 
     def _says_elder_by(self, pattern: re.Pattern[str], text: str) -> bool:
         for match in pattern.finditer(text):
-            digits, chinese = match.group("digits"), match.group("chinese")
-            age = int(digits) if digits else chinese_number(chinese)
+            digits, chinese = match.group("digits"), match.groupdict().get("chinese")
+            age = int(digits) if digits else chinese_number(chinese or "")
             if age is not None and self._from_age <= age <= 120:
                 return True
         return False

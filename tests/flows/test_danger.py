@@ -31,6 +31,7 @@ SAFETY_ADVICE = frozenset(
         "safety_life_support",
         "safety_injured",
         "safety_child",
+        "safety_child_water",
         "safety_violence",
         "safety_manhole",
     }

@@ -85,19 +85,35 @@ def test_someone_fallen_and_hurt_now_hears_call_120_and_do_not_move_them(
         "有小孩掉进小区水池了",
         "孩子在小区游泳池溺水了",
         "my son fell into the pond in the estate",
+        "有个小孩在河边掉下去了",
+    ],
+)
+def test_a_child_in_water_hears_the_advice_for_water(conversation_engine: ConversationEngine, message: str) -> None:
+    _, phrases, first = _first_answer(conversation_engine, message)
+    assert phrases[:2] == ["safety_child_water", "urgent_handoff"]
+    assert "110" in first and "120" in first
+    assert not any(words in first for words in ("窗外", "空调外机", "out of a window"))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "小孩从窗户爬出去了 在空调外机上",
         "有個細路爬咗出窗 企喺冷氣機上面",
         "a kid climbed out of the window on the 5th floor and is on the ledge",
         "我家孩子爬到窗台外面去了 快来",
-        "有个小孩在河边掉下去了",
+        "隔壁小孩站在窗户外面的窗台上 很危险",
     ],
 )
-def test_a_child_in_water_or_out_of_a_window_hears_the_child_s_advice(
+def test_a_child_out_of_a_window_hears_only_the_window_s_advice(
     conversation_engine: ConversationEngine, message: str
 ) -> None:
+    """Not first how to save a child from drowning: only the advice for the danger told."""
     _, phrases, first = _first_answer(conversation_engine, message)
     assert phrases[:2] == ["safety_child", "urgent_handoff"]
-    assert "110" in first and "120" in first
+    assert any(words in first for words in ("不要大声惊吓孩子", "不要大聲驚嚇孩子", "do not startle them"))
+    assert "119" in first and "110" in first
+    assert not any(words in first for words in ("落水", "救生圈", "fallen into water"))
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,43 @@ async def test_cases_beyond_the_limit_from_one_address_are_answered_but_queued_a
     assert "many_cases_from_address" not in await _timeline_kinds(client, real)
 
 
+async def test_an_elder_from_a_busy_address_is_served_in_their_turn_not_after_everyone_else(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    """The shared-address rule holds back a flood, never an elder, someone ill or in danger behind it."""
+    client = await _flood_client(make_client, service_config)
+    for _ in range(2):
+        await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
+    elder, _ = await confirmed_complaint(
+        client, "我是独居老人 85岁 家里暖气不热 冻死了 阳光花园3栋 13800138000", forwarded_for=FLOODER
+    )
+    ill, _ = await confirmed_complaint(client, "我有心脏病 楼上天天装修 阳光花园3栋 13800138000", forwarded_for=FLOODER)
+    flood, _ = await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+
+    priorities = {ticket["conversation_id"]: ticket["priority"] for ticket in await _queue(client)}
+    assert priorities[elder] < 3 and priorities[ill] < 3 and priorities[flood] == 3
+    assert "many_cases_from_address" not in await _timeline_kinds(client, elder)
+    assert "many_cases_from_address" not in await _timeline_kinds(client, ill)
+
+
+async def test_a_held_back_case_whose_customer_then_tells_of_an_illness_is_served_in_its_turn(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await _flood_client(make_client, service_config)
+    for _ in range(2):
+        await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
+    held, socket = await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    assert {ticket["conversation_id"]: ticket["priority"] for ticket in await _queue(client)}[held] == 3
+
+    await socket.send("我有高血压")
+    await socket.until_bot_says("请您多保重身体")
+    assert {ticket["conversation_id"]: ticket["priority"] for ticket in await _queue(client)}[held] < 3
+
+
 async def test_held_back_cases_stay_behind_however_long_they_wait(
     make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
 ) -> None:

@@ -593,6 +593,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "安全提示·停电与医疗设备": "Safety: medical machine without power",
     "安全提示·有人受伤": "Safety: someone hurt",
     "安全提示·儿童遇险": "Safety: a child in danger",
+    "安全提示·儿童落水": "Safety: a child in water",
     "安全提示·打斗持刀": "Safety: a fight or a knife",
     "安全提示·井盖缺失": "Safety: open manhole",
     "转人工后问到时，回答客户自己投诉的进度和答复时间": "Asked after the hand-off: answer with the customer's own case status and deadline",
