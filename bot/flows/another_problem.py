@@ -138,7 +138,19 @@ def _at_the_case_s_place(turn: Turn) -> bool:
     return places_overlap(kept_place(place), here)
 
 
-def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category: str | None) -> None:
+def new_case_beside_this_one(turn: Turn, text: str) -> None:
+    """After the hand-off, words not confirmed as more of another customer's case they named (its
+    phone's digits missed; the customer was told they are taken as a complaint of their own): taken
+    down as a case of its own beside this conversation's, as another problem is."""
+    case_number = turn.step.data.case_number
+    if case_number is None:
+        return
+    _take_as_a_case_of_its_own(turn, text, case_number, None, announce=False)
+
+
+def _take_as_a_case_of_its_own(
+    turn: Turn, text: str, case_number: str, category: str | None, announce: bool = True
+) -> None:
     """Another problem of another category or place: taken down as a first complaint is (the form:
     what is missing asked, then restated, promised with its own deadline and case number, and
     handed off as the routing rules say). The phone and the name are kept; the place only when the
@@ -153,7 +165,8 @@ def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category
     if not data.phone and turn.customer.proven_phone and joined:
         # The case an appeal here joined, proven theirs by its phone's digits: that phone is theirs.
         data.phone, data.phone_from_channel = turn.customer.proven_phone, True
-    turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
+    if announce:
+        turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
     turn.audit(TimelineKind.ANOTHER_CASE_STARTED, case_number=case_number, category=category)
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:

@@ -15,6 +15,7 @@ from bot.flows.case_check import (
     CaseCheckFor,
     appeal_link,
     ask_case_check,
+    filed_here,
     joined_case_phone_known,
     named_status,
     not_confirmed,
@@ -26,10 +27,26 @@ from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import Deadline, deadline_by_rule, describe_moment
 from bot.flows.escalated import answer_while_escalated
 from bot.flows.greeting import greet
-from bot.flows.records import CaseContact, CaseStage, EscalatedDeadline, HandoffRequest, OpenCase, State
+from bot.flows.records import (
+    CaseContact,
+    CaseStage,
+    CaseStatus,
+    EscalatedDeadline,
+    HandoffRequest,
+    OpenCase,
+    State,
+)
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text, needs_no_place, tells_who_is_inside
-from bot.flows.status import named_case, tell_status_of_the_cases, this_case
+from bot.flows.status import (
+    a_case_number_asking,
+    named_case,
+    said_case_numbers,
+    status_by_number,
+    tell_status_of_the_cases,
+    this_case,
+    told_by_number,
+)
 from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
@@ -87,6 +104,65 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     if set(data.signals) & URGENT_SIGNALS:
         _emergency_on_case(turn, case)
         return
+    appeal_deadline = _say_appeal_time(turn, case)
+    supervisor_will_call(turn)
+    _linked(turn, case, appeal_deadline, TicketReason.APPEAL)
+
+
+def appealed_another_case(turn: Turn, case: CaseStatus, text: str) -> bool:
+    """After this conversation's own hand-off, another open case proven the writer's by its phone's
+    digits said still not handled ("TS2026… 还是没修好"): an appeal of that case, as from any other
+    conversation (its ticket to the duty supervisor, its time brought forward and told), this
+    conversation's own case left as it is. False when that case is resolved or has no time."""
+    if case.case_number is None or case.stage is CaseStage.RESOLVED or case.deadline_at is None:
+        return False
+    open_case = OpenCase(case.case_number, case.deadline_at, status=case)
+    appeal_deadline = _say_appeal_time(turn, open_case)
+    turn.say(PhraseId.ESCALATED_SUPERVISOR)
+    _appeal_effects(turn, open_case, appeal_deadline, TicketReason.APPEAL, text)
+    return True
+
+
+def another_case_named_after_hand_off(turn: Turn, text: str) -> bool:
+    """After this conversation's hand-off, a message naming another case by its number than this
+    conversation's ("TS2026… 处理到哪了", "TS2026… 还是没修好"): a case not proven the writer's has
+    its phone's last digits asked for first, as before any hand-off, never this conversation's own
+    case told instead; one proven theirs here by those digits is answered (its status, or its
+    appeal). The writer's own cases of other conversations are left to the status answers. True if
+    handled."""
+    understood = turn.understood
+    said = said_case_numbers(turn)
+    if understood is None or not said or any(filed_here(turn, number) for number in said):
+        return False
+    asks = Intent.STATUS_QUERY in understood.intents or a_case_number_asking(turn, understood.text)
+    proven_here = next(
+        (
+            case
+            for case in turn.customer.named_cases
+            if case.case_number in said and case.case_number == turn.step.data.case_proven
+        ),
+        None,
+    )
+    if proven_here is not None:
+        if asks or not appealed_another_case(turn, proven_here, text):
+            told_by_number(turn, proven_here)
+        return True
+    number = unproven_number(turn)
+    if number is None:
+        return False
+    if asks:
+        status_by_number(turn, said)
+        return True
+    if ask_case_check(turn, number, CaseCheckFor.APPEAL, text):
+        return True
+    # No tries left here: the case is only noted for its staff, the words read as usual.
+    not_confirmed(turn, number, None, text, exists=named_status(turn, number) is not None)
+    return False
+
+
+def _say_appeal_time(turn: Turn, case: OpenCase) -> tuple[Deadline, tuple[str, ...]] | None:
+    """The appeal of ``case`` said with its time: the appeal's when sooner (or the time in force
+    missed), else the time in force; the appeal's time, when it moves the case's."""
     overdue = case.deadline_at <= turn.now
     appeal_deadline = _appeal_deadline(turn, case.deadline_at)
     moved = appeal_deadline[0] if appeal_deadline is not None else None
@@ -100,8 +176,7 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
         )
         if moved is not None:  # missed: the new time, never the missed one promised again
             _say_new_time(turn, case.case_number, moved)
-    supervisor_will_call(turn)
-    _linked(turn, case, appeal_deadline, TicketReason.APPEAL)
+    return appeal_deadline
 
 
 def _emergency_on_case(turn: Turn, case: OpenCase) -> None:
@@ -148,8 +223,20 @@ def _linked(
     ``reason``, its time moved to ``moved_to`` (the signals whose rule set it join the case's), on
     the timeline; the conversation waits as after any hand-off."""
     data = turn.step.data
+    _appeal_effects(turn, case, moved_to, reason, description_text(data))
+    turn.step.state = State.HANDED_OFF
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+
+
+def _appeal_effects(
+    turn: Turn, case: OpenCase, moved_to: tuple[Deadline, tuple[str, ...]] | None, reason: TicketReason, text: str
+) -> None:
+    """``case``'s ticket raised to the duty supervisor for ``reason`` with the words ``text``, its
+    time moved to ``moved_to``, on the timeline."""
     appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
-    turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
+    turn.step.appeal = appeal_link(turn, case.case_number, text, appeal)
     brought_forward: dict[str, object] = {}
     if moved_to is not None:
         due, signals = moved_to
@@ -164,10 +251,6 @@ def _linked(
         **brought_forward,
         **emergency,
     )
-    turn.step.state = State.HANDED_OFF
-    for kind in list(data.timers):
-        turn.cancel(kind)
-    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
 
 
 def _appeal_deadline(

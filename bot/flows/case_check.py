@@ -14,7 +14,7 @@ from bot.core.case_numbers import case_numbers_in, without_case_numbers
 from bot.core.scripts import place_key
 from bot.core.timeline import TimelineKind
 from bot.flows.data import SET_ASIDE_CASE
-from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, UnverifiedMention
+from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, State, UnverifiedMention
 from bot.flows.slots import append_description, description_text
 from bot.flows.turn import Turn
 
@@ -180,12 +180,18 @@ def checked_case(turn: Turn) -> CheckOutcome:
             return CheckOutcome.ASKED_AGAIN
     elif _tells_more(turn, checked_for):
         data.case_check_reasked = True
-        append_description(turn, understood.text if understood else "")
-        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        more = understood.text if understood else ""
+        if turn.step.state is State.HANDED_OFF:
+            data.case_check_text = f"{data.case_check_text or ''} {more}".strip()  # not this conversation's case
+        else:
+            append_description(turn, more)
+            turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         turn.say(PhraseId.VERIFY_CASE_PHONE)
         return CheckOutcome.ASKED_AGAIN
     turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
-    told = data.case_check_text if checked_for in _ASKED_ABOUT else description_text(data)
+    # After the hand-off the description is this conversation's own case's: the words that named it.
+    asked_about = checked_for in _ASKED_ABOUT or turn.step.state is State.HANDED_OFF
+    told = data.case_check_text if asked_about else description_text(data)
     not_confirmed(turn, case_number, checked_for, told or "", exists=case is not None)
     return CheckOutcome.NOT_CONFIRMED
 

@@ -21,10 +21,17 @@ from bot.core.messages import MenuChoice, MessageKind, OutboundMessage, location
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_case, without_openers
+from bot.flows.another_problem import (
+    added_to_the_case,
+    new_case_beside_this_one,
+    same_place_as_the_open_case,
+    without_openers,
+)
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
+    another_case_named_after_hand_off,
     answered_appeal_number,
+    appealed_another_case,
     appeals_the_handling,
     ask_what_is_still_missing,
     asked_while_the_phone_is_asked,
@@ -432,7 +439,7 @@ class ComplaintFlow:
         if state in CALLBACK_STATES:
             on_callback(turn, text)
             return
-        if state in COLLECTING and data.case_check is not None:
+        if (state in COLLECTING or state is State.HANDED_OFF) and data.case_check is not None:
             if not (signals & ESCALATING_SIGNALS or intents & _NOT_AN_ANSWER or tells_a_problem_instead(turn)):
                 self._on_case_check(turn)
                 if turn.step.state in COLLECTING:
@@ -597,6 +604,8 @@ class ComplaintFlow:
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence
+        if another_case_named_after_hand_off(turn, text):
+            return  # "TS2026…(another case's) 还是没修好": that case's phone's digits first, never this case told
         if Intent.COMPLAINT in intents and _only_a_place_while_none(turn, text):
             # "翠湖天地 地面停车场" at the supervisor's phone question: the place, not more of the problem.
             intents = intents - {Intent.COMPLAINT}
@@ -662,6 +671,7 @@ class ComplaintFlow:
         data = turn.step.data
         checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
         case_number, text = data.case_check or "", data.case_check_text or ""
+        handed_off = turn.step.state is State.HANDED_OFF
         outcome = checked_case(turn)
         if outcome is CheckOutcome.ASKED_AGAIN:
             return
@@ -672,6 +682,14 @@ class ComplaintFlow:
                 turn.say(PhraseId.ANYTHING_ELSE)
             else:
                 told_by_number(turn, case)
+            return
+        if handed_off:
+            # Named beside this conversation's own case: that case appealed, or its status told when
+            # resolved; not confirmed, the words are a case of their own beside this one.
+            if case is not None and not appealed_another_case(turn, case, text):
+                told_by_number(turn, case)
+            elif case is None:
+                new_case_beside_this_one(turn, text)
             return
         if checked_for is CaseCheckFor.WITHDRAWAL:
             if case is None:

@@ -105,7 +105,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         char.isalnum() for char in _NUMBER.sub("", understood.text)
     )
     vouched = data.phone if data.phone_from_channel and not puts_phone_right else None
-    if vouched and phone and phone != vouched and not another and _says_of(turn, turn.kit.form.out_of_service_words):
+    # "电话139… 打不通就打我老婆的139…": the 打不通 leads to the number to try, the typed phone is alive.
+    to_try = second is not None and _says_of(turn, turn.kit.form.alternative_phone_words)
+    dead = not another and not to_try and _says_of(turn, turn.kit.form.out_of_service_words)
+    if vouched and phone and phone != vouched and dead:
         # "她的手机号138…被停机了" over SMS: the sender's number reaches the customer, the dead one never.
         phone, second = vouched, (second if second != vouched else None)
     replaces = not data.phone or puts_phone_right or only_a_number or data.phone_from_channel

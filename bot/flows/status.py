@@ -112,7 +112,7 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     A case number alone ("TS20261205ABC234") asks the same of that case. A message describing a
     problem as well is left to the complaint handling, unless it only asks when the open case's
     problem ends ("停水了 什么时候来水")."""
-    said = _said_case_numbers(turn)
+    said = said_case_numbers(turn)
     if not said and asks_after_one_of_the_cases(turn):
         intents = (intents - {Intent.COMPLAINT}) | {Intent.STATUS_QUERY}  # "漏水的那个呢"
     told = _told_case(turn) if not said and Intent.STATUS_QUERY in intents else None
@@ -131,7 +131,7 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
             turn.step.replies.pop()  # the customer has said what they want
     if said:
         # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
-        _status_by_number(turn, said)
+        status_by_number(turn, said)
         if asks_where_it_stands:
             _more_of_the_case(turn, _own_open_case(turn, said))
         turn.step.state = State.AWAIT_DESCRIPTION
@@ -171,7 +171,7 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     return True
 
 
-def _said_case_numbers(turn: Turn) -> set[str]:
+def said_case_numbers(turn: Turn) -> set[str]:
     """The case numbers this message names, found by storage or not."""
     understood = turn.understood
     if understood is None:
@@ -179,7 +179,7 @@ def _said_case_numbers(turn: Turn) -> set[str]:
     return case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
 
 
-def _status_by_number(turn: Turn, said: set[str]) -> None:
+def status_by_number(turn: Turn, said: set[str]) -> None:
     """Where the case the message names stands, told only to its customer: the writer's own case
     (:func:`proven`) at once; any other number (another's case, or one no case has, alike, so that
     typing numbers tells nothing of which cases exist) once the last digits of the case's phone
@@ -340,7 +340,7 @@ def asks_about_the_case(turn: Turn) -> bool:
         return False
     if Intent.STATUS_QUERY in understood.intents or turn.only_asks(understood.text):
         return True
-    if _a_case_number_asking(turn, understood.text) or asks_after_one_of_the_cases(turn):
+    if a_case_number_asking(turn, understood.text) or asks_after_one_of_the_cases(turn):
         return True
     if Intent.QUESTION not in understood.intents:
         return False
@@ -348,7 +348,7 @@ def asks_about_the_case(turn: Turn) -> bool:
     return entry is not None and entry.about_the_case
 
 
-def _a_case_number_asking(turn: Turn, text: str) -> bool:
+def a_case_number_asking(turn: Turn, text: str) -> bool:
     """A case number alone, or with words that alone ask where a case stands ("TS2026… 进度",
     "ts2026…?"): the customer asks about that case."""
     prefix = turn.kit.config.service.case_prefix
@@ -405,7 +405,7 @@ def cases_asked_about(turn: Turn, status: CaseStatus) -> list[CaseStatus]:
 def named_among(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
     """Those of ``cases`` the message names: by their numbers ("TS2026… 处理到哪了"), else by what
     they are about (:func:`named_by_subject`); empty when it names none of them in particular."""
-    said = _said_case_numbers(turn)
+    said = said_case_numbers(turn)
     by_number = [case for case in cases if case.case_number in said]
     return by_number or named_by_subject(turn, cases)
 
@@ -519,9 +519,12 @@ def _waited_too_long(turn: Turn) -> bool:
 
 
 __all__ = [
+    "a_case_number_asking",
     "cases_asked_about",
     "count_unknown_case_numbers",
     "named_case",
+    "said_case_numbers",
+    "status_by_number",
     "status_of_open_case",
     "status_text",
     "tell_status",

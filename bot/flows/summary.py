@@ -166,6 +166,14 @@ class ProblemSummary:
         self._follower = re.compile(rf"\s*(?:{followers})(?![A-Za-z])\s*", re.IGNORECASE) if followers else None
         self._guard = guard
         self._rules = rules
+        to_try = alternation(word.lower() for word in rules.alternative_phone_words if word)
+        extension = alternation(word.lower() for word in rules.phone_extension_words if word)
+        then_extension = rf"(?:\s*(?:{extension})\s*\d+)?" if extension else ""
+        self._numbers_to_try = (
+            re.compile(rf"(?:{to_try})[^\s,，。;；!！?？]+?\s*(?:{_DIGITS.pattern}){then_extension}")
+            if to_try
+            else None
+        )
         self._threat_clauses = ThreatClauses(
             rules.threat_conditions, rules.threat_consequences, rules.threat_openers, understander.simplified
         )
@@ -590,6 +598,7 @@ class ProblemSummary:
                     continue  # "wy的人呢", "你们到底管不管": a vent, not what went wrong
                 clause = self._told(self._without_curses(clause, locale), locale)
                 clause = self._without_message_talk(clause, locale)
+                clause = self._without_numbers_to_try(clause)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause:
@@ -728,6 +737,21 @@ class ProblemSummary:
             if not any(word in matchable(part) for word in words) or self._tells_a_problem(part, locale)
         ]
         return clause if len(kept) == len(parts) else " ".join(kept)
+
+    def _without_numbers_to_try(self, clause: str) -> str:
+        """The clause without the words giving a number to try when the phone does not answer
+        ("打不通就打我老婆的139…": ``form.alternative_phone_words`` before a phone, with that phone):
+        about reaching the customer, not what went wrong ("我家座机020…打不通" names the number first
+        and stays)."""
+        if self._numbers_to_try is None:
+            return clause
+        read = self._read_as_simplified(clause).lower()
+        if len(read) != len(clause):
+            return clause
+        cuts = list(self._numbers_to_try.finditer(read))
+        for found in reversed(cuts):
+            clause = clause[: found.start()] + " " + clause[found.end() :]
+        return _SPACES.sub(" ", clause).strip() if cuts else clause
 
     def _tells_a_problem(self, text: str, locale: str) -> bool:
         understood = self._understander.understand(text, locale)

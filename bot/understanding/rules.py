@@ -338,6 +338,26 @@ def _clause_numbers(segmented: Segmented) -> list[int]:
     return numbers
 
 
+def _phone_clauses(clause_of: list[int], segmented: Segmented) -> set[int]:
+    """The clauses giving a phone: about reaching the customer ("打不通就打我老婆的139…")."""
+    digits: dict[int, int] = {}
+    for index, word in enumerate(segmented.words):
+        if word.isdigit():
+            digits[clause_of[index]] = digits.get(clause_of[index], 0) + len(word)
+    phones = {clause for clause, count in digits.items() if count >= _FEWEST_PHONE_DIGITS}
+    # "打不通的话打我老婆的 139…": the words before a phone typed after a space lead to it.
+    alone = {
+        clause
+        for clause in phones
+        if all(
+            word.isdigit() or not is_content(word)
+            for index, word in enumerate(segmented.words)
+            if clause_of[index] == clause
+        )
+    }
+    return phones | {clause - 1 for clause in alone if clause}
+
+
 def _between_chinese_and_any(index: int, segmented: Segmented) -> bool:
     """White space with a Chinese character on one side at least ("多扣了50 宽带也老是掉线")."""
     words = segmented.words
@@ -677,6 +697,8 @@ class Rules:
         # 68块…师傅放我鸽子" is network, then billing and attitude), also when a later one has more keywords.
         several = len({name for name, _ in told}) > 1
         first_told = next((name for name, strong in told if strong), None) if several else None
+        if len(categories) > 1 and first_told is None:
+            categories = self._beside_no_phone(categories, category_hits, segmented)
         category = first_told or self._category(categories) or self._config.fallback_category
         default = self._config.category(category).default_grade
         complex_ = (
@@ -755,12 +777,7 @@ class Rules:
         problems without a pause ("电梯坏了停水了三天了", "the internet is down and the lift is broken")
         is read as one clause up to the end of each problem word: the words before one say what it is about."""
         clause_of = _clause_numbers(segmented)
-        digits: dict[int, int] = {}
-        for index, word in enumerate(segmented.words):
-            if word.isdigit():
-                digits[clause_of[index]] = digits.get(clause_of[index], 0) + len(word)
-        # A clause giving a phone is about reaching the customer ("打不通就打我老婆的139…").
-        phone_clauses = {clause for clause, count in digits.items() if count >= _FEWEST_PHONE_DIGITS}
+        phone_clauses = _phone_clauses(clause_of, segmented)
         cuts = {last + 1 for _, last in told_at} - {
             index for first, last in told_at for index in range(first + 1, last + 1)
         }
@@ -783,6 +800,22 @@ class Rules:
             if name is not None and name != self._config.fallback_category:
                 found.append((name, bool(by_clause[clause][name].strong)))
         return found
+
+    @staticmethod
+    def _beside_no_phone(
+        categories: dict[str, _CategoryHits], hits: list[Hit[Owner]], segmented: Segmented
+    ) -> dict[str, _CategoryHits]:
+        """``categories`` without those only named in a clause giving a phone, while another one is
+        left: "电话139… 打不通就打我老婆的139… 停水了" is about water, its 打不通 about reaching them."""
+        clause_of = _clause_numbers(segmented)
+        phone_clauses = _phone_clauses(clause_of, segmented)
+        if not phone_clauses:
+            return categories
+        kept: dict[str, _CategoryHits] = {}
+        for hit in hits:
+            if clause_of[hit.first] not in phone_clauses:
+                kept.setdefault(hit.owner.name, _CategoryHits()).add(hit)
+        return {name: tally for name, tally in categories.items() if name in kept} or categories
 
     def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
         """Most keywords (weak ones count half); on a tie the one whose problem is mentioned first
