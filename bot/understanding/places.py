@@ -51,9 +51,10 @@ _BARE_NAME_CHARS = (2, 6)
 """The fewest and most characters of an estate's name without an estate word, written right before
 its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a district, its house number
 ("福田区香蜜湖一号")."""
-_TRAILING_NAME_CHARS = (4, 6)
+_TRAILING_NAME_CHARS = (4, 4)
 """The fewest and most characters of an estate's name with no estate word, said as the last pause of
-a message after its problem ("…坏了好久了 翠湖天地"): fewer are too often a person's name or a word."""
+a message after its problem ("…坏了好久了 翠湖天地"): fewer are too often a person's name or a word, more
+a phrase ("天天黑着脸")."""
 _COMMON_WORD = 100
 """A word this frequent in jieba's dictionary is an everyday word ("国庆" 131, "天地" 1989); rarer ones
 ("中海" 136 aside) and those it does not list are a name's ("翠湖", "丹堤")."""
@@ -1114,8 +1115,9 @@ class PlaceFinder:
     def _trailing_name(self, text: str) -> str | None:
         """An estate's name with no estate word ("翠湖天地"), said as the last pause of a message that told a
         problem before it, a phone after it or not ("小区健身器材坏了好久了 翠湖天地 139…", "物业乱收停车费…翠湖天地"):
-        four to six characters never inside a name otherwise (``address_stop_chars``), no word the rules
-        read (``said_words``: "尽快处理", "谢谢师傅") nor one saying whose or which place; else None."""
+        four characters never inside a name otherwise (``address_stop_chars``), no word the rules read
+        (``said_words``: "尽快处理", "谢谢师傅", Cantonese's "成日") nor one saying whose or which place;
+        else None."""
         if self._problem_word_re is None or self._common_words is None:
             return None
         found = self._trailing_name_re.search(text, max(0, len(text) - _TRAILING_NAME_WINDOW))

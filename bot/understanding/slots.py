@@ -86,16 +86,20 @@ class SlotExtractor:
 
         from bot.understanding.divisions import CpcaDivisions
 
+        simplifier = opencc.OpenCC("t2s")
+        # Every word the rules read, and Cantonese's ("成日跳掣"): never an estate's name.
+        said_words = [word for word in keywords(config.classification) if len(word) > 1]
+        said_words += [simplifier.convert(marker) for marker in config.classification.cantonese_markers if marker]
         return cls(
             names=NameFinder(config.names, insults=config.classification.form.abuse()),
             places=PlaceFinder(
                 config.gazetteer,
                 divisions if divisions is not None else CpcaDivisions(),
                 _problem_words(config),
-                said_words=[word for word in keywords(config.classification) if len(word) > 1],
+                said_words=said_words,
                 common_words=dictionary.frequencies if dictionary is not None else None,
             ),
-            simplifier=opencc.OpenCC("t2s"),
+            simplifier=simplifier,
             english_places=EnglishPlaceFinder(config.gazetteer),
             traditional_regions=config.service.traditional_phone_regions,
             local_area_code=config.service.local_area_code,
