@@ -2216,6 +2216,10 @@ class Gazetteer(_Strict):
     english_not_estate_words: list[str] = []
     """Words never in an estate's name written in lower case after the flat and block ("unit 2301
     the harbourside" is a place; "room 12 the toilet is blocked" is none)."""
+    generic_estate_words: list[str] = []
+    """Words written after an estate's name that only say it is an estate ("小区", "社区"): "翠湖天地小区"
+    and "翠湖天地" count as one estate on the dashboard and in cluster alerts. Never a word that is part
+    of names (花园: 阳光花园 is not 阳光's); the place is kept on the case as written."""
     estate_aliases: list[list[str]] = []
     """Names of one estate ("太古城", "Taikoo Shing"): complaints naming any of them count as one estate
     on the dashboard and in cluster alerts, shown by the name most of them used (the first on a tie)."""

@@ -753,11 +753,14 @@ class ComplaintFlow:
             # conversation goes on, the place said back, in simplified ("我住喺…" would turn it).
             return
         if answer.startswith("zh") != so_far.startswith("zh") and (
-            _only_items(turn.understood, turn.kit.understander.simplified) or place_told_after_the_problem
+            _only_items(turn.understood, turn.kit.understander.simplified)
+            or place_told_after_the_problem
+            or _the_place_asked_answered(turn, text)
         ):
             # "阳光花园3栋" in an English conversation: an answer, not another language; so is a
             # place copied in its own script once the problem is told ("15樓 B室 金星閣 太古城"),
-            # said back in its characters.
+            # said back in its characters, and "sunshine garden block 3" answering the place question
+            # of a Chinese conversation.
             data.traditional = data.traditional or answer == ZH_TW
             return
         if answer.startswith("zh"):
@@ -924,6 +927,21 @@ def _only_a_place_told(understood: Understanding | None) -> bool:
     if understood is None or understood.intents or understood.signals or understood.category:
         return False
     return understood.slots.address is not None
+
+
+def _the_place_asked_answered(turn: Turn, text: str) -> bool:
+    """The place question answered with words naming a place (an address read, or an English unit
+    with its number, an estate's or a street's word: "sunshine garden block 3") and nothing else the
+    rules read: the answer, in whatever language places are named, not the customer's language."""
+    understood = turn.understood
+    if turn.step.state is not State.AWAIT_AREA or turn.step.data.area or understood is None:
+        return False
+    if understood.intents or understood.signals or understood.category:
+        return False
+    if understood.slots.address:
+        return True
+    english_place = turn.kit.place_words.english_place_word
+    return english_place is not None and english_place.search(text) is not None
 
 
 def _only_items(understood: Understanding | None, simplified: Callable[[str], str]) -> bool:

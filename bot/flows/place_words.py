@@ -56,6 +56,9 @@ class PlaceWords:
     """An English unit and its number ("Rm 1203", "Tower 5") anywhere."""
     english_unit_at_end: re.Pattern[str] | None
     """An English unit and its number at the end ("Green Park block 2")."""
+    english_place_word: re.Pattern[str] | None
+    """An English unit and its number, or an estate's or a street's word, in any case ("block 3",
+    "garden", "road"): words naming a place."""
     lead_ins: tuple[str, ...]
     """Words only leading in to a place, lowered: ``address_triggers`` and the area's correction
     words that end no place's name."""
@@ -73,6 +76,12 @@ class PlaceWords:
         units = alternation(gazetteer.english_unit_words)
         unit = rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?"
         name_endings = (*gazetteer.estate_suffixes, *gazetteer.address_suffixes)
+        place_words = alternation([*gazetteer.english_estate_words, *gazetteer.english_street_words])
+        english_place = "|".join(
+            part
+            for part in (rf"{unit}(?![A-Za-z\d])" if units else "", rf"\b(?:{place_words})\b" if place_words else "")
+            if part
+        )
         named = [
             word
             for word in config.classification.correction_fields.get("area", [])
@@ -96,6 +105,7 @@ class PlaceWords:
             not_places_lowered=frozenset(word.lower() for word in gazetteer.not_places),
             english_unit_inside=re.compile(rf"{unit}(?![A-Za-z\d])", re.IGNORECASE) if units else None,
             english_unit_at_end=re.compile(rf"{unit}$", re.IGNORECASE) if units else None,
+            english_place_word=re.compile(english_place, re.IGNORECASE) if english_place else None,
             lead_ins=lead_ins,
             beside_lead_ins=longest_first(
                 dict.fromkeys([*lead_ins, *(word.lower() for word in (*others, *gazetteer.place_fillers))])

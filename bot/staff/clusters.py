@@ -65,7 +65,9 @@ class AreaGroups:
     12/F, Block 2, Taikoo Shing" is Taikoo Shing's, ``english_unit_words`` and
     ``english_floor_words``). Spellings count together as the understanding layer reads them the
     same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路). An estate's
-    other names (``estate_aliases`` of the gazetteer: "Taikoo Shing" and 太古城) count as its first."""
+    other names (``estate_aliases`` of the gazetteer: "Taikoo Shing" and 太古城) count as its first, and
+    its name with a word only saying it is an estate after it (``generic_estate_words``: "翠湖天地小区")
+    as its name alone (翠湖天地)."""
 
     def __init__(self, gazetteer: Gazetteer, converter: Converter) -> None:
         self._converter = converter
@@ -123,6 +125,10 @@ class AreaGroups:
             if blocks and latin
             else None
         )
+        # "翠湖天地小区" is 翠湖天地: a word saying only that it is an estate, after two characters of name or more.
+        generic = {normalise(word, converter).text.casefold() for word in gazetteer.generic_estate_words if word}
+        words = "|".join(map(re.escape, sorted(generic, key=len, reverse=True)))
+        self._generic = re.compile(rf"(?<=\S\S)\s*(?:{words})$") if generic else None
         self._aliases: dict[str, str] = {}
         for names in gazetteer.estate_aliases:
             first = self._estate(names[0])[1]
@@ -218,6 +224,10 @@ class AreaGroups:
     def key(self, area: str) -> str:
         """The estate or street counted: :meth:`name_key`, an estate's other names as its first."""
         name = self._estate(area)[1]
+        if name in self._aliases:
+            return self._aliases[name]
+        if self._generic is not None:
+            name = self._generic.sub("", name)
         return self._aliases.get(name, name)
 
     def shown_for(self, areas: Iterable[str]) -> str:

@@ -21,6 +21,9 @@ _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 # froze the server. No address has more units than this (flat, floor, block, tower, building, phase),
 # so a try reads at most this many, and a search costs time in proportion to the text.
 _MOST_UNITS = 6
+_FLAT_AFTER = r"(?:\s+\d{1,4}[A-Za-z](?![A-Za-z0-9'/\-])|\s+\d{1,4}(?=\s*(?:$|[,.;:!?()])))?"
+"""A floor and flat typed after the estate named after its block ("Tower 3 The Belcher's 22A"): a number
+with its flat's letter, or a bare number of a few digits ending the clause (never a phone's eight)."""
 _UNITS_BEFORE_CHARS = 120
 """How far before a place its English flat, floor and block are looked for ("Flat 3A, 8/F, Block 1, of")."""
 
@@ -72,8 +75,9 @@ class EnglishPlaceFinder:
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{units_after}")
         if units:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
-            # capitalised words alone, after the flat, floor and block.
-            patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
+            # capitalised words alone, after the flat, floor and block ("Tower 3 The Belcher's 22A": and
+            # the floor and flat typed after it).
+            patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{_FLAT_AFTER}")
             # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them.
             patterns.append(rf"{names}{one_unit}{units_after}(?=\s*(?:$|[,.;:!?()]|\+?\d))")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
@@ -114,7 +118,7 @@ class EnglishPlaceFinder:
         self._lower_estate = (
             re.compile(
                 rf"\b{one_unit}{units_after},?\s+(?:(?i:the)\s+{any_case}(?:\s+{any_case}){{0,2}}"
-                rf"(?=\s*(?:$|[,.;:!?()]|\+?\d)|\s+(?i:{not_estate})\b){named})"
+                rf"(?=\s*(?:$|[,.;:!?()]|\+?\d)|\s+(?i:{not_estate})\b){named}){_FLAT_AFTER}"
             )
             if units
             else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -51,6 +51,17 @@ _BARE_NAME_CHARS = (2, 6)
 """The fewest and most characters of an estate's name without an estate word, written right before
 its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a district, its house number
 ("福田区香蜜湖一号")."""
+_TRAILING_NAME_CHARS = (4, 4)
+"""The fewest and most characters of an estate's name with no estate word, said as the last pause of
+a message after its problem ("…坏了好久了 翠湖天地"): fewer are too often a person's name or a word, more
+a phrase ("天天黑着脸")."""
+_COMMON_WORD = 100
+"""A word this frequent in jieba's dictionary is an everyday word ("国庆" 131, "天地" 1989); rarer ones
+("中海" 136 aside) and those it does not list are a name's ("翠湖", "丹堤")."""
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千两几")
+"""A name said after the problem with a numeral in it tells a time or a count ("上午十点", "周末两天")."""
+_TRAILING_NAME_WINDOW = 40
+"""How far from a message's end such a name, and the phone after it, are looked for."""
 _BUILDING_NAME_CHARS = 4
 """The most characters of a named building's name before its ending ("金星阁", "海景轩")."""
 _MOST_OPENERS = 4
@@ -191,8 +202,18 @@ class PlaceFinder:
     """Built once from the gazetteer; ``find`` runs on every message."""
 
     def __init__(
-        self, gazetteer: Gazetteer, divisions: DivisionFinder | None, problem_words: Iterable[str] = ()
+        self,
+        gazetteer: Gazetteer,
+        divisions: DivisionFinder | None,
+        problem_words: Iterable[str] = (),
+        said_words: Iterable[str] = (),
+        common_words: Mapping[str, int] | None = None,
     ) -> None:
+        """``problem_words``: the words telling a problem, never in an estate's name; ``said_words``:
+        every word the rules read; ``common_words``: jieba's dictionary (word → frequency), which tells a
+        name from everyday words ("翠湖天地" from "天天如此"); without it no estate is taken from a name
+        with no estate word said after the problem (``_trailing_name``)."""
+        self._common_words = common_words
         self._divisions = divisions
         self._known: dict[str, tuple[_Kind, str | None]] = {}
         for name in (gazetteer.city, *gazetteer.city_aliases):
@@ -480,6 +501,18 @@ class PlaceFinder:
             if house_units
             else None
         )
+        # "宝安区碧海湾 180…": after a district, a name ending as an estate's does, to the end of the clause.
+        self._named_estate_re = (
+            re.compile(rf"{name_char}{{1,{most}}}?(?:{estate_words})(?=$|[{_PUNCTUATION}])") if estate_words else None
+        )
+        # "小区健身器材坏了好久了 翠湖天地 139…": a name of its own, as the last pause of a message telling a
+        # problem before it, a phone after it or not (``_trailing_name``).
+        self._trailing_name_re = re.compile(
+            rf"(?:(?<=[{_PUNCTUATION}]))(?P<name>{name_char}{{{_TRAILING_NAME_CHARS[0]},{_TRAILING_NAME_CHARS[1]}}})"
+            rf"(?:[{_PUNCTUATION}]*\+?\d[\d \t\-]{{5,}}\d)?[{_PUNCTUATION}]*$"
+        )
+        said = words_pattern(word for word in said_words if word)
+        self._said_word_re = re.compile(said) if said else None
         cues = alternation(gazetteer.estate_name_cues)
         # "好像叫星河湾": the place named right after it.
         self._name_cue_re = re.compile(rf"(?:{cues})[ \t]*$") if cues else None
@@ -506,7 +539,7 @@ class PlaceFinder:
         spans, cuts = self._spans(text, anchors) if anchors else ([], {})
         if not spans:
             lone = self._lone_estate(lone_estates, 0, 0)
-            return Place(lone[2] if lone is not None else None, None)
+            return Place(lone[2] if lone is not None else self._trailing_name(text), None)
         start, end = self._choose(text, spans)
         end = self._joined(text, anchors, spans, end)
         district = self._district(anchors, start, end)
@@ -797,6 +830,8 @@ class PlaceFinder:
                 end = locative.end()
             if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_number := self._named_number(text, end)):
                 end, parts = named_number, 1
+            elif anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_estate := self._named_estate(text, end)):
+                end, parts = named_estate, 1
             # A named building comes once, before any building, floor or flat is numbered ("黄埔花园 8期 青桦阁 3楼").
             named_building_next = anchor.kind in _ESTATE_KINDS or text.endswith(self._estate_endings, 0, end)
             last_part = text[anchor.start : anchor.end]
@@ -1062,6 +1097,69 @@ class PlaceFinder:
         if _CLAUSE_END.match(text, named.end()) or self._part_re.match(text, named.end()) is not None:
             return named.end()
         return None
+
+    def _named_estate(self, text: str, end: int) -> int | None:
+        """After a district ending at ``end``, where an estate's name ends ("宝安区碧海湾 180…": a name
+        ending with an ``estate_suffixes`` word, three characters or more, to the end of the clause),
+        when it says whose or which place nor tells a problem; else None."""
+        if self._named_estate_re is None or self._part_re.match(text, end) is not None:
+            return None
+        named = self._named_estate_re.match(text, end)
+        if named is None or named.end() - end < 3 or named.group() in self._estate_endings:
+            return None
+        name = named.group()
+        if any(word in name for word in self._not_estate_names) or self._tells_a_problem(name):
+            return None
+        return named.end()
+
+    def _trailing_name(self, text: str) -> str | None:
+        """An estate's name with no estate word ("翠湖天地"), said as the last pause of a message that told a
+        problem before it, a phone after it or not ("小区健身器材坏了好久了 翠湖天地 139…", "物业乱收停车费…翠湖天地"):
+        four characters never inside a name otherwise (``address_stop_chars``), no word the rules read
+        (``said_words``: "尽快处理", "谢谢师傅", Cantonese's "成日") nor one saying whose or which place;
+        else None."""
+        if self._problem_word_re is None or self._common_words is None:
+            return None
+        found = self._trailing_name_re.search(text, max(0, len(text) - _TRAILING_NAME_WINDOW))
+        if found is None:
+            return None
+        name = found.group("name")
+        if not self._problem_word_re.search(text, 0, found.start("name")):
+            return None
+        if any(word in name for word in self._not_estate_names) or name in self._not_places:
+            return None
+        if self._tells_a_problem(name) or (self._said_word_re is not None and self._said_word_re.search(name)):
+            return None
+        if not _NUMERALS.isdisjoint(name) or self._everyday_words(name):
+            return None  # "上午十点", "周末两天", "天天如此", "莫名其妙"
+        return name
+
+    def _everyday_words(self, name: str) -> bool:
+        """``name`` is one word of the dictionary ("莫名其妙"), or common words of it, two characters or more
+        each but one ("天天如此", "越来越差"): no estate's name, which has a rare word or one no dictionary
+        lists ("翠湖天地": 翠湖; "星河丹堤": 丹堤)."""
+        words = self._common_words
+        assert words is not None
+        if words.get(name, 0) > 0:
+            return True
+        # Fewest single characters needed to cut name[:end] into common words (None: it cannot be).
+        singles: list[int | None] = [0] + [None] * len(name)
+        for end in range(1, len(name) + 1):
+            for start in range(end):
+                before = singles[start]
+                piece = name[start:end]
+                if before is None or words.get(piece, 0) <= 0:
+                    continue
+                if len(piece) == 1:
+                    cost = before + 1
+                elif words[piece] >= _COMMON_WORD:
+                    cost = before
+                else:
+                    continue
+                current = singles[end]
+                singles[end] = cost if current is None else min(current, cost)
+        fewest = singles[len(name)]
+        return fewest is not None and fewest <= 1
 
     def _choose(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
         """The customer's own address: the last one they corrected to ("不是…，是海淀区…"), else the

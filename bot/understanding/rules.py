@@ -161,6 +161,12 @@ class _CategoryHits:
         return len(self.strong) + 0.5 * len(self.weak - self.strong)
 
 
+def keywords(classification: Classification) -> Iterator[str]:
+    """Every word the rules read as saying something (an intent, a category, a signal, a problem, a
+    filler…), as configured."""
+    return (keyword for keyword, _ in _entries(classification))
+
+
 def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     for category in classification.categories:
         weak = set(category.weak_keywords)

@@ -29,6 +29,8 @@ from bot.understanding.phones import (
 )
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
+from bot.understanding.rules import keywords
+from bot.understanding.tokens import Dictionary
 
 _LATIN = re.compile("[A-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -74,18 +76,30 @@ class SlotExtractor:
         self._english_address_words = tuple(word.lower() for word in english_address_words)
 
     @classmethod
-    def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
-        """The extractor for ``config``; ``divisions`` defaults to the cpca address parser."""
+    def from_config(
+        cls, config: ServiceConfig, divisions: DivisionFinder | None = None, dictionary: Dictionary | None = None
+    ) -> SlotExtractor:
+        """The extractor for ``config``; ``divisions`` defaults to the cpca address parser; ``dictionary``
+        (jieba's) tells an estate's name from everyday words where no estate word says it is one
+        ("…坏了好久了 翠湖天地"): without it, such a name is no place."""
         import opencc
 
         from bot.understanding.divisions import CpcaDivisions
 
+        simplifier = opencc.OpenCC("t2s")
+        # Every word the rules read, and Cantonese's ("成日跳掣"): never an estate's name.
+        said_words = [word for word in keywords(config.classification) if len(word) > 1]
+        said_words += [simplifier.convert(marker) for marker in config.classification.cantonese_markers if marker]
         return cls(
             names=NameFinder(config.names, insults=config.classification.form.abuse()),
             places=PlaceFinder(
-                config.gazetteer, divisions if divisions is not None else CpcaDivisions(), _problem_words(config)
+                config.gazetteer,
+                divisions if divisions is not None else CpcaDivisions(),
+                _problem_words(config),
+                said_words=said_words,
+                common_words=dictionary.frequencies if dictionary is not None else None,
             ),
-            simplifier=opencc.OpenCC("t2s"),
+            simplifier=simplifier,
             english_places=EnglishPlaceFinder(config.gazetteer),
             traditional_regions=config.service.traditional_phone_regions,
             local_area_code=config.service.local_area_code,

@@ -123,8 +123,9 @@ class Understander:
             taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
             slot_extractor: fills the slots; :class:`SlotExtractor` for ``config`` when not given.
         """
+        dictionary = dictionary or load_dictionary()
         if slot_extractor is None:
-            slot_extractor = SlotExtractor.from_config(config)
+            slot_extractor = SlotExtractor.from_config(config, dictionary=dictionary)
         converter = converter or simplified_converter()
         traditionaliser = traditionaliser or traditional_converter()
 
@@ -134,7 +135,7 @@ class Understander:
         rules = Rules(config.classification, comparable)
         content_keywords = rules.keywords_inside_words()
         segmenter = Segmenter(
-            dictionary or load_dictionary(),
+            dictionary,
             content_keywords,
             inside=content_keywords,
             whole_words=[comparable(word) for word in config.classification.whole_words],

@@ -313,6 +313,32 @@ async def test_an_estate_named_in_english_and_chinese_is_one_area_and_one_cluste
     assert [(a["area"], a["customers"]) for a in dashboard["alerts"]] == [("Taikoo Shing", 3)]
 
 
+async def test_an_estate_written_with_and_without_xiaoqu_is_one_area_and_one_cluster(make_client: AppFactory) -> None:
+    """翠湖天地 and 翠湖天地小区 are one estate: one line on the dashboard and the alert counts both (the
+    case keeps the place as written; 阳光花园 is not 阳光's, 花园 being part of the name)."""
+    client = await make_client()
+    now = resources(client.app).clock()
+    cases = [
+        await _complaint(client, "翠湖天地", created_at=now - dt.timedelta(hours=3)),
+        await _complaint(client, "翠湖天地小区", created_at=now - dt.timedelta(hours=2)),
+        await _complaint(client, "翠湖天地 小区7栋", created_at=now - dt.timedelta(hours=1)),
+    ]
+    await _complaint(client, "阳光", created_at=now)
+    await _complaint(client, "阳光花园", created_at=now)
+    assert await detect_clusters(job_ctx(client)) == 2
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert (alert["detail"]["area"], alert["detail"]["customers"]) == ("翠湖天地", 3)
+    assert alert["detail"]["case_numbers"] == cases
+    dashboard = await (await client.get("/api/dashboard")).json()
+    assert dashboard["complaints_by_area"] == [
+        {"area": "翠湖天地", "count": 3},
+        {"area": "阳光", "count": 1},
+        {"area": "阳光花园", "count": 1},
+    ]
+
+
 async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_and_managers_only(
     make_client: AppFactory, clock: FixedClock
 ) -> None:
