@@ -87,17 +87,7 @@ class HandoffRouter:
         assert request is not None
         rules = self.rulebook.current(session, now)
         complaint = self._complaint_facts(session, conversation.id, complaint_id, step)
-        facts = RoutingFacts(
-            category=complaint.category,
-            grade=complaint.grade,
-            channel=conversation.channel,
-            tier=conversation.customer.tier,
-            signals=complaint.signals,
-            text=complaint.text,
-            outside_business_hours=not self._calendar.within_business_hours(now),
-            repeat_complaint=Signal.REPEAT.value in complaint.signals
-            or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
-        )
+        facts = self._facts(session, conversation, complaint_id, complaint, now)
         decision = decide(facts, rules.rules)
         priority = _routed_priority(decision.priority, request.priority)
         # An urgent case is bound by the address's escalations alone (escalations_per_address); any
@@ -171,18 +161,7 @@ class HandoffRouter:
         complaint = _ComplaintFacts(
             stored.case_number, stored.category, stored.grade, frozenset(stored.signals or ()), stored.description
         )
-        facts = RoutingFacts(
-            category=complaint.category,
-            grade=complaint.grade,
-            channel=conversation.channel,
-            tier=conversation.customer.tier,
-            signals=complaint.signals,
-            text=complaint.text,
-            outside_business_hours=not self._calendar.within_business_hours(now),
-            repeat_complaint=Signal.REPEAT.value in complaint.signals
-            or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
-        )
-        decision = decide(facts, rules.rules)
+        decision = decide(self._facts(session, conversation, complaint_id, complaint, now), rules.rules)
         routed = Routed(ticket.id, ticket.queue, ticket.priority)
         decided = decision.priority
         held_back = ticket.priority == HELD_BACK_PRIORITY and not self._never_held_back(complaint.signals)
@@ -208,6 +187,27 @@ class HandoffRouter:
         if ticket.priority != HELD_BACK_PRIORITY:
             self._notify(session, decision, conversation, complaint_id, complaint, ticket, {}, now, routed)
         return routed
+
+    def _facts(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        complaint: _ComplaintFacts,
+        now: dt.datetime,
+    ) -> RoutingFacts:
+        """What the rules decide on for this case of the conversation, now."""
+        return RoutingFacts(
+            category=complaint.category,
+            grade=complaint.grade,
+            channel=conversation.channel,
+            tier=conversation.customer.tier,
+            signals=complaint.signals,
+            text=complaint.text,
+            outside_business_hours=not self._calendar.within_business_hours(now),
+            repeat_complaint=Signal.REPEAT.value in complaint.signals
+            or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
+        )
 
     def _never_held_back(self, signals: frozenset[str]) -> bool:
         """An elder, someone ill or in danger (``webchat.never_held_back``): served in their turn, never
