@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from arq import create_pool
-from arq.worker import Worker
+from arq.worker import Worker, func
 from sqlalchemy import select
 
 from bot.keys import resources
@@ -15,7 +15,7 @@ from bot.storage.models import Complaint, HandoffTicket, Notification
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
-from workers.settings import FUNCTIONS
+from workers.settings import CRON_JOBS, FUNCTIONS
 from workers.timers import TimerPump
 
 
@@ -29,7 +29,12 @@ async def run_worker(client: Any, reconcile_first: bool = False) -> int:
     ctx = _worker_ctx(client)
     if reconcile_first:
         await reconcile({**ctx, "redis": pool})
-    worker = Worker(functions=FUNCTIONS, redis_pool=pool, burst=True, poll_delay=0.05, handle_signals=False, ctx=ctx)
+    # An app's in-process worker enqueues its crons on the wall clock; this worker may take one
+    # from the queue first, and runs it as any worker would (scheduling none of its own).
+    crons = [func(job.coroutine, name=job.name) for job in CRON_JOBS]
+    worker = Worker(
+        functions=[*FUNCTIONS, *crons], redis_pool=pool, burst=True, poll_delay=0.05, handle_signals=False, ctx=ctx
+    )
     try:
         return await worker.run_check()
     finally:
