@@ -82,6 +82,8 @@ async def test_a_case_reopened_is_new_on_another_browser_only_for_what_the_custo
         await expect(mine.locator(".unread")).to_have_count(0)
         await expect(page.locator("#mine-unread")).to_be_hidden()
 
+        # The customer's message reaches the page as a live event: once its events socket is open.
+        await expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
         clock.advance(minutes=5)
         await socket.send("垃圾还在楼道里")
         await expect(mine.locator(".unread")).to_have_text("新消息", timeout=10_000)
