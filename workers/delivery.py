@@ -237,14 +237,15 @@ class _Outcome:
     """Every part's provider id, when the channel cut the message into parts (SMS)."""
 
 
-async def _each(
-    ctx: Ctx, conversations: list[_Conversation], work: Callable[[Session, _Conversation], T]
+async def _together(
+    ctx: Ctx, conversations: list[_Conversation], work: Callable[[Session, list[_Conversation]], list[T]]
 ) -> list[tuple[_Conversation, T]]:
-    """``work`` for every conversation in one transaction; if that fails, each in its own, so one
-    conversation's failure is its own (kept in its ``error``; it is left out of the answer)."""
+    """``work`` for all the conversations in one transaction (its statements each serving all of
+    them), an answer for each; if that fails, each in its own, so one conversation's failure is its
+    own (kept in its ``error``; it is left out of the answer)."""
     database = resources(ctx).database
     try:
-        results = await database.write(lambda session: [work(session, c) for c in conversations])
+        results = await database.write(lambda session: work(session, conversations))
         return list(zip(conversations, results, strict=True))
     except Exception as error:
         if len(conversations) == 1:
@@ -254,7 +255,7 @@ async def _each(
     log.warning("deliver.batch_failed", conversations=len(conversations), exc_info=True)
     alone = []
     for conversation in conversations:
-        alone.extend(await _each(ctx, [conversation], work))
+        alone.extend(await _together(ctx, [conversation], work))
     return alone
 
 
@@ -270,9 +271,7 @@ async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None
     A channel with no adapter marks the message failed with the reason, never silently drops it."""
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
-    marked = await _each(
-        ctx, conversations, lambda session, c: _mark(ctx, session, c.id, c.pending, now, job_try, c.accepted)
-    )
+    marked = await _together(ctx, conversations, lambda session, batch: _mark(ctx, session, batch, now, job_try))
     to_send: list[tuple[_Conversation, list[_Planned]]] = []
     more: dict[int, bool] = {}
     opted_out: list[int] = []
@@ -330,15 +329,17 @@ async def _record_batches(
     """The outcomes of conversations' batches in one transaction, and what follows from them."""
     results = {conversation.id: (planned, done, retry) for conversation, planned, done, retry in sent}
 
-    def record(session: Session, conversation: _Conversation) -> tuple[list[int], bool]:
-        planned, done, retry = results[conversation.id]
-        unsent = planned[len(done) :]
-        return _record(ctx, session, conversation.id, done, unsent, retry, more[conversation.id], now, job_try)
+    def record(session: Session, batch: list[_Conversation]) -> list[tuple[list[int], bool]]:
+        outcomes = []
+        for conversation in batch:
+            planned, done, retry = results[conversation.id]
+            outcomes.append(_Outcomes(conversation.id, done, planned[len(done) :], retry, more[conversation.id]))
+        return _record(session, outcomes, now, job_try)
 
     await _note_accepted(ctx, [(conversation, done) for conversation, _, done, _ in sent])
     for conversation, *_ in sent:
         conversation.pending = []  # unless its outcomes' transaction reads more
-    recorded = await _each(ctx, [conversation for conversation, *_ in sent], record)
+    recorded = await _together(ctx, [conversation for conversation, *_ in sent], record)
     for conversation, *_ in sent:
         if conversation.error is not None:
             # Its sends are done but not recorded: the job is retried, and the retry records the
@@ -439,16 +440,34 @@ def _account(ctx: Ctx, conversation: _Conversation, done: list[_Outcome]) -> Non
 
 
 def _mark(
-    ctx: Ctx,
-    session: Session,
-    conversation_id: int,
-    pending: list[int] | None,
-    now: dt.datetime,
-    job_try: int,
-    accepted: dict[int, str],
+    ctx: Ctx, session: Session, conversations: list[_Conversation], now: dt.datetime, job_try: int
+) -> list[tuple[list[_Planned], list[Attempt], list[Attempt]]]:
+    """The attempt markers of the conversations' next batches (the unfinished ones of each
+    ``pending``; None: its first ``BATCH`` unfinished), in one transaction, a statement serving
+    them all where it can: for each, the planned sends, the messages failed for want of an
+    adapter, and those not sent because the recipient opted out (see :func:`_plan`)."""
+    attempts: dict[int, list[Attempt]] = {conversation.id: [] for conversation in conversations}
+    fresh = [conversation.id for conversation in conversations if conversation.pending is None]
+    asked = [message_id for conversation in conversations for message_id in conversation.pending or ()]
+    found = deliveries.lock_next_attempts(session, fresh, BATCH) if fresh else []
+    found += deliveries.lock_for_attempts(session, asked) if asked else []
+    for attempt in sorted(found, key=lambda attempt: attempt.id):
+        attempts[attempt.conversation_id].append(attempt)
+    marked = [_plan(ctx, session, attempts[c.id], now, job_try, c.accepted) for c in conversations]
+    starting = [plan for planned, _, _ in marked for plan in planned if plan.accepted is None]
+    deliveries.start_attempts(
+        session,
+        [plan.attempt.id for plan in starting],
+        now,
+        [plan.attempt.id for plan in starting if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
+    )
+    return marked
+
+
+def _plan(
+    ctx: Ctx, session: Session, attempts: list[Attempt], now: dt.datetime, job_try: int, accepted: dict[int, str]
 ) -> tuple[list[_Planned], list[Attempt], list[Attempt]]:
-    """The attempt markers of the unfinished ones of ``pending`` (None: the conversation's first
-    ``BATCH`` unfinished), in one transaction: the planned sends, the messages failed for want
+    """How a conversation's locked messages go: the planned sends, the messages failed for want
     of an adapter, and those not sent because the recipient opted out (回复TD退订; ``dropped``,
     with a timeline row: never a failure, never retried). A message ``accepted`` notes as
     accepted by its provider is planned first, to be recorded as sent without an attempt."""
@@ -456,10 +475,6 @@ def _mark(
     adapters, planned, unroutable, held = res.adapters, list[_Planned](), list[Attempt](), list[Attempt]()
     settled: list[_Planned] = []
     usage: tuple[dt.datetime | None, int] | None = None
-    if pending is None:
-        attempts = deliveries.lock_next_attempts(session, conversation_id, BATCH)
-    else:
-        attempts = deliveries.lock_for_attempts(session, pending)
     for attempt in attempts:
         message = attempt
         note = Accepted.read(accepted[attempt.id]) if attempt.id in accepted else None
@@ -499,12 +514,6 @@ def _mark(
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
         photos = photos_to_send(session, message.id) if message.kind == "image" else []
         planned.append(_Planned(attempt, adapter, route, photos, duplicate or attempt.possibly_duplicated))
-    deliveries.start_attempts(
-        session,
-        [plan.attempt.id for plan in planned],
-        now,
-        [plan.attempt.id for plan in planned if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
-    )
     return settled + planned, unroutable, held
 
 
@@ -606,25 +615,58 @@ async def _send(
     )
 
 
-def _record(
-    ctx: Ctx,
+@dataclass(frozen=True, slots=True)
+class _Outcomes:
+    """A conversation's batch as its sends ended, for :func:`_record`."""
+
+    conversation_id: int
+    done: list[_Outcome]
+    unsent: list[_Planned]
+    retry: DeliveryError | None
+    more: bool
+    """Whether the conversation may have more unfinished messages than the batch held."""
+
+
+def _record(session: Session, batches: list[_Outcomes], now: dt.datetime, job_try: int) -> list[tuple[list[int], bool]]:
+    """The outcomes of conversations' batches, in one transaction, the messages' in one statement
+    for all: a failure also leaves a dead letter for a manager to retry; after a transient
+    failure its message goes back to ``pending``, and the ones not attempted after it too.
+    Returns for each conversation its next unfinished messages (none when the job retries, or
+    its ``more`` is false) and whether timeline rows were added."""
+    rows: list[dict[str, Any]] = []
+    sms_parts: dict[int, list[str]] = {}
+    timelines = [_record_events(session, batch, rows, sms_parts, now, job_try) for batch in batches]
+    taken = deliveries.record_outcomes(session, rows, sms_parts)
+    if taken:  # sent all the same: kept as "<provider id>#<message id>"
+        log.warning("deliver.provider_id_held_by_another_message", message_ids=taken)
+    following = []
+    for batch in batches:
+        if batch.retry is None:
+            following.append(deliveries.unfinished_ids(session, batch.conversation_id, BATCH) if batch.more else [])
+            continue
+        # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
+        deliveries.back_to_pending(session, batch.unsent[0].attempt.id, str(batch.retry))
+        deliveries.release_unsent(session, [plan.attempt.id for plan in batch.unsent[1:]])
+        following.append([])
+    return list(zip(following, timelines, strict=True))
+
+
+def _record_events(
     session: Session,
-    conversation_id: int,
-    done: list[_Outcome],
-    unsent: list[_Planned],
-    retry: DeliveryError | None,
-    more: bool,
+    batch: _Outcomes,
+    rows: list[dict[str, Any]],
+    sms_parts: dict[int, list[str]],
     now: dt.datetime,
     job_try: int,
-) -> tuple[list[int], bool]:
-    """The outcomes of a batch, in one transaction: a failure also leaves a dead letter for a
-    manager to retry; after a transient failure its message goes back to ``pending``, and the
-    ones not attempted after it too. Returns the conversation's next unfinished messages (none
-    when the job retries, or ``more`` is false) and whether timeline rows were added."""
-    rows, timeline = [], False
-    sms_parts = {outcome.planned.attempt.id: outcome.parts for outcome in done if outcome.parts}
-    for outcome in done:
+) -> bool:
+    """A conversation's outcomes added to ``rows`` and ``sms_parts`` (its messages' rows, and
+    every part's provider id of those sent in parts), with their timeline rows and dead letters;
+    whether timeline rows were added."""
+    timeline = False
+    for outcome in batch.done:
         message = outcome.planned.attempt
+        if outcome.parts:
+            sms_parts[message.id] = outcome.parts
         row: dict[str, Any] = {"id": message.id, "delivery_status": outcome.status}
         if outcome.provider_id is not None:
             row["provider_message_id"] = outcome.provider_id
@@ -636,7 +678,7 @@ def _record(
             # Not sent (by no route, or a fallback that failed): the agent reads 发送失败, not 改用其他渠道发送.
             kind = TimelineKind.DELIVERY_FAILED if outcome.error else TimelineKind.DELIVERY_FALLBACK
             detail = {"message_id": message.id, "route": outcome.route.value, "error": outcome.error}
-            add_timeline_event(session, conversation_id, kind, "worker", detail, now)
+            add_timeline_event(session, batch.conversation_id, kind, "worker", detail, now)
         if outcome.status == "sent" and outcome.planned.possibly_duplicated:
             timeline = True
             detail = {
@@ -644,20 +686,12 @@ def _record(
                 "attempts": message.attempts + 1,
                 "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
             }
-            add_timeline_event(session, conversation_id, TimelineKind.POSSIBLY_DUPLICATED, "worker", detail, now)
+            add_timeline_event(session, batch.conversation_id, TimelineKind.POSSIBLY_DUPLICATED, "worker", detail, now)
         if outcome.status == "failed" and outcome.error is not None:
             deliveries.add_dead_letter(
-                session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, conversation_id
+                session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, batch.conversation_id
             )
-    taken = deliveries.record_outcomes(session, rows, sms_parts)
-    if taken:  # sent all the same: kept as "<provider id>#<message id>"
-        log.warning("deliver.provider_id_held_by_another_message", conversation_id=conversation_id, message_ids=taken)
-    if retry is None:
-        return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
-    # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
-    deliveries.back_to_pending(session, unsent[0].attempt.id, str(retry))
-    deliveries.release_unsent(session, [plan.attempt.id for plan in unsent[1:]])
-    return [], timeline
+    return timeline
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:

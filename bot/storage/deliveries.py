@@ -17,6 +17,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    func,
     literal,
     select,
     update,
@@ -323,9 +324,22 @@ def _lock_for_attempts(*where: ColumnElement[bool]) -> Select[Any]:
 
 
 _LOCK_FOR_ATTEMPTS = _lock_for_attempts(_messages.c.id.in_(bindparam("ids", expanding=True)))
+_NEXT_UNFINISHED = (
+    select(
+        _messages.c.id,
+        func.row_number().over(partition_by=_messages.c.conversation_id, order_by=_messages.c.id).label("place"),
+    )
+    .where(
+        _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
+        _messages.c.direction == "out",
+        _messages.c.delivery_status.in_(UNFINISHED),
+    )
+    .subquery("next_unfinished")
+)
+# The window is numbered in a subquery: PostgreSQL locks no row of a query with a window function.
 _LOCK_NEXT_ATTEMPTS = _lock_for_attempts(
-    _messages.c.conversation_id == bindparam("conversation_id"), _messages.c.direction == "out"
-).limit(bindparam("limit"))
+    _messages.c.id.in_(select(_NEXT_UNFINISHED.c.id).where(_NEXT_UNFINISHED.c.place <= bindparam("limit")))
+)
 _START_ATTEMPTS = (
     update(_messages)
     .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
@@ -362,10 +376,11 @@ def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Atte
     return [Attempt(*row) for row in rows]
 
 
-def lock_next_attempts(session: Session, conversation_id: int, limit: int) -> list[Attempt]:
-    """The conversation's first ``limit`` unfinished outbound messages, as :func:`lock_for_attempts`
-    (what is left to send and its rows in one statement)."""
-    parameters = {"conversation_id": conversation_id, "limit": limit}
+def lock_next_attempts(session: Session, conversation_ids: Collection[int], limit: int) -> list[Attempt]:
+    """Each conversation's first ``limit`` unfinished outbound messages, as :func:`lock_for_attempts`
+    (what is left to send and its rows, for a job's every conversation in one statement: on
+    PostgreSQL a statement's round trip costs more than its work)."""
+    parameters = {"conversation_ids": list(conversation_ids), "limit": limit}
     rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_NEXT_ATTEMPTS, parameters).all()
     return [Attempt(*row) for row in rows]
 

@@ -179,7 +179,7 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         # message it answers.
         await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
         await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
-        await database.write(lambda session: deliveries.lock_next_attempts(session, 1, BATCH))
+        await database.write(lambda session: deliveries.lock_next_attempts(session, [1, 2], BATCH))
         # Its outcomes: whether another message holds a provider id it was given (rolled back).
         with pytest.raises(RolledBack):
             await database.write(lambda session: _rolled_back(deliveries.record_outcomes(session, SENT)))
