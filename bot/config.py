@@ -184,6 +184,7 @@ class PhraseId(StrEnum):
     WE_APOLOGISE = "we_apologise"
     NOT_UNDERSTOOD = "not_understood"
     WAITING_APOLOGY = "waiting_apology"
+    WAITING_APOLOGY_NAMED = "waiting_apology_named"
     DEADLINE_EXTENDED = "deadline_extended"
     QUESTION_LATER = "question_later"
     TITLE_MALE = "title_male"
@@ -194,6 +195,10 @@ class PhraseId(StrEnum):
     PROGRESS_FOLLOW_UP = "progress_follow_up"
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
     SATISFACTION_ASK_RATING_SUMMARY = "satisfaction_ask_rating_summary"
+    # The same three, said to a customer known by surname and title (王先生): seed 002 称呼客户.
+    PROGRESS_FOLLOW_UP_NAMED = "progress_follow_up_named"
+    SATISFACTION_ASK_RATING_NAMED = "satisfaction_ask_rating_named"
+    SATISFACTION_ASK_RATING_SUMMARY_NAMED = "satisfaction_ask_rating_summary_named"
     SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
     SATISFACTION_SORRY_ASK_COMMENT = "satisfaction_sorry_ask_comment"
     SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
@@ -346,6 +351,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.OPEN_CASE_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
+    PhraseId.WAITING_APOLOGY_NAMED: frozenset({"wait", "surname", "title"}),
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
     PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
     PhraseId.RATING_AFTER_REOPEN: frozenset({"case_number"}),
@@ -361,6 +367,9 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING_SUMMARY: frozenset({"case_number", "summary"}),
+    PhraseId.PROGRESS_FOLLOW_UP_NAMED: frozenset({"case_number", "surname", "title"}),
+    PhraseId.SATISFACTION_ASK_RATING_NAMED: frozenset({"case_number", "surname", "title"}),
+    PhraseId.SATISFACTION_ASK_RATING_SUMMARY_NAMED: frozenset({"case_number", "summary", "surname", "title"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
     PhraseId.QUEUE_AFTER_HOURS: frozenset({"position"}),
     PhraseId.QUEUE_POSITION_BY_DEADLINE: frozenset({"position", "deadline"}),

@@ -739,6 +739,8 @@ class Pipeline:
                 conversation.activity_seq += 1
                 conversation.last_customer_at = now
                 batch.processed.append(message.id)
+                if message.read_in_part:
+                    batch.read_in_part.append(message.id)
             conversation.state, conversation.data = step.state, step.data
             if step.locale is not None:
                 conversation.locale = step.locale
@@ -826,7 +828,8 @@ def _as_read(
     head, tail = channels.understood_head_chars, channels.understood_tail_chars
     return {
         conversation_id: [
-            row if (read := as_read(row.text, head, tail)) is row.text else replace(row, text=read) for row in rows
+            row if (read := as_read(row.text, head, tail)) is row.text else replace(row, text=read, read_in_part=True)
+            for row in rows
         ]
         for conversation_id, rows in pending.items()
     }
@@ -988,6 +991,8 @@ class _BatchWrites:
         self._router = router
         self.staff_events: list[StaffEvent] = []
         self.processed: list[int] = []
+        self.read_in_part: list[int] = []
+        """Long texts the engine read by their beginning and end only (the console says so)."""
         self.timeline: list[dict[str, Any]] = []
         self.timers: list[tuple[int, TimerChange]] = []
         self.replies: list[_PendingReply] = []
@@ -1345,6 +1350,7 @@ class _BatchWrites:
 
     def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
+        store.mark_read_in_part(session, self.read_in_part)
         outcome.queue_changed.extend(self.queue_changed)
         outcome.fallback_categories += self.fallback_categories
         outcome.staff_events.extend(self.staff_events)

@@ -13,6 +13,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.flows.addressing import addressed, known_address, name_variables
 from bot.flows.another_problem import is_another_problem, same_matter
 from bot.flows.case import ESCALATING_SIGNALS, GENERAL_QUEUE, open_ticket
 from bot.flows.classify import normalise
@@ -143,11 +144,16 @@ def ask_rating(turn: Turn) -> None:
     options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
     case_number = turn.step.data.case_number or "-"
     summary = turn.step.data.resolution_summary
+    # The customer known by name is called back by it (王先生，您好), as they are greeted.
+    address = known_address(turn.customer.surname, turn.customer.title)
+    named = name_variables(address, turn.text)
     if summary:
         said = summary_for_customer(turn, summary)
-        turn.say(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, options=options, case_number=case_number, summary=said)
+        asked = addressed(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, address)
+        turn.say(asked, options=options, case_number=case_number, summary=said, **named)
     else:
-        turn.say(PhraseId.SATISFACTION_ASK_RATING, options=options, case_number=case_number)
+        asked = addressed(PhraseId.SATISFACTION_ASK_RATING, address)
+        turn.say(asked, options=options, case_number=case_number, **named)
     turn.step.data.extra[_LAST_ASKED] = PhraseId.SATISFACTION_ASK_RATING.value
     turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
     turn.audit(TimelineKind.CALLBACK_ASKED)

@@ -7,6 +7,7 @@ import re
 
 from bot.config import Intent, PhraseId
 from bot.core.timeline import TimelineKind
+from bot.flows.addressing import known_address
 from bot.flows.data import TimerKind
 from bot.flows.deadline import describe_moment
 from bot.flows.turn import Turn
@@ -22,12 +23,12 @@ def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True) -> None:
     time_greeting = turn.text(turn.kit.calendar.time_greeting(turn.now))
     salutation = turn.kit.calendar.festival_greeting(turn.now, turn.locale) or time_greeting
     customer = turn.customer
-    if customer.surname and customer.title in ("male", "female"):
-        title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
+    address = known_address(customer.surname, customer.title)
+    if address is not None:
         salutation = turn.text(
             PhraseId.GREETING_KNOWN_CUSTOMER,
-            surname=customer.surname,
-            title=title,
+            surname=address.surname,
+            title=turn.text(address.title),
             time_greeting=salutation,
         )
     turn.say(

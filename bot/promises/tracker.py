@@ -21,6 +21,7 @@ from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.flows.addressing import addressed, known_address, name_variables
 from bot.flows.callback import readable_summary, reopened_by_staff, told_summary
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.data import FlowData, TimerKind, writes_traditional
@@ -41,7 +42,7 @@ from bot.staff.accounts import Role
 from bot.storage import promises as store
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event, appealed_complaint
-from bot.storage.models import Complaint, Conversation
+from bot.storage.models import Complaint, Conversation, Customer
 from bot.storage.notifications import SUPERVISORS, notify, user_audience
 from bot.storage.store import open_or_raise_ticket
 
@@ -246,6 +247,27 @@ class Tracker:
             session, conversation.id, text, sender, now, status_on_commit, phrase_id=phrase_id.value
         )
 
+    def _say_addressed(
+        self,
+        session: Session,
+        conversation: Conversation,
+        phrase_id: PhraseId,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+        **variables: object,
+    ) -> Delivery | None:
+        """The phrase in its form naming the customer (王先生，…) when their record says how they
+        are addressed, as the greeting does; else as it is."""
+        customer = session.get(Customer, conversation.customer_id)
+        address = known_address(customer.surname, customer.title) if customer is not None else None
+        locale = self.phrases.locale(conversation.locale)
+        named = name_variables(address, lambda title: self.phrases.render(title, locale))
+        said = addressed(phrase_id, address)
+        text = self._text(conversation, said, **variables, **named)
+        return add_customer_message(
+            session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=said.value
+        )
+
     def say(
         self,
         session: Session,
@@ -304,7 +326,7 @@ class Tracker:
         elif kind is CaseTimerKind.BREACH:
             self._breach(effects, session, conversation, complaint, now, token, detail, status_on_commit)
         elif kind is CaseTimerKind.FOLLOW_UP:
-            delivery = self._say(
+            delivery = self._say_addressed(
                 session,
                 conversation,
                 PhraseId.PROGRESS_FOLLOW_UP,
@@ -335,7 +357,9 @@ class Tracker:
         status_on_commit: StatusOnCommit,
         **detail: object,
     ) -> None:
-        delivery = self._say(session, conversation, PhraseId.WAITING_APOLOGY, now, status_on_commit, wait=wait)
+        delivery = self._say_addressed(
+            session, conversation, PhraseId.WAITING_APOLOGY, now, status_on_commit, wait=wait
+        )
         if delivery is not None:
             effects.deliveries.append(delivery)
         self._timeline(

@@ -362,6 +362,8 @@ async def conversation(request: web.Request) -> web.Response:
                     "ts": message.created_at.isoformat(),
                     "delivery_status": message.delivery_status,
                     "possibly_duplicated": message.possibly_duplicated,
+                    # A long text the bot read by its beginning and end only (kind "unread": not at all).
+                    "read_in_part": message.read_in_part,
                     # issue 15 (photos)
                     "kind": message.kind,
                     "opening": _opening(message),

@@ -93,7 +93,12 @@ PHRASE_SAMPLES_EN: dict[str, str] = {
 }
 """The same samples in English, for the English phrases' preview."""
 
-RESOLUTION_PHRASES = ("case_resolved", "case_resolved_others_open", "satisfaction_ask_rating_summary")
+RESOLUTION_PHRASES = (
+    "case_resolved",
+    "case_resolved_others_open",
+    "satisfaction_ask_rating_summary",
+    "satisfaction_ask_rating_summary_named",
+)
 """Phrases whose ``{summary}`` is the staff's 处理结果摘要, not the customer's problem."""
 
 PHRASE_SAMPLE_OVERRIDES: dict[str, dict[str, dict[str, str]]] = {

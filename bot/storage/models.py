@@ -214,6 +214,10 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     possibly_duplicated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
+    read_in_part: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Inbound only: a text longer than the bot reads (``understood_head_chars`` +
+    ``understood_tail_chars``), read by its beginning and end only; the staff read it whole. A text
+    the bot did not read at all is of kind ``unread``."""
     # issue 12 item 9 (callback)
     options: Mapped[dict[str, Any] | None] = mapped_column(Json)
     """Outbound only: the options offered with the text (``bot.core.messages.options_to_json``)."""

@@ -579,6 +579,8 @@ class StoredInboundRow:
     created_at: dt.datetime | None = None
     menu: MenuChoice | None = None
     """What a ``menu`` message's button asks."""
+    read_in_part: bool = False
+    """Read by its beginning and end only (:func:`~bot.core.messages.as_read`): ``text`` is what was read."""
 
 
 _LOAD_CONVERSATIONS = PreparedQuery(
@@ -1160,6 +1162,17 @@ def mark_processed(session: Session, message_ids: Sequence[int], now: dt.datetim
     matched = _MARK_PROCESSED.execute(session.connection(), {"ids": list(ids), "processed_at_value": now})
     if matched != len(ids):
         raise ProcessedElsewhere(f"{len(ids) - matched} of {len(ids)} messages were processed elsewhere")
+
+
+_MARK_READ_IN_PART = PreparedQuery(
+    update(_messages).where(_messages.c.id.in_(bindparam("ids", expanding=True))).values(read_in_part=True)
+)
+
+
+def mark_read_in_part(session: Session, message_ids: Sequence[int]) -> None:
+    """Mark long texts the bot read by their beginning and end only, for the console's label."""
+    if message_ids:
+        _MARK_READ_IN_PART.execute(session.connection(), {"ids": list(message_ids)})
 
 
 _SAVE_CONVERSATION = (

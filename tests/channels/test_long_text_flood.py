@@ -78,6 +78,8 @@ async def test_a_20000_character_wechat_text_is_heard_by_its_beginning_and_end_a
     shown = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert [message["text"] for message in shown["messages"] if message["direction"] == "in"] == [text]
     assert "media_legal" in shown["complaints"][0]["signals"]  # the threat at its end
+    # The console tells the agent the bot read only its beginning and end.
+    assert [message["read_in_part"] for message in shown["messages"] if message["direction"] == "in"] == [True]
 
 
 async def test_a_new_web_chat_customer_is_greeted_at_once_while_one_openid_sends_long_texts(
@@ -142,4 +144,10 @@ async def test_texts_past_a_senders_characters_a_minute_are_stored_for_the_staff
     await add_user(client, "lead", Role.SUPERVISOR)
     await sign_in(client, "lead")
     shown = await (await client.get(f"/api/conversations/{conversation_id}")).json()
-    assert [message["text"] for message in shown["messages"] if message["direction"] == "in"] == [first, second]
+    received = [message for message in shown["messages"] if message["direction"] == "in"]
+    assert [message["text"] for message in received] == [first, second]
+    # The console tells the agent the bot did not read the second one; the first was read whole.
+    assert [(message["kind"], message["read_in_part"]) for message in received] == [
+        ("text", False),
+        ("unread", False),
+    ]

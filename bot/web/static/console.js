@@ -887,6 +887,17 @@
     return null;
   }
 
+  // What the bot did not read of a customer's text (config/channels.yaml): the agent reads it whole.
+  const NOT_READ = {
+    unread: T("机器人未读此消息（发送过多），请人工阅读"),
+    in_part: T("机器人只读了开头和结尾，请完整阅读"),
+  };
+
+  function notRead(message) {
+    const how = message.kind === "unread" ? "unread" : message.read_in_part ? "in_part" : null;
+    return how && el("span", { class: "not-read", "data-not-read": how, text: NOT_READ[how] });
+  }
+
   function messageItem(message) {
     const line = eventLine(message);
     if (line) {
@@ -901,6 +912,7 @@
         `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
         message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
         message.possibly_duplicated ? T(" · 可能重复") : ""),
+      notRead(message),
       el("span", { class: "text", text: message.text || "" }));
   }
 
