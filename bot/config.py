@@ -1914,6 +1914,11 @@ class ChannelsConfig(_Strict):
     one WeChat, Telegram or SMS sender's texts may have read within a minute (counted from its
     first text; the first always is): a text beyond is stored and shown to the staff, never lost,
     but not read by the bot (web chat refuses it instead: ``characters_per_minute_per_address``)."""
+    provider_retries_remembered_seconds: int = Field(default=3600, ge=60, le=86_400)
+    """How long a WeChat, Telegram or SMS message counted against its sender's characters a minute
+    is remembered, so a provider's retry of it (same provider message id: WeChat's after 5
+    seconds unanswered, Telegram's and the SMS gateway's after a failed answer) is not counted
+    again and reads as the first was."""
     max_media_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
     photo_quota: PhotoQuota = PhotoQuota()

@@ -116,6 +116,12 @@ def sender_characters(channel: str, sender_id: str) -> str:
     return f"{PREFIX}:sender-characters:{channel}:{sender_id}"
 
 
+def sender_characters_counted(channel: str, provider_message_id: str) -> str:
+    """Set when a WeChat, Telegram or SMS message was counted against its sender's characters:
+    "1" read, "0" not (a provider's retry of it is not counted again)."""
+    return f"{PREFIX}:sender-characters-counted:{channel}:{provider_message_id}"
+
+
 def webchat_photo_bytes(address: str) -> str:
     """Bytes of photos stored from one client address's web chat sessions within the day."""
     return f"{PREFIX}:webchat:photo-bytes:{address}"

@@ -6,7 +6,9 @@ way round, and a place stored in mixed scripts (太古城金星閣15楼); the hi
 
 ``LIKE '%…%'`` decides what matches; a trigram index (:mod:`bot.storage.search_index`) chooses
 the rows it compares, so a search costs what it finds, not what is stored. Messages are walked
-newest first until 20 conversations are found, so a common word costs no more than a rare one.
+newest first until 20 conversations are found, so a common word costs no more than a rare one. An
+agent, who may read a few conversations among many holding the word, reads the newest
+:data:`AGENT_CANDIDATES` messages holding it at most, so their search costs no more than anyone's.
 
 An agent sees the phone numbers of a conversation they do not handle (neither own nor resolved a
 case of) masked (``bot.staff.privacy``), so a search must not confirm the digits hidden there: in
@@ -72,10 +74,11 @@ CASE_CONTENT = Message.sender.in_((Sender.CUSTOMER.value, Sender.AGENT.value))
 """The messages searched as case content: the customer's and the agents'; the bot's standard
 phrases (and their examples, "例如“阳光花园3栋”") would match every conversation."""
 
-MASKED_CANDIDATES = 500
-"""At most this many messages with the query in their full text are read, newest first, to find
-those whose masked text has it too (a chunk at a time, stopping once enough conversations are
-found); older ones are not searched as masked."""
+AGENT_CANDIDATES = 500
+"""An agent's search (who may read only some conversations) reads at most this many messages holding
+the query's text, newest first, whoever's (a chunk at a time, stopping once enough conversations
+are found): the ones the agent may read among them are found, older ones are not searched. So are
+those whose masked text has the query too."""
 
 
 def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
@@ -208,8 +211,9 @@ def search_conversations(
     # An agent's query with digits reads the full text of the conversations they handle only: by
     # their ids (a semi-join the planner may start from), not a test of each message found.
     handled = [Message.conversation_id.in_(handled_conversations(agent_id))] if as_masked else []
+    most = None if queues is None else AGENT_CANDIDATES
     text_matches = (
-        _newest_text_matches(session, wanted, in_text, [readable, *handled], limit)
+        _newest_text_matches(session, wanted, in_text, [readable, *handled], limit, most)
         if not as_masked or _handles_any(session, agent_id)
         else []  # an agent who handles no conversation: nothing to read in full
     )
@@ -321,12 +325,17 @@ def _found(condition: ColumnElement[bool], narrowing: ColumnElement[bool] | None
 
 
 def _newest_text_matches(
-    session: Session, term: str, in_text: ColumnElement[bool], allowed: list[ColumnElement[bool]], limit: int
+    session: Session,
+    term: str,
+    in_text: ColumnElement[bool],
+    allowed: list[ColumnElement[bool]],
+    limit: int,
+    most: int | None = None,
 ) -> list[tuple[int, int]]:
     """(conversation, its newest message ``in_text``) of the ``limit`` conversations ``allowed``
-    whose newest such message is the newest."""
+    whose newest such message is the newest (among the newest ``most`` messages ``in_text``)."""
     found: dict[int, int] = {}
-    for rows in _newest_first(session, term, [in_text, *allowed]):
+    for rows in _newest_first(session, term, in_text, allowed, most):
         for conversation_id, message_id, _ in rows:
             found.setdefault(conversation_id, message_id)
         if len(found) >= limit:
@@ -335,24 +344,32 @@ def _newest_text_matches(
 
 
 def _newest_first(
-    session: Session, term: str, where: list[ColumnElement[bool]], most: int | None = None
+    session: Session,
+    term: str,
+    holding: ColumnElement[bool],
+    allowed: list[ColumnElement[bool]],
+    most: int | None = None,
 ) -> Iterator[Sequence[Row[int, int, str]]]:
-    """(conversation, id, text) of the messages ``where`` holds that may hold ``term``, newest
-    first, a chunk at a time (each twice the last), so a caller that stops once it has enough pays
-    for what it read, not for every message holding a common word. With ``most``, no more than
-    that many of the newest messages that may hold ``term`` are read, whatever ``where`` keeps."""
+    """(conversation, id, text) of the messages ``holding`` ``term`` (a condition on the message
+    alone) that ``allowed`` keeps, newest first, a chunk at a time (each twice the last), so a
+    caller that stops once it has enough pays for what it read, not for every message holding a
+    common word. With ``most``, no more than that many of the newest messages ``holding`` it are
+    read, however few ``allowed`` keeps (on PostgreSQL too: they are found first, then kept)."""
     before: int | None = None
     chunk = TEXT_CHUNK if most is None else min(TEXT_CHUNK, most)
     while chunk > 0:
         # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner picks
-        # between its trigram index and walking the primary key backwards.
+        # between its trigram index and walking the primary key backwards, for the candidates
+        # alone when they are bounded (with what ``allowed`` keeps, it could walk them all).
         candidates = newest_holding(session, term, before, chunk)
+        if candidates is None and most is not None:
+            candidates = _newest_ids(session, holding, before, chunk)
         if candidates is not None and not candidates:
             return
         statement = (
             select(Message.conversation_id, Message.id, Message.text)
             .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(*where)
+            .where(holding, *allowed)
             .order_by(Message.id.desc())
         )
         if candidates is not None:
@@ -368,6 +385,14 @@ def _newest_first(
         if most is not None:
             most -= len(read)
             chunk = min(chunk, most)
+
+
+def _newest_ids(session: Session, holding: ColumnElement[bool], before: int | None, count: int) -> list[int]:
+    """The ids of the ``count`` newest messages ``holding`` before ``before``, newest first."""
+    statement = select(Message.id).where(holding).order_by(Message.id.desc()).limit(count)
+    if before is not None:
+        statement = statement.where(Message.id < before)
+    return list(session.scalars(statement))
 
 
 def _places_matching(session: Session, wanted: str, conversation_ids: list[int]) -> dict[int, str]:
@@ -396,19 +421,19 @@ def _masked_matches(
 ) -> list[tuple[int, int]]:
     """(conversation, newest message) of up to ``limit`` conversations ``where`` holds whose
     messages have ``query`` in their text as ``mask`` shows it, in either script, among the newest
-    :data:`MASKED_CANDIDATES` messages holding it in full (whoever's: an agent who may read few
+    :data:`AGENT_CANDIDATES` messages holding it in full (whoever's: an agent who may read few
     conversations does not walk the whole history). A star in the query matches the starred digits."""
     # Stars stand for digits in the full text: search it by the visible part longest without one.
     visible = max(simplified(query).split("*"), key=len)
     if not visible:
         return []
     holding = func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True)
-    in_text = and_(where, CASE_CONTENT, holding)
+    in_text = and_(CASE_CONTENT, holding)
     if not indexed(visible):
         in_text = and_(recent_messages(session, recent), in_text)
     wanted = simplified(query).casefold()
     found: dict[int, int] = {}
-    for rows in _newest_first(session, visible, [in_text], MASKED_CANDIDATES):
+    for rows in _newest_first(session, visible, in_text, [where], AGENT_CANDIDATES):
         for conversation_id, message_id, text in rows:
             if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
                 found[conversation_id] = message_id
