@@ -817,6 +817,8 @@ class ProblemSummary:
         lines), each with the words that introduced it and the 的 that tied it to what follows:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
+        # Read in simplified characters, as the clause is: the name keeps the customer's ("我叫歐陽娜娜").
+        slots = [self._read_as_simplified(value) if value else value for value in slots]
         said_places = {value for value in places if value}
         items.extend(
             self._inside_a_place.join(map(re.escape, value))

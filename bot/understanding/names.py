@@ -89,6 +89,14 @@ class NameFinder:
             rf"(?P<described>{surname})(?P<described_title>{self_honorific}){clause_end}",
         )
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+        # "楼上漏水好几天了 欧阳娜娜 139…": a compound surname and a given name of one or two characters,
+        # a pause of its own with no intro before it (a one-character surname so is as often a word).
+        compound = alternation(rules.compound_surnames)
+        self._bare = (
+            re.compile(rf"{clause_start}(?P<name>(?:{compound})[\u4e00-\u9fff]{{1,2}}){clause_end}")
+            if compound
+            else None
+        )
         self._chinese_hint = re.compile(
             "|".join(
                 alternation(words)
@@ -140,6 +148,22 @@ class NameFinder:
         if person == Person() and _LATIN.search(text):
             person = self._find_english(text)
         return Person() if self._insulting(person) else person
+
+    def bare(self, text: str, typed: str | None = None) -> tuple[Person, str] | None:
+        """A pause of ``text`` that is only a name of a compound surname ("电梯坏了 欧阳明月"), as
+        :meth:`find`'s ``typed`` has it, with that pause as in ``text``; None when there is none. Whether
+        the pause is a name and not words the rules read ("西门坏了") is the caller's to tell."""
+        if self._bare is None:
+            return None
+        source = typed if typed is not None and len(typed) == len(text) else text
+        for found in self._bare.finditer(text):
+            name = found.group("name")
+            if not self._plausible(name):
+                continue
+            start, end = found.span("name")
+            person = Person(source[start:end], source[start : start + len(self._surname_of(name))])
+            return None if self._insulting(person) else (person, name)
+        return None
 
     def _insulting(self, person: Person) -> bool:
         """The name or surname found is an insult ("Mr Bastard", "Mrs Shithead"): no name."""

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
-from bot.understanding.names import NameFinder
+from bot.understanding.names import NameFinder, Person
 from bot.understanding.phones import (
     DeniedNumbers,
     ExtensionFinder,
@@ -27,7 +27,7 @@ from bot.understanding.phones import (
     find_with_country_code,
     unprefixed_mobiles,
 )
-from bot.understanding.places import DivisionFinder, PlaceFinder
+from bot.understanding.places import DivisionFinder, Place, PlaceFinder
 from bot.understanding.result import Slots
 from bot.understanding.rules import keywords
 from bot.understanding.tokens import Dictionary
@@ -143,6 +143,12 @@ class SlotExtractor:
             folded, simplified = self._tail_put_right.apply(folded, simplified)
         person = self._names.find(simplified, typed=folded)
         place = self._places.find(simplified)
+        if person == Person() and (bare := self._names.bare(simplified, typed=folded)) is not None:
+            named, said = bare
+            if not self._places.reads_as_words(said, person=True):
+                person = named  # "楼上漏水好几天了 欧阳娜娜 139…": a name, never the place
+                if place.address == said:
+                    place = Place(None, None)
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)

@@ -1,0 +1,57 @@
+"""What the restatement makes of a name, a phone and an insult for a neighbour told with the problem:
+a name of a compound surname, said with or without 我叫/联系人 ("楼上漏水好几天了 欧阳娜娜 139…"), is the
+name, never the place nor more of the problem; a phone is the contact, never left in the problem with
+the words asking to be called; an insult for a neighbour is said as the configured neutral word
+("楼下那个傻子天天半夜敲墙" is 楼下邻居天天半夜敲墙), in the customer's script and language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started, Step
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+def restated(engine: ConversationEngine, description: str, locale: str = "zh-CN") -> tuple[Chat, Step]:
+    chat = Chat(engine, locale=locale)
+    step = chat.send(Started())
+    place = "幸福里5栋" if locale == "zh-CN" else "Block 2, Taikoo Shing"
+    for message in (description, "13933337777", place):
+        if chat.state is State.CONFIRMING:
+            break
+        step = chat.send(message)
+    assert chat.state is State.CONFIRMING
+    return chat, step
+
+
+@pytest.mark.parametrize(
+    ("description", "problem", "name"),
+    [
+        ("楼上漏水好几天了 欧阳娜娜 13912345678", "楼上漏水好几天了", "欧阳娜娜"),
+        ("电梯坏了 欧阳明月", "电梯坏了", "欧阳明月"),
+        ("电梯坏了好久了 司马明月 13912345678", "电梯坏了好久了", "司马明月"),
+        ("楼上漏水好几天了 欧阳娜 13912345678", "楼上漏水好几天了", "欧阳娜"),
+        ("楼上漏水好几天了 我叫欧阳娜娜", "楼上漏水好几天了", "欧阳娜娜"),
+        ("电梯坏了 联系人是上官婉儿", "电梯坏了", "上官婉儿"),
+        ("樓上漏水好幾天了 我叫歐陽娜娜", "樓上漏水好幾天了", "歐陽娜娜"),
+        ("電梯壞咗 聯絡人司徒明月", "電梯壞咗", "司徒明月"),
+        ("電梯壞咗好耐 歐陽明月 13912345678", "電梯壞咗好耐", "歐陽明月"),
+    ],
+)
+def test_a_name_of_a_compound_surname_is_the_name_never_the_place_nor_the_problem(
+    conversation_engine: ConversationEngine, description: str, problem: str, name: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "问题：").startswith(f"问题：{problem}（"), chat.texts(step)
+    assert chat.line(step, "地点：") == "地点：幸福里5栋"  # asked for: the name was no place
+    assert chat.line(step, "称呼：") == f"称呼：{name}"
+
+
+@pytest.mark.parametrize("description", ["电梯坏了 东方明珠", "电梯坏了 诸葛亮", "大门坏了 西门坏了"])
+def test_words_starting_as_a_compound_surname_are_no_name(
+    conversation_engine: ConversationEngine, description: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "称呼：") == "称呼：未提供"
