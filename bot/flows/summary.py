@@ -170,7 +170,9 @@ class ProblemSummary:
         extension = alternation(word.lower() for word in rules.phone_extension_words if word)
         then_extension = rf"(?:\s*(?:{extension})\s*\d+)?" if extension else ""
         self._numbers_to_try = (
-            re.compile(rf"(?:{to_try})[^\s,，。;；!！?？]+?\s*(?:{_DIGITS.pattern}){then_extension}")
+            # Whose number comes between ("打不通就打我老婆的139…"), never the number's own first digit:
+            # "热线永远打不通13977776666" is the line that does not answer, and the contact phone.
+            re.compile(rf"(?:{to_try})[^\s\d,，。;；!！?？][^\s,，。;；!！?？]*?\s*(?:{_DIGITS.pattern}){then_extension}")
             if to_try
             else None
         )

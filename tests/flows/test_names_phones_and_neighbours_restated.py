@@ -55,3 +55,26 @@ def test_words_starting_as_a_compound_surname_are_no_name(
 ) -> None:
     chat, step = restated(conversation_engine, description)
     assert chat.line(step, "称呼：") == "称呼：未提供"
+
+
+@pytest.mark.parametrize(
+    ("description", "problem", "phone"),
+    [
+        ("物业电话打不通 我电话13977776666", "物业电话打不通", "13977776666"),
+        ("物业电话打不通 电话是13977776666", "物业电话打不通", "13977776666"),
+        ("电梯坏了 打我电话13977776666 欧阳明月", "电梯坏了", "13977776666"),
+        ("電梯壞咗 打俾我 91234567 歐陽明月", "電梯壞咗", "9123 4567"),
+        ("物业电话一直打不通 我手机13977776666 快点处理", "物业电话一直打不通 快点处理", "13977776666"),
+        ("你们热线永远打不通13977776666这是我电话", "热线永远打不通", "13977776666"),
+        ("物業電話打唔通 我電話係 91234567", "物業電話打唔通", "9123 4567"),
+    ],
+)
+def test_the_phone_is_the_contact_and_leaves_nothing_in_the_problem(
+    conversation_engine: ConversationEngine, description: str, problem: str, phone: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    said = chat.line(step, "问题：")
+    for left in ("139", "9123", "电话", "電話", "打", "俾我", "这是"):
+        assert left not in said.removeprefix(f"问题：{problem}"), said
+    assert said.startswith(f"问题：{problem}（"), said
+    assert chat.line(step, "电话：") == f"电话：{phone}"
