@@ -218,6 +218,23 @@ class ProblemSummary:
         curse = rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])"
         named = rf"(?<![A-Za-z])(?:{naming_insult})\s*{curse}(?:\s*,?\s*and(?![A-Za-z]))?|" if naming_insult else ""
         self._abuse = re.compile(rf"{named}{curse}", re.IGNORECASE) if abuse else None
+        # "楼下那个傻子天天半夜敲墙", "the idiot upstairs keeps banging": an insult naming a neighbour.
+        places = alternation(word.lower() for word in rules.neighbour_places if word)
+        pointers = alternation(word.lower() for word in rules.neighbour_pointers if word)
+        english_places = alternation(word.lower() for word in rules.english_neighbour_places if word)
+        nouns = alternation(word.lower() for word in rules.neighbour_nouns if word)
+        not_said_who = rf"(?!\s*(?:{nouns})(?![A-Za-z]))" if nouns else ""
+        named_neighbour = []
+        if abuse and places:
+            pointed = rf"(?:\s*(?:{pointers}))?" if pointers else ""
+            named_neighbour.append(rf"(?:{places}){pointed}\s*(?P<near>{curse}){not_said_who}")
+        if abuse and pointers and english_places:
+            named_neighbour.append(
+                rf"(?<![A-Za-z])(?:{pointers})\s+(?P<before>{curse})(?=\s+(?:{english_places})(?![A-Za-z]))"
+            )
+        self._named_neighbour = (
+            re.compile("|".join(named_neighbour), re.IGNORECASE) if named_neighbour and rules.neighbour_word else None
+        )
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         self._vent_words = tuple(word.lower() for word in rules.vent_words if word)
         self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word)
@@ -561,8 +578,31 @@ class ProblemSummary:
 
     def _without_abuse(self, text: str) -> str:
         """``text`` without the configured insults and curses (``abuse_words``), each cut only where
-        whole words are ("滚筒洗衣机" keeps its 滚)."""
-        return text if self._abuse is None else self._cut_words(text, self._abuse)
+        whole words are ("滚筒洗衣机" keeps its 滚); one naming a neighbour is said as the neutral word."""
+        return text if self._abuse is None else self._cut_words(self._neighbours_named(text), self._abuse)
+
+    def _neighbours_named(self, text: str) -> str:
+        """``text`` with each insult naming a neighbour (``form.neighbour_places``: "楼下那个傻子天天半夜敲墙",
+        "the idiot upstairs") as ``form.neighbour_word`` in the text's script ("楼下那个邻居…", "the neighbour
+        upstairs"): cut out, it would leave the problem without whom it is about. A Chinese insult only
+        where whole words are ("楼上那个滚筒洗衣机" keeps its 滚筒)."""
+        word = self._rules.neighbour_word
+        if self._named_neighbour is None or word is None:
+            return text
+        read = self._read_as_lower_simplified(text)
+        found = list(self._named_neighbour.finditer(read)) if len(read) == len(text) else []
+        if not found:
+            return text
+        traditional = self._rules.neighbour_word_traditional
+        chinese = traditional if traditional and self._read_as_simplified(text) != text else word.get("zh-CN")
+        ends = {0, *self._understander.word_ends(text)}
+        for named in reversed(found):
+            group = named.lastgroup or "near"
+            start, end = named.span(group)
+            if group == "near" and not read[start:end].isascii() and (start not in ends or end not in ends):
+                continue
+            text = text[:start] + (chinese if group == "near" else word.get("en")) + text[end:]
+        return text
 
     def _shortened(self, clause: str, most: int) -> str:
         """The clause's start, at most ``most`` characters long, ending where a pause ends ("管理處的人

@@ -67,6 +67,7 @@ def test_words_starting_as_a_compound_surname_are_no_name(
         ("物业电话一直打不通 我手机13977776666 快点处理", "物业电话一直打不通 快点处理", "13977776666"),
         ("你们热线永远打不通13977776666这是我电话", "热线永远打不通", "13977776666"),
         ("物業電話打唔通 我電話係 91234567", "物業電話打唔通", "9123 4567"),
+        ("樓上嗰個仆街成日半夜拖櫈 我個電話係 91234567 我叫歐陽娜娜", "樓上嗰個鄰居成日半夜拖櫈", "9123 4567"),
     ],
 )
 def test_the_phone_is_the_contact_and_leaves_nothing_in_the_problem(
@@ -78,3 +79,60 @@ def test_the_phone_is_the_contact_and_leaves_nothing_in_the_problem(
         assert left not in said.removeprefix(f"问题：{problem}"), said
     assert said.startswith(f"问题：{problem}（"), said
     assert chat.line(step, "电话：") == f"电话：{phone}"
+
+
+@pytest.mark.parametrize(
+    ("description", "problem", "insult"),
+    [
+        ("楼下那个傻子天天半夜敲墙", "楼下邻居天天半夜敲墙", "傻子"),
+        ("隔壁那个王八蛋天天把垃圾堆在门口", "隔壁邻居天天把垃圾堆在门口", "王八蛋"),
+        ("楼上那个神经病天天半夜蹦迪", "楼上邻居天天半夜蹦迪", "神经病"),
+        ("楼下那個傻逼天天半夜唱K", "楼下邻居天天半夜唱K", "傻逼"),
+        ("隔壁那个傻逼邻居天天在走廊抽烟", "隔壁邻居天天在走廊抽烟", "傻逼"),
+        ("樓下嗰個痴線佬成日半夜敲牆", "樓下嗰個鄰居成日半夜敲牆", "痴線佬"),
+        ("樓上那個神經病成日半夜跳繩", "樓上鄰居成日半夜跳繩", "神經病"),
+        ("樓下個傻佬成日半夜敲牆", "樓下個鄰居成日半夜敲牆", "傻佬"),
+        ("隔壁的王八蛋天天半夜唱歌吵得睡不着", "隔壁的邻居天天半夜唱歌吵得睡不着", "王八蛋"),
+        ("你们物业是死人吗 楼下那个神经病天天半夜剁肉 我叫欧阳明月", "楼下邻居天天半夜剁肉", "神经病"),
+    ],
+)
+def test_an_insult_for_a_neighbour_is_said_as_the_neutral_word(
+    conversation_engine: ConversationEngine, description: str, problem: str, insult: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "问题：").startswith(f"问题：{problem}（"), chat.texts(step)
+    assert insult not in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        ("保安那个傻子天天在岗亭睡觉", "保安天天在岗亭睡觉"),
+        ("楼上那个滚筒洗衣机天天半夜响", "楼上滚筒洗衣机天天半夜响"),
+        ("对面那家煞笔装修天天从早吵到晚", "对面那家装修天天从早吵到晚"),
+    ],
+)
+def test_an_insult_for_anyone_else_is_cut_out_and_a_word_holding_one_stays(
+    conversation_engine: ConversationEngine, description: str, problem: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "问题：").startswith(f"问题：{problem}（"), chat.texts(step)
+    assert "邻居" not in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        ("the idiot upstairs keeps banging on the wall every night", "the neighbour upstairs keeps banging"),
+        ("that bastard next door dumps rubbish at my door every day", "that neighbour next door dumps rubbish"),
+        ("my idiot neighbour upstairs plays loud music at 3am", "my neighbour upstairs plays loud music"),
+    ],
+)
+def test_an_english_insult_for_a_neighbour_is_said_as_neighbour(
+    conversation_engine: ConversationEngine, description: str, problem: str
+) -> None:
+    chat, step = restated(conversation_engine, description, locale="en")
+    said = chat.line(step, "Problem:")
+    assert said.startswith(f"Problem: {problem}"), said
+    for insult in ("idiot", "bastard", "neighbour neighbour"):
+        assert insult not in said
