@@ -564,8 +564,9 @@ class ProblemSummary:
 
     def _named_items_out(self, clause: str, slots: Slots) -> str:
         named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
+        titled = f"{slots.name}{slots.honorific}" if slots.name and slots.honorific else None  # "欧阳娜娜女士"
         return self._without_item_names(
-            self._without_slots(clause, (slots.name, named), (slots.region, slots.district, slots.address)),
+            self._without_slots(clause, (slots.name, named, titled), (slots.region, slots.district, slots.address)),
             slots.surname,
         )
 

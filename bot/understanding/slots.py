@@ -135,6 +135,13 @@ class SlotExtractor:
         # "it's 9876 5433 not 9876 5432": the one denied is never the phone.
         return self._denied.right_ones(folded, found) if self._denied is not None else found
 
+    def _said_names(self, person: Person) -> set[str]:
+        """How ``person`` was named, in simplified characters: the name, with its honorific or not, and the
+        surname with it."""
+        told = [person.name, person.surname]
+        told += [f"{said}{person.honorific}" for said in told if said and person.honorific]
+        return {self._simplifier.convert(said) for said in told if said}
+
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
@@ -147,8 +154,8 @@ class SlotExtractor:
             named, said = bare
             if not self._places.reads_as_words(said, person=True):
                 person = named  # "楼上漏水好几天了 欧阳娜娜 139…": a name, never the place
-                if place.address == said:
-                    place = Place(None, None)
+        if place.address is not None and person != Person() and place.address in self._said_names(person):
+            place = Place(None, None)  # "电梯坏了 上官先生": who they are, not where
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)

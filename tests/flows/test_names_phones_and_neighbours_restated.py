@@ -38,6 +38,10 @@ def restated(engine: ConversationEngine, description: str, locale: str = "zh-CN"
         ("樓上漏水好幾天了 我叫歐陽娜娜", "樓上漏水好幾天了", "歐陽娜娜"),
         ("電梯壞咗 聯絡人司徒明月", "電梯壞咗", "司徒明月"),
         ("電梯壞咗好耐 歐陽明月 13912345678", "電梯壞咗好耐", "歐陽明月"),
+        ("楼上漏水 欧阳娜娜女士 13977776666", "楼上漏水", "欧阳女士"),
+        ("停水了 我叫欧阳娜娜女士", "停水了", "欧阳女士"),
+        ("电梯坏了 上官先生", "电梯坏了", "上官先生"),
+        ("電梯壞咗 歐陽小姐 13977776666", "電梯壞咗", "歐陽小姐"),
     ],
 )
 def test_a_name_of_a_compound_surname_is_the_name_never_the_place_nor_the_problem(
