@@ -172,7 +172,9 @@ class ProblemSummary:
         self._numbers_to_try = (
             # Whose number comes between ("打不通就打我老婆的139…"), never the number's own first digit:
             # "热线永远打不通13977776666" is the line that does not answer, and the contact phone.
-            re.compile(rf"(?:{to_try})[^\s\d,，。;；!！?？][^\s,，。;；!！?？]*?\s*(?:{_DIGITS.pattern}){then_extension}")
+            re.compile(
+                rf"(?:{to_try})[^\s\d,，。;；!！?？][^\s,，。;；!！?？]*?\s*(?:{_DIGITS.pattern}){then_extension}"
+            )
             if to_try
             else None
         )
@@ -198,7 +200,9 @@ class ProblemSummary:
         # out with it; an English one only as a word of its own ("flat" does not end with "at").
         # Across a space only when it opens the pause: in "还骂我 在阳光花园" the 我 is the one scolded.
         owner = rf"(?:(?:{owners})|(?<![\u4e00-\u9fff])(?:{owners})\s+)?" if owners else ""
-        self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
+        # Intros typed on one after another ("我的联系电话是") only within a pause: in "打了十几次电话 我手机139…"
+        # the 电话 ends the pause before and is no intro of the phone.
+        self._item_intro = rf"(?:(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[:：]*)*[\s:：]*)" if words else ""
         # "我住在那个幸福小区十二栋三单元502啊 电话是…": the spoken fillers around an item go out with
         # it; after it only where a pause or another item follows ("…这个月" is this month).
         spoken_fillers = [word for word in filler_words if word]
