@@ -1134,8 +1134,10 @@ class PlaceFinder:
         """``name`` holds a word the rules read (a problem's, "尽快处理", Cantonese's "成日") or a numeral,
         or is everyday words ("上午十点", "天天如此", "莫名其妙"): no proper name of an estate. With
         ``person``, for a person's name ("司马明月" is two words of the dictionary), only one word of the
-        dictionary is ("东方明珠")."""
+        dictionary is ("东方明珠"), and so is a name ending as an estate's or a place's does ("西门大厦", "欧阳苑")."""
         if self._tells_a_problem(name) or (self._said_word_re is not None and self._said_word_re.search(name)):
+            return True
+        if person and name.endswith((*self._estate_endings, *self._place_endings)):
             return True
         if not _NUMERALS.isdisjoint(name):
             return True

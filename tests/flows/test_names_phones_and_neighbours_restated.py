@@ -62,6 +62,23 @@ def test_words_starting_as_a_compound_surname_are_no_name(
 
 
 @pytest.mark.parametrize(
+    ("description", "place"),
+    [
+        ("电梯坏了 西门大厦 13977776666", "西门大厦"),
+        ("电梯坏了 东方新城 13977776666", "东方新城"),
+        ("漏水 欧阳苑 13977776666", "欧阳苑"),
+        ("停电了 司马台村 13977776666", "司马台村"),
+    ],
+)
+def test_an_estate_starting_as_a_compound_surname_is_still_the_place(
+    conversation_engine: ConversationEngine, description: str, place: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "地点：") == f"地点：{place}"
+    assert chat.line(step, "称呼：") == "称呼：未提供"
+
+
+@pytest.mark.parametrize(
     ("description", "problem", "phone"),
     [
         ("物业电话打不通 我电话13977776666", "物业电话打不通", "13977776666"),
