@@ -1034,6 +1034,23 @@ class FormRules(_Strict):
     """The customer's words for the service itself ("你们", "你们的", "贵公司"): said back by the service they
     would name the service wrongly ("你们电梯又坏了" is 电梯又坏了), so they are left out of the
     restatement's problem where they open a pause."""
+    neighbour_places: list[str] = []
+    """Where a neighbour lives, said before them ("楼上", "隔壁"): an insult right after it, perhaps after one of
+    ``neighbour_pointers`` ("楼下那个傻子天天半夜敲墙"), names the neighbour, and is said back as
+    ``neighbour_word`` ("楼下邻居天天半夜敲墙"), never cut out leaving "楼下那个天天…"."""
+    neighbour_pointers: list[str] = []
+    """Words pointing at a person between ``neighbour_places`` and an insult ("那个", "嗰個"), and in English
+    before one ("the", "that": "the idiot upstairs")."""
+    english_neighbour_places: list[str] = []
+    """Where a neighbour lives, said after them in English ("upstairs", "next door"): "the idiot upstairs keeps
+    banging" is said back "the neighbour upstairs keeps banging"."""
+    neighbour_nouns: list[str] = []
+    """Who the neighbour is, said right after the insult ("隔壁那个傻逼邻居", "my idiot neighbour"): the insult
+    is then only cut out, never said as ``neighbour_word`` too."""
+    neighbour_word: LocalizedText | None = None
+    """The neutral word said back for an insult naming a neighbour ("邻居", "neighbour")."""
+    neighbour_word_traditional: str = ""
+    """``neighbour_word`` for a customer writing traditional characters ("鄰居")."""
     kept_question_words: list[str] = []
     """A question the customer asks about the problem with one of these ("要收费吗", "收不收费", "多少钱"):
     kept in the restatement's problem, so the agent answers it; other questions ("什么时候来水") are

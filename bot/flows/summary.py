@@ -170,7 +170,11 @@ class ProblemSummary:
         extension = alternation(word.lower() for word in rules.phone_extension_words if word)
         then_extension = rf"(?:\s*(?:{extension})\s*\d+)?" if extension else ""
         self._numbers_to_try = (
-            re.compile(rf"(?:{to_try})[^\s,，。;；!！?？]+?\s*(?:{_DIGITS.pattern}){then_extension}")
+            # Whose number comes between ("打不通就打我老婆的139…"), never the number's own first digit:
+            # "热线永远打不通13977776666" is the line that does not answer, and the contact phone.
+            re.compile(
+                rf"(?:{to_try})[^\s\d,，。;；!！?？][^\s,，。;；!！?？]*?\s*(?:{_DIGITS.pattern}){then_extension}"
+            )
             if to_try
             else None
         )
@@ -196,7 +200,9 @@ class ProblemSummary:
         # out with it; an English one only as a word of its own ("flat" does not end with "at").
         # Across a space only when it opens the pause: in "还骂我 在阳光花园" the 我 is the one scolded.
         owner = rf"(?:(?:{owners})|(?<![\u4e00-\u9fff])(?:{owners})\s+)?" if owners else ""
-        self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
+        # Intros typed on one after another ("我的联系电话是") only within a pause: in "打了十几次电话 我手机139…"
+        # the 电话 ends the pause before and is no intro of the phone.
+        self._item_intro = rf"(?:(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[:：]*)*[\s:：]*)" if words else ""
         # "我住在那个幸福小区十二栋三单元502啊 电话是…": the spoken fillers around an item go out with
         # it; after it only where a pause or another item follows ("…这个月" is this month).
         spoken_fillers = [word for word in filler_words if word]
@@ -216,6 +222,23 @@ class ProblemSummary:
         curse = rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])"
         named = rf"(?<![A-Za-z])(?:{naming_insult})\s*{curse}(?:\s*,?\s*and(?![A-Za-z]))?|" if naming_insult else ""
         self._abuse = re.compile(rf"{named}{curse}", re.IGNORECASE) if abuse else None
+        # "楼下那个傻子天天半夜敲墙", "the idiot upstairs keeps banging": an insult naming a neighbour.
+        places = alternation(word.lower() for word in rules.neighbour_places if word)
+        pointers = alternation(word.lower() for word in rules.neighbour_pointers if word)
+        english_places = alternation(word.lower() for word in rules.english_neighbour_places if word)
+        nouns = alternation(word.lower() for word in rules.neighbour_nouns if word)
+        not_said_who = rf"(?!\s*(?:{nouns})(?![A-Za-z]))" if nouns else ""
+        named_neighbour = []
+        if abuse and places:
+            pointed = rf"(?:\s*(?:{pointers}))?" if pointers else ""
+            named_neighbour.append(rf"(?:{places}){pointed}\s*(?P<near>{curse}){not_said_who}")
+        if abuse and pointers and english_places:
+            named_neighbour.append(
+                rf"(?<![A-Za-z])(?:{pointers})\s+(?P<before>{curse})(?=\s+(?:{english_places})(?![A-Za-z]))"
+            )
+        self._named_neighbour = (
+            re.compile("|".join(named_neighbour), re.IGNORECASE) if named_neighbour and rules.neighbour_word else None
+        )
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         self._vent_words = tuple(word.lower() for word in rules.vent_words if word)
         self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word)
@@ -545,8 +568,9 @@ class ProblemSummary:
 
     def _named_items_out(self, clause: str, slots: Slots) -> str:
         named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
+        titled = f"{slots.name}{slots.honorific}" if slots.name and slots.honorific else None  # "欧阳娜娜女士"
         return self._without_item_names(
-            self._without_slots(clause, (slots.name, named), (slots.region, slots.district, slots.address)),
+            self._without_slots(clause, (slots.name, named, titled), (slots.region, slots.district, slots.address)),
             slots.surname,
         )
 
@@ -559,8 +583,31 @@ class ProblemSummary:
 
     def _without_abuse(self, text: str) -> str:
         """``text`` without the configured insults and curses (``abuse_words``), each cut only where
-        whole words are ("滚筒洗衣机" keeps its 滚)."""
-        return text if self._abuse is None else self._cut_words(text, self._abuse)
+        whole words are ("滚筒洗衣机" keeps its 滚); one naming a neighbour is said as the neutral word."""
+        return text if self._abuse is None else self._cut_words(self._neighbours_named(text), self._abuse)
+
+    def _neighbours_named(self, text: str) -> str:
+        """``text`` with each insult naming a neighbour (``form.neighbour_places``: "楼下那个傻子天天半夜敲墙",
+        "the idiot upstairs") as ``form.neighbour_word`` in the text's script ("楼下那个邻居…", "the neighbour
+        upstairs"): cut out, it would leave the problem without whom it is about. A Chinese insult only
+        where whole words are ("楼上那个滚筒洗衣机" keeps its 滚筒)."""
+        word = self._rules.neighbour_word
+        if self._named_neighbour is None or word is None:
+            return text
+        read = self._read_as_lower_simplified(text)
+        found = list(self._named_neighbour.finditer(read)) if len(read) == len(text) else []
+        if not found:
+            return text
+        traditional = self._rules.neighbour_word_traditional
+        chinese = traditional if traditional and self._read_as_simplified(text) != text else word.get("zh-CN")
+        ends = {0, *self._understander.word_ends(text)}
+        for named in reversed(found):
+            group = named.lastgroup or "near"
+            start, end = named.span(group)
+            if group == "near" and not read[start:end].isascii() and (start not in ends or end not in ends):
+                continue
+            text = text[:start] + (chinese if group == "near" else word.get("en")) + text[end:]
+        return text
 
     def _shortened(self, clause: str, most: int) -> str:
         """The clause's start, at most ``most`` characters long, ending where a pause ends ("管理處的人
@@ -817,6 +864,8 @@ class ProblemSummary:
         lines), each with the words that introduced it and the 的 that tied it to what follows:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
+        # Read in simplified characters, as the clause is: the name keeps the customer's ("我叫歐陽娜娜").
+        slots = [self._read_as_simplified(value) if value else value for value in slots]
         said_places = {value for value in places if value}
         items.extend(
             self._inside_a_place.join(map(re.escape, value))

@@ -52,6 +52,8 @@ class NameFinder:
         name_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{ends})" if ends else ")")
         self_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{self_ends})" if self_ends else ")")
         self._not_names = frozenset(rules.not_names)
+        # "我叫欧阳娜娜女士": the honorific right after the name said is the customer's too.
+        self._honorific_at = re.compile(honorific)
         self._not_endings = tuple(rules.not_name_endings)
         self._compound = tuple(sorted(rules.compound_surnames, key=len, reverse=True))
         not_endings = alternation(rules.not_name_endings)
@@ -89,6 +91,16 @@ class NameFinder:
             rf"(?P<described>{surname})(?P<described_title>{self_honorific}){clause_end}",
         )
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+        # "楼上漏水好几天了 欧阳娜娜 139…": a compound surname and a given name of one or two characters,
+        # a pause of its own with no intro before it (a one-character surname so is as often a word).
+        compound = alternation(rules.compound_surnames)
+        self._bare = (
+            re.compile(
+                rf"{clause_start}(?P<name>(?:{compound})[\u4e00-\u9fff]{{1,2}}?)(?P<title>{honorific})?{clause_end}"
+            )
+            if compound
+            else None
+        )
         self._chinese_hint = re.compile(
             "|".join(
                 alternation(words)
@@ -141,6 +153,22 @@ class NameFinder:
             person = self._find_english(text)
         return Person() if self._insulting(person) else person
 
+    def bare(self, text: str, typed: str | None = None) -> tuple[Person, str] | None:
+        """A pause of ``text`` that is only a name of a compound surname ("电梯坏了 欧阳明月", "欧阳娜娜女士"), as
+        :meth:`find`'s ``typed`` has it, with that pause as in ``text``; None when there is none. Whether
+        the pause is a name and not words the rules read ("西门坏了") is the caller's to tell."""
+        if self._bare is None:
+            return None
+        source = typed if typed is not None and len(typed) == len(text) else text
+        for found in self._bare.finditer(text):
+            name = found.group("name")
+            if not self._plausible(name):
+                continue
+            start, end = found.span("name")
+            person = Person(source[start:end], source[start : start + len(self._surname_of(name))], found["title"])
+            return None if self._insulting(person) else (person, name)
+        return None
+
     def _insulting(self, person: Person) -> bool:
         """The name or surname found is an insult ("Mr Bastard", "Mrs Shithead"): no name."""
         said = " ".join(part for part in (person.name, person.surname) if part).lower()
@@ -159,6 +187,9 @@ class NameFinder:
                 start = match.start(group)
                 name = source[start : match.end(group)]
                 surname = surname or source[start : start + len(self._surname_of(full))]
+                said_after = self._honorific_at.match(text, match.end(group))
+                if honorific is None and said_after is not None:
+                    honorific = said_after.group()
             for group, title_group in _TITLED_GROUPS:
                 title = match.group(title_group)
                 if match.group(group) is not None and title is not None:

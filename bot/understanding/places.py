@@ -1128,11 +1128,22 @@ class PlaceFinder:
             return None
         if any(word in name for word in self._not_estate_names) or name in self._not_places:
             return None
+        return None if self.reads_as_words(name) else name
+
+    def reads_as_words(self, name: str, person: bool = False) -> bool:
+        """``name`` holds a word the rules read (a problem's, "尽快处理", Cantonese's "成日") or a numeral,
+        or is everyday words ("上午十点", "天天如此", "莫名其妙"): no proper name of an estate. With
+        ``person``, for a person's name ("司马明月" is two words of the dictionary), only one word of the
+        dictionary is ("东方明珠"), and so is a name ending as an estate's or a place's does ("西门大厦", "欧阳苑")."""
         if self._tells_a_problem(name) or (self._said_word_re is not None and self._said_word_re.search(name)):
-            return None
-        if not _NUMERALS.isdisjoint(name) or self._everyday_words(name):
-            return None  # "上午十点", "周末两天", "天天如此", "莫名其妙"
-        return name
+            return True
+        if person and name.endswith((*self._estate_endings, *self._place_endings)):
+            return True
+        if not _NUMERALS.isdisjoint(name):
+            return True
+        if self._common_words is None:
+            return False
+        return self._common_words.get(name, 0) > 0 if person else self._everyday_words(name)
 
     def _everyday_words(self, name: str) -> bool:
         """``name`` is one word of the dictionary ("莫名其妙"), or common words of it, two characters or more

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
-from bot.understanding.names import NameFinder
+from bot.understanding.names import NameFinder, Person
 from bot.understanding.phones import (
     DeniedNumbers,
     ExtensionFinder,
@@ -27,7 +27,7 @@ from bot.understanding.phones import (
     find_with_country_code,
     unprefixed_mobiles,
 )
-from bot.understanding.places import DivisionFinder, PlaceFinder
+from bot.understanding.places import DivisionFinder, Place, PlaceFinder
 from bot.understanding.result import Slots
 from bot.understanding.rules import keywords
 from bot.understanding.tokens import Dictionary
@@ -135,6 +135,13 @@ class SlotExtractor:
         # "it's 9876 5433 not 9876 5432": the one denied is never the phone.
         return self._denied.right_ones(folded, found) if self._denied is not None else found
 
+    def _said_names(self, person: Person) -> set[str]:
+        """How ``person`` was named, in simplified characters: the name, with its honorific or not, and the
+        surname with it."""
+        told = [person.name, person.surname]
+        told += [f"{said}{person.honorific}" for said in told if said and person.honorific]
+        return {self._simplifier.convert(said) for said in told if said}
+
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
@@ -143,6 +150,12 @@ class SlotExtractor:
             folded, simplified = self._tail_put_right.apply(folded, simplified)
         person = self._names.find(simplified, typed=folded)
         place = self._places.find(simplified)
+        if person == Person() and (bare := self._names.bare(simplified, typed=folded)) is not None:
+            named, said = bare
+            if not self._places.reads_as_words(said, person=True):
+                person = named  # "楼上漏水好几天了 欧阳娜娜 139…": a name, never the place
+        if place.address is not None and person != Person() and place.address in self._said_names(person):
+            place = Place(None, None)  # "电梯坏了 上官先生": who they are, not where
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)
