@@ -786,6 +786,10 @@ class Category(_Strict):
     and no keyword of another category between, counts as one keyword of this category. Alone, a
     word of the second group says nothing of what broke ("网又用不了了" is the network's)."""
     together_window: int = Field(default=3, ge=0, le=10)
+    together_places: list[str] = []
+    """Understander only: words naming where a thing of ``together`` is ("corridor", "hallway"): between
+    the thing and what is wrong with it they part nothing, though another category lists them ("the
+    lights in the corridor are out" is this category's, as "the corridor lights are out" is)."""
 
     @model_validator(mode="after")
     def _together_pairs(self) -> Category:
