@@ -2214,6 +2214,12 @@ class Gazetteer(_Strict):
     english_address_triggers: list[str] = []
     """Words after which an estate written in lower case is a place, when a building, block or room
     number follows it ("i live sunshine garden block 2 room 1203")."""
+    pinyin_estate_words: list[str] = []
+    """An estate's or a street's word typed in pinyin ("huayuan", "xiaoqu", "lu"): beside the phone at the
+    phone question ("13812345678, Yangguang Huayuan 5 dong"), Latin words holding one are the place."""
+    pinyin_unit_words: list[str] = []
+    """A building's, unit's or floor's word typed in pinyin after its number ("5 dong", "3 hao lou"), as
+    ``pinyin_estate_words`` say a place."""
     english_block_words: list[str] = []
     """Words naming a block of an estate ("Kam Sing Mansion"): the capitalised words after one, to the
     clause's end, are the estate it is in ("Kam Sing Mansion, Taikoo Shing" is kept whole)."""
