@@ -795,6 +795,10 @@ class Category(_Strict):
     and no keyword of another category between, counts as one keyword of this category. Alone, a
     word of the second group says nothing of what broke ("网又用不了了" is the network's)."""
     together_window: int = Field(default=3, ge=0, le=10)
+    together_places: list[str] = []
+    """Understander only: words naming where a thing of ``together`` is ("corridor", "hallway"): between
+    the thing and what is wrong with it they part nothing, though another category lists them ("the
+    lights in the corridor are out" is this category's, as "the corridor lights are out" is)."""
 
     @model_validator(mode="after")
     def _together_pairs(self) -> Category:
@@ -2241,6 +2245,12 @@ class Gazetteer(_Strict):
     english_address_triggers: list[str] = []
     """Words after which an estate written in lower case is a place, when a building, block or room
     number follows it ("i live sunshine garden block 2 room 1203")."""
+    pinyin_estate_words: list[str] = []
+    """An estate's or a street's word typed in pinyin ("huayuan", "xiaoqu", "lu"): beside the phone at the
+    phone question ("13812345678, Yangguang Huayuan 5 dong"), Latin words holding one are the place."""
+    pinyin_unit_words: list[str] = []
+    """A building's, unit's or floor's word typed in pinyin after its number ("5 dong", "3 hao lou"), as
+    ``pinyin_estate_words`` say a place."""
     english_block_words: list[str] = []
     """Words naming a block of an estate ("Kam Sing Mansion"): the capitalised words after one, to the
     clause's end, are the estate it is in ("Kam Sing Mansion, Taikoo Shing" is kept whole)."""

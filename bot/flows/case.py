@@ -14,12 +14,11 @@ from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.data import FlowData
 from bot.flows.deadline import Deadline, compute_deadline, describe_moment, format_hours, promised_minutes
+from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.put_right import english_place_put_right, place_part_put_right, place_put_right
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
     CORRECTION_CUES,
-    LONGEST_PLACE_ANSWER,
-    PLACE_ANSWER_EDGES,
     another_estate,
     append_description,
     corrected_area,

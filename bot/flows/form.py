@@ -20,13 +20,12 @@ from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.noise import only_noise
+from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.put_right import problem_put_right, what_is_right
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
-    LONGEST_PLACE_ANSWER,
-    PLACE_ANSWER_EDGES,
     append_description,
     ends_as_a_question,
     needs_its_estate,

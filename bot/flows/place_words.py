@@ -12,6 +12,13 @@ from types import MappingProxyType
 from bot.config import ServiceConfig
 from bot.understanding.patterns import alternation
 
+PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
+"""What an answer to the place question may start or end with besides the place."""
+LONGEST_PLACE_ANSWER = 40
+"""An answer longer than this is a story, not a place."""
+LATIN_CHARS_PER_HAN = 3
+"""An answer in Latin letters takes about this many characters for what one Han character says."""
+
 
 def longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
@@ -59,6 +66,11 @@ class PlaceWords:
     english_place_word: re.Pattern[str] | None
     """An English unit and its number, or an estate's or a street's word, in any case ("block 3",
     "garden", "road"): words naming a place."""
+    pinyin_place_word: re.Pattern[str] | None
+    """An estate's or a street's word typed in pinyin, or a unit's after its number ("huayuan", "5 dong"):
+    ``pinyin_estate_words``, ``pinyin_unit_words``, whole words in any case."""
+    english_trigger_prefix: re.Pattern[str] | None
+    """``english_address_triggers`` opening a text ("I live in Taikoo Shing"), as words of their own."""
     lead_ins: tuple[str, ...]
     """Words only leading in to a place, lowered: ``address_triggers`` and the area's correction
     words that end no place's name."""
@@ -106,6 +118,12 @@ class PlaceWords:
             english_unit_inside=re.compile(rf"{unit}(?![A-Za-z\d])", re.IGNORECASE) if units else None,
             english_unit_at_end=re.compile(rf"{unit}$", re.IGNORECASE) if units else None,
             english_place_word=re.compile(english_place, re.IGNORECASE) if english_place else None,
+            pinyin_place_word=_pinyin_place_word(gazetteer.pinyin_estate_words, gazetteer.pinyin_unit_words),
+            english_trigger_prefix=(
+                re.compile(rf"^(?:{alternation(gazetteer.english_address_triggers)})(?![A-Za-z])[\s:]*", re.IGNORECASE)
+                if gazetteer.english_address_triggers
+                else None
+            ),
             lead_ins=lead_ins,
             beside_lead_ins=longest_first(
                 dict.fromkeys([*lead_ins, *(word.lower() for word in (*others, *gazetteer.place_fillers))])
@@ -113,6 +131,17 @@ class PlaceWords:
             someone_inside=tuple(words.lower() for words in gazetteer.someone_inside),
             going_to_us=tuple(word.lower() for word in gazetteer.going_to_us),
         )
+
+
+def _pinyin_place_word(estate_words: Iterable[str], unit_words: Iterable[str]) -> re.Pattern[str] | None:
+    def spaced(words: Iterable[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, word.split())) for word in longest_first(words) if word.strip())
+
+    estates, units = spaced(estate_words), spaced(unit_words)
+    parts = [part for part in (estates, rf"(?<=\d)\s*(?:{units})" if units else "") if part]
+    if not parts:
+        return None
+    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(parts)})(?![A-Za-z])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from itertools import islice
 
 from bot.config import Intent
 from bot.core.timeline import TimelineKind
-from bot.flows.slots import PLACE_ANSWER_EDGES, corrected_area, kept_place, without_openers
+from bot.flows.place_words import PLACE_ANSWER_EDGES
+from bot.flows.slots import corrected_area, kept_place, without_openers
 from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
 from bot.understanding.patterns import alternation

@@ -13,6 +13,8 @@ from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.fragments import told_already
+from bot.flows.latin_place import latin_words_beside_the_phone
+from bot.flows.place_words import LATIN_CHARS_PER_HAN, LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.patterns import alternation
@@ -34,10 +36,6 @@ _MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
 _SPACE_AFTER_LATIN = re.compile(r"(?<=[A-Za-z])\s+")
 _LEADING_PHONE = re.compile(r"^\+?(?:\d[\s\-]?){7,}[\s,，、]*")
 _PHONE_INSIDE = re.compile(r"(?:\d[\s\-]?){7,}")
-PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
-"""What an answer to the place question may start or end with besides the place."""
-LONGEST_PLACE_ANSWER = 40
-"""An answer longer than this is a story, not a place."""
 
 
 def append_description(turn: Turn, text: str) -> None:
@@ -68,6 +66,8 @@ def needs_no_place(turn: Turn) -> bool:
 
 _FORM_STATES = frozenset({State.AWAIT_DESCRIPTION, State.AWAIT_PHONE, State.AWAIT_AREA})
 """The steps of the form, where a part told after the place known adds to it."""
+_PHONE_ASKED = frozenset({State.AWAIT_DESCRIPTION, State.AWAIT_PHONE})
+"""The steps of the form before the place is asked, where the phone is told or asked for."""
 
 
 def keep_slots(turn: Turn, understood: Understanding) -> None:
@@ -126,6 +126,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_extension = turn.phone_extension
     _keep_alternative(turn, phone, second)
     area = turn.area
+    if not area and not data.area and turn.phone and state in _PHONE_ASKED:
+        # "13812345678, Yangguang Huayuan 5 dong": a place in Latin letters the address parser cannot read.
+        latin = latin_words_beside_the_phone(turn, understood.text)
+        area = place_in_own_words(turn, latin) if latin is not None else None
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
     if area and data.area and not correcting and state in _FORM_STATES and only_a_part(turn.kit, area):
@@ -332,7 +336,7 @@ def _ends_as_a_place_name(turn: Turn, place: str) -> bool:
     if place.isascii() and _has_a_numbered_unit(turn.kit, place):
         # "Rm 1203, 12/F, Tower 5, Metro Harbour View, Tai Kok Tsui": a Hong Kong address, the
         # estate and the district after the flat and the tower, in Latin letters (longer than Han).
-        return len(place) <= LONGEST_PLACE_ANSWER * _LATIN_CHARS_PER_HAN
+        return len(place) <= LONGEST_PLACE_ANSWER * LATIN_CHARS_PER_HAN
     if len(place) > LONGEST_PLACE_ANSWER:
         return False
     said = turn.kit.understander.simplified(place).rstrip(PLACE_ANSWER_EDGES)  # 停車場 ends as 停车场 does
@@ -346,10 +350,6 @@ def _ends_as_a_name_does(said: str, endings: tuple[str, ...]) -> bool:
     if not said.endswith(endings):
         return False
     return said not in endings or any(said.endswith(ending) and said != ending for ending in endings)
-
-
-_LATIN_CHARS_PER_HAN = 3
-"""An answer in Latin letters takes about this many characters for what one Han character says."""
 
 
 def _has_a_numbered_unit(kit: FlowKit, said: str) -> bool:

@@ -239,14 +239,17 @@ def _paired(
     together: dict[str, list[Hit[Owner]]],
     named: list[Hit[Owner]],
     windows: dict[str, int],
+    places: dict[str, frozenset[str]],
     gaps: WordGaps,
 ) -> Iterator[tuple[Hit[Owner], Hit[Owner]]]:
     """One category hit per thing of a category's ``together`` beside what is wrong with it
-    ("电梯还是不能用"), when no keyword of another category, weak ones too, stands between ("电梯里网用不了");
+    ("电梯还是不能用"), when no keyword of another category, weak ones too, stands between ("电梯里网用不了")
+    but the words naming where the thing is (``together_places``: "the lights in the corridor are out");
     with the thing's own hit."""
     for name, hits in together.items():
         states = NearestHits(hit for hit in hits if hit.owner.group == 1)
-        others = Barriers(other for other in named if other.owner.name != name)
+        where = places.get(name, frozenset())
+        others = Barriers(other for other in named if other.owner.name != name and other.keyword not in where)
         for thing in (hit for hit in hits if hit.owner.group == 0):
             for state in (states.before(thing.first), states.after(thing.last)):
                 if state is None or not gaps.beside(thing, state, windows[name]):
@@ -400,6 +403,11 @@ class Rules:
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
         self._together_windows = {category.id: category.together_window for category in classification.categories}
+        self._together_places = {
+            category.id: frozenset(normalise(word) for word in category.together_places)
+            for category in classification.categories
+            if category.together_places
+        }
         self._things_and_states = tuple(
             dict.fromkeys(
                 (normalise(thing), normalise(state))
@@ -645,7 +653,7 @@ class Rules:
                     sarcasm_groups.add(owner.group)
                 else:
                     sarcasm = True
-        for hit, thing in list(_paired(together, category_hits, self._together_windows, gaps)):
+        for hit, thing in list(_paired(together, category_hits, self._together_windows, self._together_places, gaps)):
             categories.setdefault(hit.owner.name, _CategoryHits()).add(hit)
             category_hits.append(hit)
             # The thing names the problem beside an intent's words ("路灯" + "还是没修好"), as a keyword does.

@@ -37,6 +37,8 @@ def _restatement(engine: ConversationEngine, locale: str, *told: str) -> tuple[C
         ("the elevator keeps getting stuck between floors", "电梯老是坏 经常卡在两层中间", "Engineering and repairs"),
         ("the water has been cut since this morning", "从早上开始停水了", "Engineering and repairs"),
         ("no lights in the stairwell", "楼道灯不亮", "Engineering and repairs"),
+        ("the lights in the corridor are out", "楼道的灯坏了", "Engineering and repairs"),
+        ("the light in the hallway doesn't work", "走廊的灯不亮", "Engineering and repairs"),
         ("the bins have not been emptied for a week", "垃圾一个星期没人清理", "Property service"),
         ("cars blocking the fire lane every evening", "每天晚上都有车堵消防通道", "Property service"),
         ("the people upstairs are stomping all night", "楼上半夜跺脚 吵得睡不着", "Property service"),

@@ -70,7 +70,8 @@ def test_an_estate_named_without_an_estate_word_after_the_problem_is_the_place(
 
 
 @pytest.mark.parametrize(
-    "words", ["天天如此", "越来越差", "莫名其妙", "希望解决", "上午十点", "国庆期间", "晚上睡觉", "天天黑着脸"]
+    "words",
+    ["天天如此", "越来越差", "莫名其妙", "希望解决", "上午十点", "国庆期间", "晚上睡觉", "天天黑着脸", "天天爬楼"],
 )
 def test_everyday_words_after_the_problem_are_no_place(chat: Chat, words: str) -> None:
     chat.send(f"电梯坏了三天了 {words} 13900000019")
