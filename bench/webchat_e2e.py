@@ -101,6 +101,10 @@ class CpuMeter:
         self.used = {name: now[name] - self.started[name] for name in now}
 
 
+REPLY_TIMEOUT = 60.0
+"""Seconds a client waits for a frame before the run fails (a message refused without a word)."""
+
+
 class Connection:
     """One client: a warmed-up websocket and how to do one exchange on it."""
 
@@ -118,7 +122,9 @@ class Connection:
         await self.ws.send_str(json.dumps({"type": "message", "id": message_id, "text": text}))
         acked, seen = False, 0
         while not acked or seen < 2:
-            frame = json.loads((await self.ws.receive()).data)
+            frame = json.loads((await self.ws.receive(timeout=REPLY_TIMEOUT)).data)
+            if frame["type"] == "error":  # refused: waiting on for its replies would hang the run
+                raise RuntimeError(f"the server refused a message: {frame}")
             if frame["type"] == "ack" and frame["id"] == message_id:
                 acked = True
             elif frame["type"] == "message" and frame.get("from") == "bot" and acked:
