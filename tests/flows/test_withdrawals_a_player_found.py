@@ -142,3 +142,11 @@ def test_more_said_after_the_goodbye_while_the_case_waits_is_acknowledged(chat: 
     chat.send("拜拜")
     step = chat.send("已经好几天了")
     assert chat.phrase_ids(step) == ["handoff_ack"]
+
+
+def test_no_choice_but_to_complain_in_cantonese_gives_nothing_up(chat: Chat) -> None:
+    """ "唔投訴唔得" is "I have to complain": no question whether to give it up."""
+    told(chat, LEAK)
+    chat.wait(120)
+    step = chat.send("唔投訴唔得喇")
+    assert "withdraw_confirm" not in chat.phrase_ids(step) and chat.state is State.AWAIT_PHONE
