@@ -89,6 +89,7 @@ def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
         _withdrew_before_telling(turn, text)
         return True
     data.withdrawing = True
+    data.recorded_at = None  # a question of its own: what answers it is answered, never heard out
     turn.say(PhraseId.WITHDRAW_CONFIRM, options=yes_no_options(turn))
     return True
 
@@ -246,6 +247,9 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent], restate: Callabl
         if turn.step.state in RESTATED:
             restate(turn)
         else:
+            # "还是投诉吧 路灯坏了晚上黑漆漆的" at the phone question: said to be recorded, then asked again.
+            turn.say(PhraseId.DESCRIPTION_RECORDED)
+            data.recorded_at = turn.now
             ask_current(turn)
         return True
     return False
@@ -273,14 +277,13 @@ def _told_beside(turn: Turn, text: str) -> str:
 
 
 def _takes_the_withdrawal_back(turn: Turn) -> bool:
-    """The answer says the complaint goes on (``form.keep_complaint_words``: "不对 我还是要投诉")
-    and tells no problem of its own (no category but the fallback) nor an item."""
+    """The answer says the complaint goes on (``form.keep_complaint_words``: "不对 我还是要投诉"), with
+    or without more of the problem ("还是投诉吧 路灯坏了晚上黑漆漆的"), and gives no item (a phone or
+    a place given is read as usual)."""
     understood = turn.understood
     if understood is None or turn.changed or Intent.WITHDRAW in understood.intents:
         return False  # "不要投诉了" holds 要投诉 and gives up all the same
-    if not turn.says_any(understood.text, turn.kit.form.keep_complaint_words):
-        return False
-    return understood.category in (None, turn.kit.rules.fallback_category)
+    return turn.says_any(understood.text, turn.kit.form.keep_complaint_words)
 
 
 def close(turn: Turn, reason: str) -> None:

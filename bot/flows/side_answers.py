@@ -61,6 +61,7 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
     if Intent.GOODBYE in intents and state is State.HANDED_OFF:
         turn.say(PhraseId.GOODBYE)  # "再见", "没有了 谢谢" after "请问还有什么可以帮助您？"
         turn.audit(TimelineKind.SIDE_GOODBYE)
+        turn.step.data.acked_at = None  # written to again, they are answered, never heard out in silence
         return True
     for intent, (phrase, kind) in _SIDE_ANSWERS.items():
         if intent in intents:
@@ -82,6 +83,11 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
             ask_current(turn)
             return True
     said = turn.understood.text if turn.understood is not None else ""
+    if Intent.GREETING in intents and state is State.HANDED_OFF and not more_than_a_hello(turn, said):
+        # "你好" while the case waits (after a goodbye too): greeted back, and asked what else they need.
+        greet(turn, tell_open_case=False, invite=False)
+        turn.say(PhraseId.ANYTHING_ELSE)
+        return True
     if Intent.GREETING in intents and state is not State.NEW and not more_than_a_hello(turn, said):
         ask_current(turn)
         return True
@@ -192,6 +198,8 @@ def _leaves_before_the_case(turn: Turn) -> None:
         close(turn, "goodbye")
         return
     turn.say(PhraseId.GOODBYE_UNFILED)
+    # Coming back, whatever they write is answered: never heard out as the rest of the problem.
+    turn.step.data.recorded_at = None
 
 
 def status_before_the_case(turn: Turn) -> bool:
