@@ -17,6 +17,8 @@ from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
 from bot.understanding.patterns import alternation
 
+_TAKING_BACK = frozenset({Intent.CORRECTION, Intent.NO, Intent.APOLOGY})
+"""What a pause saying the customer said it wrong holds ("我说错了", "sorry I said it wrong")."""
 _NUMERALS = {char: str(digit) for digit, char in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 _DIGIT_AFTER = re.compile(r"\D{0,12}?([0-9零〇一二三四五六七八九])(?![0-9零〇一二三四五六七八九])")
 
@@ -49,6 +51,7 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
     denials = set(denied)
     kept = [part for part in parts if part not in denials and not _only_answers(turn, part)]
+    kept = [part for part in kept if not _says_it_was_said_wrong(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
     right = _without_intro(turn, " ".join(kept))
@@ -327,6 +330,15 @@ def _only_answers(turn: Turn, part: str) -> bool:
     named = next((word for word in words if not word.isdigit() and lowered.startswith(word.lower())), None)
     rest = part[len(named) :].strip(PLACE_ANSWER_EDGES) if named else ""
     return bool(rest) and only_answers(turn.read(rest).intents)
+
+
+def _says_it_was_said_wrong(turn: Turn, part: str) -> bool:
+    """The pause only says the customer said it wrong ("我说错了", "sorry I said it wrong"): a correction
+    and perhaps an apology, nothing named, no number."""
+    read = turn.read(part)
+    if Intent.CORRECTION not in read.intents or not read.intents <= _TAKING_BACK or read.category is not None:
+        return False
+    return not any(char.isdigit() for char in part) and not (read.slots.phone or read.slots.address)
 
 
 def last_digit_put_right(turn: Turn, text: str) -> str | None:
