@@ -36,7 +36,7 @@ def test_another_problem_at_the_place_question_is_more_of_the_complaint(
     assert chat.state is State.AWAIT_AREA and chat.data.area is None
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
     restated = chat.send(place)
-    assert chat.state is State.CONFIRMING
+    assert chat.phrase_ids(restated) == ["restate", "confirm_question"]
     assert chat.line(restated, where[:3]) == where  # the place alone, nothing glued before it
     assert another in chat.texts(restated)
     step = chat.send("对")
@@ -106,8 +106,8 @@ def test_the_problem_put_right_at_the_phone_question_after_saying_it_was_wrong(
     assert chat.data.area is None
     assert chat.data.description == [right]
     assert chat.state is State.AWAIT_PHONE and "place_noted_ask_phone_form" not in chat.phrase_ids(step)
-    restated = chat.send(PHONE)
-    restated = chat.send("阳光花园3栋") if chat.state is State.AWAIT_AREA else restated
+    assert chat.phrase_ids(chat.send(PHONE)) == ["ask_area"]
+    restated = chat.send("阳光花园3栋")
     assert chat.line(restated, "问题：").startswith(f"问题：{right}")
     assert chat.line(restated, "地点：") == "地点：阳光花园3栋"
 
