@@ -368,22 +368,31 @@ def _tells_a_problem(turn: Turn, text: str) -> bool:
 
 
 def _introduced(turn: Turn, text: str) -> bool:
-    lowered = text.strip(PLACE_ANSWER_EDGES).lower()
+    lowered = _read_as_written(turn, text.strip(PLACE_ANSWER_EDGES))
     return any(lowered.startswith(intro.lower()) for intro in turn.kit.form.put_right_intros)
 
 
+def _read_as_written(turn: Turn, text: str) -> str:
+    """``text`` in simplified characters and lower case, character for character as written ("係停電" is
+    系停电, so 係 is read as the configured 系 and cut where it stands); lowered only when converting
+    changes its length."""
+    read = turn.kit.understander.simplified(text).lower()
+    return read if len(read) == len(text) else text.lower()
+
+
 def _without_intro(turn: Turn, text: str) -> str:
-    """``text`` without the word introducing what is right ("是保安" is 保安)."""
+    """``text`` without the word introducing what is right ("是保安" is 保安, "係停電" 停電)."""
     said = text.strip(PLACE_ANSWER_EDGES)
+    read = _read_as_written(turn, said)
     for intro in _longest_first(tuple(turn.kit.form.put_right_intros)):
-        if said.lower().startswith(intro.lower()):
+        if read.startswith(intro.lower()):
             return said[len(intro) :].strip(PLACE_ANSWER_EDGES)
     return said
 
 
 def _what_is_denied(turn: Turn, part: str) -> str:
-    """What follows the last denial word of ``part`` ("问题不是路灯" denies 路灯)."""
-    lowered = part.lower()
+    """What follows the last denial word of ``part`` ("问题不是路灯" denies 路灯, "唔係停水" 停水)."""
+    lowered = _read_as_written(turn, part)
     ends = [lowered.rfind(word.lower()) + len(word) for word in turn.kit.form.denial_words if word.lower() in lowered]
     return part[max(ends) :].strip(PLACE_ANSWER_EDGES) if ends else ""
 

@@ -112,6 +112,20 @@ def test_the_problem_put_right_at_the_phone_question_after_saying_it_was_wrong(
     assert chat.line(restated, "地点：") == "地点：阳光花园3栋"
 
 
+@pytest.mark.parametrize("correction", ["我講錯咗 係停電 唔係停水", "唔係停水 係停電"])
+def test_the_problem_put_right_in_cantonese_at_the_phone_question(
+    conversation_engine: ConversationEngine, correction: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send("屋企停水")
+    chat.send(correction)
+    assert chat.data.area is None and chat.data.description == ["停電"]
+    chat.send(PHONE)
+    restated = chat.send("陽光花園3棟")
+    assert chat.line(restated, "問題：").startswith("問題：停電")
+    assert chat.line(restated, "地點：") == "地點：陽光花園3棟"
+
+
 def test_the_problem_put_right_in_english_after_saying_it_was_wrong(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine, locale="en")
     chat.send("the water is off at home")
