@@ -1167,6 +1167,10 @@ class FormRules(_Strict):
     phone_change_words: list[str] = []
     """Words saying the customer will give another number while the complaint is taken ("等一下 我换个号码
     这个号不常用"): without a number, the new one is asked for; with one, it replaces the phone kept."""
+    language_words: list[str] = []
+    """Words saying which language the customer will write in ("我还是说中文吧", "I'll write in
+    English"): that pause, and the words of no problem before it ("算了"), are no part of the
+    message's answer; what else it tells is read as if told alone (the language followed as ever)."""
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""

@@ -455,7 +455,7 @@ def corrected_contact(turn: Turn) -> bool:
         data.alternative_phone, data.alternative_extension = phone, turn.extension_of(phone)
         if case_number is not None:
             note_on_case(turn, case_number, phone=phone, alternative=True)
-        turn.say(PhraseId.ALTERNATIVE_NOTED, phone=_said_with_extension(turn, phone, data.alternative_extension))
+        turn.say(PhraseId.ALTERNATIVE_NOTED, phone=said_with_extension(turn, phone, data.alternative_extension))
         return True
     changes = turn.intents & CORRECTION_CUES or (
         turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.contact_change_words)
@@ -469,11 +469,11 @@ def corrected_contact(turn: Turn) -> bool:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
     noted = PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED
-    turn.say(noted, phone=_said_with_extension(turn, phone, data.phone_extension))
+    turn.say(noted, phone=said_with_extension(turn, phone, data.phone_extension))
     return True
 
 
-def _said_with_extension(turn: Turn, phone: str, extension: str | None) -> str:
+def said_with_extension(turn: Turn, phone: str, extension: str | None) -> str:
     """``phone`` as said back, with the extension typed after it ("010-62345678转8021")."""
     said = said_phone(phone)
     return turn.text(PhraseId.RESTATE_PHONE_EXTENSION, phone=said, extension=extension) if extension else said

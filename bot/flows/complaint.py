@@ -124,6 +124,7 @@ from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet, says_still_here
 from bot.flows.health import told_of_their_health_after_hand_off
 from bot.flows.held import read_phone_for_the_supervisor, told_the_supervisor
+from bot.flows.language_said import without_the_language_said
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
@@ -169,6 +170,8 @@ from bot.understanding.result import Slots, Understanding
 from bot.understanding.service_voice import ServiceVoice
 from bot.understanding.understander import Understander
 
+_ASKING_THE_FORM = frozenset({State.AWAIT_PHONE, State.AWAIT_AREA})
+"""The form's questions, after the problem told: a language said there answers none of them."""
 _NOT_AN_ANSWER = frozenset({Intent.HUMAN, Intent.SUPERVISOR, Intent.WITHDRAW})
 """Asked for a case's phone's digits, what ends the question: the message is read as usual."""
 
@@ -411,6 +414,15 @@ class ComplaintFlow:
             read_as_insults(turn, text)  # "废物 垃圾": anger, not the rubbish
             _read_as_own_fault(turn, text)  # "我刚才态度不好，对不起啊": an apology, not a complaint
             self._follow_language(turn, text)
+            rest = without_the_language_said(turn, text) if turn.step.state in _ASKING_THE_FORM else None
+            if rest == "":
+                ask_current(turn)  # "我还是说中文吧": the question again, in that language
+                turn.arm_idle()
+                return
+            if rest is not None:
+                # "算了 我还是说中文吧 门禁坏了 进不去": the rest, read as if told alone.
+                text = rest
+                turn.understood = turn.kit.understander.understand(text, self._written_in(turn))
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
             turn.understood = Understanding(text=place, locale=turn.locale, slots=Slots(address=place))

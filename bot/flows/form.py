@@ -13,11 +13,11 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.asking import invite, last_phone_question, phone_question, said_as_last
-from bot.flows.case import GENERAL_QUEUE, open_ticket
+from bot.flows.case import GENERAL_QUEUE, open_ticket, said_with_extension
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
-from bot.flows.fragments import is_fragment, join_to_description
+from bot.flows.fragments import is_fragment, join_to_description, told_already
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.noise import only_noise
 from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
@@ -239,6 +239,10 @@ def on_area(turn: Turn, text: str) -> None:
         return
     if _will_change_the_phone(turn, text):
         return
+    if not data.area and not turn.changed and told_already(data.description, text):
+        # The problem sent again ("樓下餐廳油煙好大…" a second time): a repeat, never where it is.
+        turn.say(PhraseId.ASK_AREA_AGAIN)
+        return
     if not turn.changed and _cannot_type(turn, text):
         # Not made to type the address: the person who calls back asks where.
         data.place_asks = PLACE_ASKS_DONE
@@ -250,6 +254,11 @@ def on_area(turn: Turn, text: str) -> None:
             return
     elif not data.area and not turn.changed and _asks_back(turn, text):
         data.place_asks += 1  # "你们物业不知道我住哪吗？": a question, no "no place"; asked again
+    elif not data.area and not turn.changed and _reads_as_a_problem(turn, text):
+        # "楼上还有人在装修 很吵": another problem, or more of this one, never where it is.
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        _more_of_the_problem(turn, text)
+        return
     elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
     elif (
@@ -280,7 +289,21 @@ def on_area(turn: Turn, text: str) -> None:
         else:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
+    _phone_noted(turn)
     _ask_next_missing(turn)
+
+
+def _phone_noted(turn: Turn) -> None:
+    """A phone given or put right at the place question ("电话错了 是139…") and no place with it: said to
+    be noted, in the words said after the hand-off, before the place is asked again."""
+    data = turn.step.data
+    if "phone" not in turn.changed or "area" in turn.changed or not data.phone:
+        return
+    replaced = any(
+        event.kind is TimelineKind.CORRECTED and event.detail.get("field") == "phone" for event in turn.step.audit
+    )
+    noted = PhraseId.CONTACT_CORRECTED if replaced else PhraseId.CONTACT_NOTED
+    turn.say(noted, phone=said_with_extension(turn, data.phone, data.phone_extension))
 
 
 def _will_change_the_phone(turn: Turn, text: str) -> bool:
@@ -603,6 +626,8 @@ def _place_said_right(turn: Turn, text: str) -> str | None:
     right = what_is_right(turn, text)
     if right is None or _tells_the_problem(turn, right) or _tells_a_story(turn, right):
         return None
+    if problem_put_right(turn, text, restated=False) is not None:
+        return None  # "我说错了 是停电 不是停水": the problem put right, as "不是停水 是停电" puts it
     return told_as_a_place(turn, right) or place_in_own_words(turn, right)
 
 
@@ -776,6 +801,36 @@ def _tells_the_problem(turn: Turn, text: str) -> bool:
     if understood is None or Intent.COMPLAINT not in understood.intents:
         return False
     return turn.says_any(text, turn.kit.rules.complaint.problem_words)
+
+
+def _reads_as_a_problem(turn: Turn, text: str) -> bool:
+    """At the place question, a complaint with a word for what is wrong, or one naming a category and
+    no place ("楼上还有人在装修 很吵", "樓下餐廳油煙好大"): no place read, no word of a place
+    (:func:`_names_somewhere`). "楼道里" names a category and is still where."""
+    if _tells_the_problem(turn, text):
+        return True
+    understood = turn.understood
+    if understood is None or Intent.COMPLAINT not in understood.intents:
+        return False
+    if understood.vague or understood.category in (None, turn.kit.rules.fallback_category):
+        return False  # "你们物业不知道我住哪吗？": whom it is about, nothing wrong told
+    return not _names_somewhere(turn, text)
+
+
+def _names_somewhere(turn: Turn, text: str) -> bool:
+    """``text`` holds a place read or a word of one: an estate's, an address's or a building's word, a
+    part of an estate or a building, a trigger ("小区", "停车场", "楼道", "住在"), a number with its
+    unit ("4栋"), an English place word ("block 3", "garden"), or ends in one (``place_locatives``:
+    "在电梯里")."""
+    words = turn.kit.place_words
+    if turn.area is not None or turn.says_any(text, words.somewhere):
+        return True
+    said = turn.kit.understander.simplified(text)
+    if said.strip(PLACE_ANSWER_EDGES).endswith(tuple(turn.kit.config.gazetteer.place_locatives)):
+        return True  # "在电梯里": in it
+    if words.numbered_unit is not None and words.numbered_unit.search(said):
+        return True
+    return words.english_place_word is not None and words.english_place_word.search(text) is not None
 
 
 def _tells_a_story(turn: Turn, text: str) -> bool:

@@ -79,6 +79,12 @@ class PlaceWords:
     fillers), lowered, the longest first."""
     someone_inside: tuple[str, ...]
     going_to_us: tuple[str, ...]
+    somewhere: tuple[str, ...]
+    """Words of two characters or more that name a place or lead in to one, lowered: the estate,
+    address and building words, the parts of an estate or a building, the address triggers
+    ("小区", "停车场", "楼道", "住在"). One character alone (园, 路, 门, 住) is inside everyday words too."""
+    numbered_unit: re.Pattern[str] | None
+    """A number and a unit's word ("4栋", "12樓" as simplified, "三单元"): a building, a floor, a flat."""
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> PlaceWords:
@@ -130,6 +136,18 @@ class PlaceWords:
             ),
             someone_inside=tuple(words.lower() for words in gazetteer.someone_inside),
             going_to_us=tuple(word.lower() for word in gazetteer.going_to_us),
+            somewhere=longest_first(
+                {
+                    word.lower()
+                    for word in (*name_endings, *gazetteer.estate_parts, *gazetteer.building_parts, *triggers)
+                    if len(word) > 1
+                }
+            ),
+            numbered_unit=(
+                re.compile(rf"[0-9〇零幺一二三四五六七八九十百两]+\s?(?:{alternation(gazetteer.unit_suffixes)})")
+                if gazetteer.unit_suffixes
+                else None
+            ),
         )
 
 

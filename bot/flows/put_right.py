@@ -18,6 +18,8 @@ from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
 from bot.understanding.patterns import alternation
 
+_TAKING_BACK = frozenset({Intent.CORRECTION, Intent.NO, Intent.APOLOGY})
+"""What a pause saying the customer said it wrong holds ("我说错了", "sorry I said it wrong")."""
 _NUMERALS = {char: str(digit) for digit, char in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 _DIGIT_AFTER = re.compile(r"\D{0,12}?([0-9零〇一二三四五六七八九])(?![0-9零〇一二三四五六七八九])")
 
@@ -50,6 +52,7 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
     denials = set(denied)
     kept = [part for part in parts if part not in denials and not _only_answers(turn, part)]
+    kept = [part for part in kept if not _says_it_was_said_wrong(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
     right = _without_intro(turn, " ".join(kept))
@@ -330,6 +333,15 @@ def _only_answers(turn: Turn, part: str) -> bool:
     return bool(rest) and only_answers(turn.read(rest).intents)
 
 
+def _says_it_was_said_wrong(turn: Turn, part: str) -> bool:
+    """The pause only says the customer said it wrong ("我说错了", "sorry I said it wrong"): a correction
+    and perhaps an apology, nothing named, no number."""
+    read = turn.read(part)
+    if Intent.CORRECTION not in read.intents or not read.intents <= _TAKING_BACK or read.category is not None:
+        return False
+    return not any(char.isdigit() for char in part) and not (read.slots.phone or read.slots.address)
+
+
 def last_digit_put_right(turn: Turn, text: str) -> str | None:
     """The phone with its last digit as the message says ("最后一位是9"), or None."""
     phone = turn.step.data.phone
@@ -357,22 +369,31 @@ def _tells_a_problem(turn: Turn, text: str) -> bool:
 
 
 def _introduced(turn: Turn, text: str) -> bool:
-    lowered = text.strip(PLACE_ANSWER_EDGES).lower()
+    lowered = _read_as_written(turn, text.strip(PLACE_ANSWER_EDGES))
     return any(lowered.startswith(intro.lower()) for intro in turn.kit.form.put_right_intros)
 
 
+def _read_as_written(turn: Turn, text: str) -> str:
+    """``text`` in simplified characters and lower case, character for character as written ("係停電" is
+    系停电, so 係 is read as the configured 系 and cut where it stands); lowered only when converting
+    changes its length."""
+    read = turn.kit.understander.simplified(text).lower()
+    return read if len(read) == len(text) else text.lower()
+
+
 def _without_intro(turn: Turn, text: str) -> str:
-    """``text`` without the word introducing what is right ("是保安" is 保安)."""
+    """``text`` without the word introducing what is right ("是保安" is 保安, "係停電" 停電)."""
     said = text.strip(PLACE_ANSWER_EDGES)
+    read = _read_as_written(turn, said)
     for intro in _longest_first(tuple(turn.kit.form.put_right_intros)):
-        if said.lower().startswith(intro.lower()):
+        if read.startswith(intro.lower()):
             return said[len(intro) :].strip(PLACE_ANSWER_EDGES)
     return said
 
 
 def _what_is_denied(turn: Turn, part: str) -> str:
-    """What follows the last denial word of ``part`` ("问题不是路灯" denies 路灯)."""
-    lowered = part.lower()
+    """What follows the last denial word of ``part`` ("问题不是路灯" denies 路灯, "唔係停水" 停水)."""
+    lowered = _read_as_written(turn, part)
     ends = [lowered.rfind(word.lower()) + len(word) for word in turn.kit.form.denial_words if word.lower() in lowered]
     return part[max(ends) :].strip(PLACE_ANSWER_EDGES) if ends else ""
 

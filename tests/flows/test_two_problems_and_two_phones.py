@@ -159,7 +159,8 @@ def test_a_whole_number_taking_the_phone_back_at_the_place_question_corrects_it(
     chat.send("营业厅的宽带装了一个星期还没通")
     chat.send("电话13812340603")
     asked = chat.send(correction)
-    assert chat.phrase_ids(asked) == ["ask_area"]  # the place still asked, plainly: the answer was the phone
+    # The new number said back, and the place still asked, plainly: the answer was the phone.
+    assert chat.phrase_ids(asked) == ["contact_corrected", "ask_area"]
     said = chat.texts(chat.send("没有地址")).splitlines()
     assert "电话：13812340630" in said
     record = confirmed(chat)
