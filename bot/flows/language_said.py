@@ -4,7 +4,7 @@ chat): no giving up, no place and no problem; the rest of the message is the ans
 from __future__ import annotations
 
 from bot.config import Intent
-from bot.flows.slots import PLACE_ANSWER_EDGES
+from bot.flows.place_words import PLACE_ANSWER_EDGES
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 
