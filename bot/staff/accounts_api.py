@@ -37,7 +37,13 @@ from bot.staff.bodies import (
     RoleBody,
     read_body,
 )
-from bot.staff.password_rules import PASSWORD_MIN_CHARS, PasswordRefused, PasswordTooShort, service_names
+from bot.staff.password_rules import (
+    PASSWORD_MIN_CHARS,
+    PasswordRefused,
+    PasswordTooShort,
+    check_new_password,
+    service_names,
+)
 from bot.staff.reauth import confirm_password
 from bot.staff.socket_access import announce_access_changed
 from bot.staff.usernames import InvisibleCharacters, check_username
@@ -292,6 +298,11 @@ async def post_user_password(request: web.Request) -> web.Response:
     _, username, display_name = await _account_named(request)
     password = given.password if given.password is not None else made_password()
     note(request, username=username, password_made=given.password is None)
+    if given.password is not None:  # a refused password is said before the caller's is asked for
+        try:
+            check_new_password(given.password, (username, display_name), service_names(resources(request).config))
+        except PasswordRefused as error:
+            raise _password_refused(error) from None
     await confirm_password(request, given.current_password)
     ended = (await _change(request, username, password=password, display_name=display_name)).sessions_ended
     note(request, sessions_ended=ended)
