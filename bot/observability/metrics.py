@@ -104,7 +104,8 @@ class Metrics:
         )
         self.login_failures = Counter(
             "complaint_bot_login_failures",
-            "Refused staff sign-ins: wrong_credentials (401) or rate_limited (429).",
+            "Refused staff sign-ins: wrong_credentials (401) or rate_limited (429); wrong_current_password: a "
+            "sensitive account change with a wrong password typed again (403).",
             ["reason"],
             registry=r,
         )

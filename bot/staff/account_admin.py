@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.outbound.effects import Dispatcher, Effects
-from bot.staff.accounts import find_account
+from bot.staff.accounts import Role, find_account
 from bot.staff.sessions import StaffSessions
 from bot.storage import staff as staff_store
 from bot.storage import tickets as tickets_store
@@ -26,6 +26,23 @@ ACCOUNT_OFF = "account_off"
 
 class NoSuchAccount(LookupError):
     """No staff account has that username."""
+
+
+class LastManager(ValueError):
+    """The change would leave no active manager: nobody could run the accounts any more."""
+
+    def __init__(self) -> None:
+        super().__init__("this is the last active manager: make another manager first")
+
+
+def _keep_a_manager(session: Session, user_id: int, *, active: bool | None, role: str | None) -> None:
+    """LastManager when turning off or demoting ``user_id`` leaves no active manager (checked on
+    the locked rows of the managers, so two such changes at once cannot both pass)."""
+    if active is not False and (role is None or role == Role.MANAGER):
+        return
+    managers = staff_store.lock_active_managers(session)
+    if managers == [user_id]:
+        raise LastManager()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +81,8 @@ async def change_access(
     session of theirs ends (the ones cached in Redis too when ``sessions`` can reach it). Turned
     off, in the same transaction, the open conversations it owns go back to their queues
     (``hand_back`` says where and who; only an owner may answer a customer, so none is left
-    with nobody able to). Raises :class:`NoSuchAccount`, and ``ValueError`` when an account is
+    with nobody able to). Raises :class:`NoSuchAccount`, :class:`LastManager` (the last active
+    manager is never switched off), and ``ValueError`` when an account is
     switched off without ``hand_back``."""
     if active is False and hand_back is None:
         raise ValueError("an account switched off hands its conversations back: hand_back is needed")
@@ -73,6 +91,7 @@ async def change_access(
         account = find_account(session, username)
         if account is None:
             raise NoSuchAccount(username)
+        _keep_a_manager(session, account.id, active=active, role=None)
         if active is not None:
             staff_store.set_active(session, account.id, active)
         if password_hash is not None:
@@ -98,3 +117,27 @@ async def change_access(
             )
         )
     return AccessChanged(ended, tuple(returned))
+
+
+async def change_role(database: Database, user_id: int, role: Role) -> bool:
+    """Give the account ``role``: its very next request is allowed what the role allows (sessions
+    read the role with every request). False when there is no such account; :class:`LastManager`
+    when it is the last active manager and ``role`` is not manager."""
+
+    def change(session: Session) -> bool:
+        if staff_store.user_by_id(session, user_id) is None:
+            return False
+        _keep_a_manager(session, user_id, active=None, role=role.value)
+        staff_store.set_role(session, user_id, role.value)
+        return True
+
+    return await database.write(change)
+
+
+async def change_own_password(
+    database: Database, sessions: StaffSessions, user_id: int, password_hash: str, token: str
+) -> int:
+    """Store the account's new password (hashed beforehand) and end its other sessions, on every
+    instance, keeping the one of ``token`` (the console that changed it); returns how many ended."""
+    await database.write(lambda session: staff_store.store_password_hash(session, user_id, password_hash))
+    return await sessions.revoke_others_of(user_id, token)

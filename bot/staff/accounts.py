@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.complaint import GENERAL_QUEUE
 from bot.staff.passwords import PasswordHashers
-from bot.staff.usernames import check_scripts, check_username, lookalike_key, username_key
+from bot.staff.usernames import check_scripts, check_username, check_visible, lookalike_key, username_key
 from bot.storage import staff as staff_store
 from bot.storage.db import Database
 
@@ -90,8 +90,10 @@ class DisplayNameTaken(ValueError):
 
 
 def check_display_name(display_name: str | None) -> str | None:
-    """The display name as stored (without surrounding space; None for none); MixedScripts for
+    """The display name as stored (without surrounding space; None for none); InvisibleCharacters
+    for one holding a format character (a zero-width space, a direction control), MixedScripts for
     one whose letters mix scripts ("Аlice" with a Cyrillic А)."""
+    check_visible("display name", display_name or "")
     shown = (display_name or "").strip() or None
     if shown is not None:
         check_scripts("display name", shown)

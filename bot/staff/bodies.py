@@ -149,16 +149,34 @@ class NewAccountBody(Body):
     password: StrictStr | None = Field(
         default=None, max_length=200, description="At least 8 characters; none: one is made and answered once."
     )
+    current_password: StrictStr | None = Field(
+        default=None, max_length=200, description="The caller's own password, typed again: needed to add a manager."
+    )
+
+
+CURRENT_PASSWORD_DESCRIPTION = "The caller's own password, typed again: a stolen session alone cannot change accounts."
 
 
 class AccountActiveBody(Body):
     active: StrictBool = Field(description="false: the account is off and every session of theirs ends at once.")
+    current_password: StrictStr | None = Field(default=None, max_length=200, description=CURRENT_PASSWORD_DESCRIPTION)
 
 
 class NewPasswordBody(Body):
     password: StrictStr | None = Field(
         default=None, max_length=200, description="At least 8 characters; none: one is made and answered once."
     )
+    current_password: StrictStr | None = Field(default=None, max_length=200, description=CURRENT_PASSWORD_DESCRIPTION)
+
+
+class RoleBody(Body):
+    role: Literal["agent", "supervisor", "manager"]
+    current_password: StrictStr | None = Field(default=None, max_length=200, description=CURRENT_PASSWORD_DESCRIPTION)
+
+
+class OwnPasswordBody(Body):
+    current_password: StrictStr = Field(max_length=200, description="The password the caller signs in with now.")
+    password: StrictStr = Field(max_length=200, description="The new password: at least 8 characters, not guessable.")
 
 
 class TierBody(Body):

@@ -76,6 +76,14 @@ class StaffSessions:
         await self._announce_ended(digests)
         return len(digests)
 
+    async def revoke_others_of(self, user_id: int, token: str) -> int:
+        """End every session of the account but the one this token opens (its own password
+        changed, or "sign out elsewhere"); returns how many ended."""
+        keep = token_digest(token)
+        digests = await self._database.write(lambda session: end_sessions_of(session, user_id, keep))
+        await self._announce_ended(digests)
+        return len(digests)
+
     async def end_reason(self, token: str) -> str | None:
         """Why this token's session was ended by someone else ("account_off"), or None (unknown,
         expired, signed out, or Redis unreachable: the caller says "expired")."""

@@ -35,6 +35,31 @@ def username_key(username: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username.strip()).casefold())
 
 
+class InvisibleCharacters(ValueError):
+    """A name holding format characters (Unicode category Cf): zero-width spaces, soft hyphens,
+    direction controls. Unseen on a screen, they make "manager\u200b" pass for "manager", and a
+    right-to-left override shows "\u202eregnam" as "manager"."""
+
+    def __init__(self, what: str, found: list[str]) -> None:
+        self.found = found
+        codes = ", ".join(f"U+{ord(char):04X}" for char in found)
+        super().__init__(
+            f"the {what} must not contain invisible or text-direction characters ({codes}): type it again without them"
+        )
+
+
+def _format_characters(name: str) -> list[str]:
+    return sorted({char for char in name if unicodedata.category(char) == "Cf"})
+
+
+def check_visible(what: str, name: str) -> None:
+    """InvisibleCharacters when ``name`` (``what`` it is, for the message) holds a format
+    character (Cf): a bidi control, a zero-width space or joiner, a soft hyphen."""
+    found = _format_characters(name)
+    if found:
+        raise InvisibleCharacters(what, found)
+
+
 class MixedScripts(ValueError):
     """A name with letters of scripts that are not written together (Latin with Cyrillic)."""
 
@@ -63,10 +88,12 @@ def check_username(username: str) -> str:
     """A new username as stored: without surrounding space, NFKC-normalised ("ａｄｍｉｎ" is
     "admin"). ValueError when it is empty, longer than :data:`USERNAME_MAX_CHARS`, has a space or
     a control character inside (a name typed at the sign-in form must be the stored one), holds
-    anything but letters, digits 0-9 and ``. _ -``, or (:class:`MixedScripts`) mixes scripts.
+    anything but letters, digits 0-9 and ``. _ -``, or (:class:`MixedScripts`) mixes scripts;
+    :class:`InvisibleCharacters` (checked first) when it holds a format character.
 
     Accounts made before these rules keep their names and sign in with them: only new names are
     checked."""
+    check_visible("username", username)
     name = unicodedata.normalize("NFKC", username.strip())
     if not name:
         raise ValueError("the username must not be empty")
@@ -103,6 +130,8 @@ _LOOKALIKE_LETTERS = lookalike_letters()
 def lookalike_key(name: str) -> str:
     """A skeleton of ``name``: two names with the same one look alike on a screen ("асе" in
     Cyrillic and "ace", "agentI" and "agent1" and "agentl", "admin" and "adrnin"), whatever
-    their width and case. Spaces are kept; for comparing, not for storing."""
-    letters = unicodedata.normalize("NFKC", name.strip()).translate(_LOOKALIKE_LETTERS)
+    their width and case, and whatever invisible format characters they hold ("man\u00adager" is
+    "manager"). Spaces are kept; for comparing, not for storing."""
+    visible = "".join(char for char in name if unicodedata.category(char) != "Cf")
+    letters = unicodedata.normalize("NFKC", visible.strip()).translate(_LOOKALIKE_LETTERS)
     return letters.translate(_ASCII_PROTOTYPES).casefold().translate(_ASCII_PROTOTYPES)

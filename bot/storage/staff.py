@@ -95,6 +95,17 @@ def set_active(session: Session, user_id: int, active: bool) -> None:
     session.execute(update(User).where(User.id == user_id).values(active=active))
 
 
+def set_role(session: Session, user_id: int, role: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(role=role))
+
+
+def lock_active_managers(session: Session) -> list[int]:
+    """The ids of the active managers, their rows locked until the transaction ends: two managers
+    turning each other off at once are taken one after the other, and the second sees the first's."""
+    query = select(User.id).where(User.role == "manager", User.active).order_by(User.id).with_for_update()
+    return list(session.execute(query).scalars())
+
+
 def store_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 

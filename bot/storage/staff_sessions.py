@@ -45,10 +45,14 @@ def find_session(session: Session, token_digest: str, now: dt.datetime) -> Signe
     return SignedIn(*row) if row is not None else None
 
 
-def end_sessions_of(session: Session, user_id: int) -> list[str]:
-    """Delete every session of this account; returns their token digests (for the cache)."""
-    digests = list(session.execute(select(StaffSession.token_digest).where(StaffSession.user_id == user_id)).scalars())
-    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+def end_sessions_of(session: Session, user_id: int, keep: str | None = None) -> list[str]:
+    """Delete every session of this account but the one of digest ``keep``; returns their token
+    digests (for the cache)."""
+    which = StaffSession.user_id == user_id
+    if keep is not None:
+        which = which & (StaffSession.token_digest != keep)
+    digests = list(session.execute(select(StaffSession.token_digest).where(which)).scalars())
+    session.execute(delete(StaffSession).where(which))
     return digests
 
 

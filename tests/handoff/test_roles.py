@@ -28,7 +28,7 @@ from bot.storage.notifications import notify
 from tests.conftest import AppFactory
 from tests.helpers import new_session
 from tests.promises.support import promised_case
-from tests.staff import password_hash, sign_in
+from tests.staff import PASSWORD, password_hash, sign_in
 
 AGENT, SUPERVISOR, MANAGER = Role.AGENT.value, Role.SUPERVISOR.value, Role.MANAGER.value
 STAFF = frozenset({AGENT, SUPERVISOR, MANAGER})
@@ -113,8 +113,25 @@ ROUTES: list[Route] = [
     Route("GET", "/api/users", SUPERVISION, 200),
     Route("POST", "/api/users", MANAGERS, 201, lambda case: {"username": "new.agent", "role": "agent"}),
     Route("PUT", "/api/users/{id}/queues", MANAGERS, 200, lambda case: {"queues": case["queues"]}, {"id": "agent"}),
-    Route("PUT", "/api/users/{id}/active", MANAGERS, 200, lambda case: {"active": False}, {"id": "agent"}),
-    Route("POST", "/api/users/{id}/password", MANAGERS, 200, lambda case: {}, {"id": "agent"}),
+    Route(
+        "PUT",
+        "/api/users/{id}/active",
+        MANAGERS,
+        200,
+        lambda case: {"active": False, "current_password": PASSWORD},
+        {"id": "agent"},
+    ),
+    Route(
+        "POST", "/api/users/{id}/password", MANAGERS, 200, lambda case: {"current_password": PASSWORD}, {"id": "agent"}
+    ),
+    Route(
+        "PUT",
+        "/api/users/{id}/role",
+        MANAGERS,
+        200,
+        lambda case: {"role": "agent", "current_password": PASSWORD},
+        {"id": "agent"},
+    ),
     Route("POST", "/api/tickets/{id}/claim", STAFF, 200, lambda case: {}, {"id": "ticket"}),
     # issue 15 (typing): the caller has just claimed the case, so their typing reaches the customer
     Route("POST", "/api/conversations/{id}/typing", STAFF, 202, lambda case: {}, {"id": "conversation"}),
@@ -210,6 +227,15 @@ ROUTES: list[Route] = [
     ),
     Route("POST", "/api/standards/try", MANAGERS, 200, lambda case: {"text": "宽带又断了"}),
     Route("GET", "/api/events", STAFF, 101, websocket=True),
+    # one's own password and other sessions (after every route that types the password again)
+    Route("POST", "/api/me/sessions/end-others", STAFF, 200, lambda case: {}),
+    Route(
+        "POST",
+        "/api/me/password",
+        STAFF,
+        200,
+        lambda case: {"current_password": PASSWORD, "password": "lantern oyster quietly"},
+    ),
     Route("POST", "/api/logout", STAFF, 200, lambda case: {}),
 ]
 

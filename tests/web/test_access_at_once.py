@@ -12,7 +12,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, User
 from tests.conftest import AppFactory
-from tests.staff import add_user, call_with_cookie, handed_off_ticket, set_queues, sign_in_with_cookie
+from tests.staff import PASSWORD, add_user, call_with_cookie, handed_off_ticket, set_queues, sign_in_with_cookie
 
 
 async def _user_id(client: Any, username: str) -> int:
@@ -54,7 +54,9 @@ async def test_an_agent_taken_out_of_the_queue_or_turned_off_is_refused_at_the_n
 
     await _manager_puts(manager_side, manager, csrf, f"/api/users/{agent_id}/queues", {"queues": [queue]})
     assert await call_with_cookie(agent_side, agent, "GET", conversation) == 200
-    await _manager_puts(manager_side, manager, csrf, f"/api/users/{agent_id}/active", {"active": False})
+    await _manager_puts(
+        manager_side, manager, csrf, f"/api/users/{agent_id}/active", {"active": False, "current_password": PASSWORD}
+    )
     assert await call_with_cookie(agent_side, agent, "GET", conversation) == 401
     assert await call_with_cookie(agent_side, agent, "GET", "/api/queue") == 401
 

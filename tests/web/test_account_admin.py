@@ -144,3 +144,14 @@ async def test_deactivating_an_agent_puts_the_customers_they_served_back_in_the_
     await socket.until(lambda frames: any(f.get("from") == "agent" and "我来跟进" in f.get("text", "") for f in frames))
     await socket.close()
     await console.close()
+
+
+async def test_the_last_active_manager_is_not_switched_off_from_the_command_line_either(
+    make_client: AppFactory, database_url: str
+) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    code, output = await command(client, database_url, "deactivate-user", "--username", "boss")
+    assert code == 2 and "this is the last active manager" in output, output
+    await sign_in(client, "boss")
+    assert (await client.get("/api/me")).status == 200

@@ -2,14 +2,20 @@
 а) is refused, one that differs from a taken one only by width, case or lookalike letters ("ａｄｍｉｎ",
 "Admin", an all-Cyrillic "асе" beside "ace", "agentl" beside "agent1") is taken, and so is a display
 name that looks like another account's name; a new name is stored as it reads ("ａｄｍｉｎ２" is
-"admin2"). Accounts made before these rules keep signing in with their names."""
+"admin2"). Invisible characters cannot make a name pass for another: a name holding a zero-width
+space, a soft hyphen or a text-direction control is refused with a clear 422, and names compared
+for lookalikes are compared without them. Accounts made before these rules keep signing in with
+their names."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.staff.usernames import lookalike_key
 from bot.storage import staff as staff_store
 from tests.conftest import AppFactory
 from tests.staff import PASSWORD, add_user, password_hash, set_display_name, sign_in
@@ -105,3 +111,28 @@ async def test_accounts_made_before_the_rules_keep_signing_in(make_client: AppFa
         assert await sign_in_status(client, name) == 200, name
     me = await (await client.get("/api/me")).json()
     assert me["username"] == "ops@corp"
+
+
+INVISIBLE = ["manager\u200b", "man\u00adager", "\u202dmanager", "\u202eregnam", "man\u2060ager", "\ufeffmanager"]
+"""Zero-width space, soft hyphen, left-to-right override, right-to-left override ("manager" on a
+screen), word joiner, byte order mark: all Unicode format characters (Cf)."""
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+async def test_a_name_with_invisible_or_direction_characters_is_refused(make_client: AppFactory, name: str) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    headers = {"X-CSRF-Token": await sign_in(client, "boss")}
+
+    status, body = await add(client, headers, username=name)
+    assert status == 422 and body["code"] == "invisible_characters", body
+    assert "must not contain invisible or text-direction characters (U+" in body["error"]
+    status, body = await add(client, headers, username="new.agent", display_name=name)
+    assert status == 422 and body["code"] == "invisible_characters", body
+    assert body["error"].startswith("the display name must not contain invisible")
+    assert await usernames(client) == {"boss"}
+
+
+@pytest.mark.parametrize("name", INVISIBLE[:3])
+def test_invisible_characters_are_set_aside_when_names_are_compared(name: str) -> None:
+    assert lookalike_key(name) == lookalike_key("manager")

@@ -53,14 +53,20 @@ async def test_an_easy_password_is_refused_at_creation_and_at_a_reset(make_clien
         ("abcdefghijkl", "password_pattern"),
         ("我在客户服务中心上班啊", "password_has_service_name"),
     ):
-        response = await client.post(f"/api/users/{wang['id']}/password", json={"password": password}, headers=headers)
+        response = await client.post(
+            f"/api/users/{wang['id']}/password",
+            json={"password": password, "current_password": PASSWORD},
+            headers=headers,
+        )
         assert response.status == 400, password
         assert ((await response.json())["field"], (await response.json())["code"]) == ("password", code), password
     assert await sign_in_status(client, "wang.fang", PASSWORD) == 200  # unchanged
 
     headers = {"X-CSRF-Token": await sign_in(client, "boss")}
     good = await client.post(
-        f"/api/users/{wang['id']}/password", json={"password": "lantern oyster quietly"}, headers=headers
+        f"/api/users/{wang['id']}/password",
+        json={"password": "lantern oyster quietly", "current_password": PASSWORD},
+        headers=headers,
     )
     assert good.status == 200, await good.text()
     assert await sign_in_status(client, "wang.fang", "lantern oyster quietly") == 200

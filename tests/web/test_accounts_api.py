@@ -113,7 +113,9 @@ async def test_turning_an_account_off_signs_them_out_at_once_and_on_lets_them_ba
     headers = await as_boss(client)
     wu = (await users(client))["wu"]
 
-    off = await client.put(f"/api/users/{wu['id']}/active", json={"active": False}, headers=headers)
+    off = await client.put(
+        f"/api/users/{wu['id']}/active", json={"active": False, "current_password": PASSWORD}, headers=headers
+    )
     assert off.status == 200, await off.text()
     assert (await off.json())["sessions_ended"] == 1 and (await off.json())["user"]["active"] is False
     await asyncio.wait_for(console.receive(), 10)
@@ -123,7 +125,9 @@ async def test_turning_an_account_off_signs_them_out_at_once_and_on_lets_them_ba
     assert await sign_in_status(client, "wu", PASSWORD) == 401
 
     headers = await as_boss(client)
-    on = await client.put(f"/api/users/{wu['id']}/active", json={"active": True}, headers=headers)
+    on = await client.put(
+        f"/api/users/{wu['id']}/active", json={"active": True, "current_password": PASSWORD}, headers=headers
+    )
     assert on.status == 200
     assert await sign_in_status(client, "wu", PASSWORD) == 200
 
@@ -133,7 +137,9 @@ async def test_a_manager_cannot_turn_their_own_account_off(make_client: AppFacto
     await add_user(client, "boss", Role.MANAGER)
     headers = await as_boss(client)
     me = (await users(client))["boss"]
-    response = await client.put(f"/api/users/{me['id']}/active", json={"active": False}, headers=headers)
+    response = await client.put(
+        f"/api/users/{me['id']}/active", json={"active": False, "current_password": PASSWORD}, headers=headers
+    )
     assert response.status == 400 and "your own account" in (await response.json())["error"]
     assert (await client.get("/api/me")).status == 200
 
@@ -145,10 +151,12 @@ async def test_a_new_password_ends_the_old_sessions(make_client: AppFactory) -> 
     await sign_in(client, "wu")
     headers = await as_boss(client)
     wu = (await users(client))["wu"]
-    short = await client.post(f"/api/users/{wu['id']}/password", json={"password": "short"}, headers=headers)
+    short = await client.post(
+        f"/api/users/{wu['id']}/password", json={"password": "short", "current_password": PASSWORD}, headers=headers
+    )
     assert short.status == 400 and "at least 8 characters" in (await short.json())["error"]
 
-    made = await client.post(f"/api/users/{wu['id']}/password", json={}, headers=headers)
+    made = await client.post(f"/api/users/{wu['id']}/password", json={"current_password": PASSWORD}, headers=headers)
     assert made.status == 200
     body = await made.json()
     assert body["sessions_ended"] == 1
@@ -159,7 +167,11 @@ async def test_a_new_password_ends_the_old_sessions(make_client: AppFactory) -> 
     assert await sign_in_status(client, "wu", body["password"]) == 200
 
     headers = await as_boss(client)
-    typed = await client.post(f"/api/users/{wu['id']}/password", json={"password": "typed-by-boss"}, headers=headers)
+    typed = await client.post(
+        f"/api/users/{wu['id']}/password",
+        json={"password": "typed-by-boss", "current_password": PASSWORD},
+        headers=headers,
+    )
     assert typed.status == 200 and "password" not in await typed.json()
     assert await sign_in_status(client, "wu", "typed-by-boss") == 200
 
@@ -195,7 +207,9 @@ async def test_switching_off_an_agent_puts_the_cases_they_hold_back_in_the_queue
     headers = await as_boss(client)
     wu = (await users(client))["wu"]
 
-    off = await client.put(f"/api/users/{wu['id']}/active", json={"active": False}, headers=headers)
+    off = await client.put(
+        f"/api/users/{wu['id']}/active", json={"active": False, "current_password": PASSWORD}, headers=headers
+    )
     assert off.status == 200, await off.text()
     assert (await off.json())["conversations_returned"] == 1
     assert (await one(client, "account_active")).detail["conversations_returned"] == 1
@@ -214,7 +228,5 @@ async def test_switching_off_an_agent_puts_the_cases_they_hold_back_in_the_queue
         f"/api/conversations/{conversation_id}/messages", json={"text": "您好，我来跟进您的问题"}, headers=zhou
     )
     assert reply.status == 201, await reply.text()
-    await socket.until(
-        lambda frames: any(f.get("from") == "agent" and "我来跟进" in f.get("text", "") for f in frames)
-    )
+    await socket.until(lambda frames: any(f.get("from") == "agent" and "我来跟进" in f.get("text", "") for f in frames))
     await socket.close()

@@ -31,6 +31,13 @@ async def people_page(browser: Any, client: Any, username: str) -> tuple[Any, li
     return page, errors
 
 
+async def type_own_password(page: Any, password: str = PASSWORD) -> None:
+    """Type the manager's own password in the dialog a sensitive account change opens."""
+    await expect(page.locator("#reauth-dialog")).to_be_visible(timeout=10_000)
+    await page.fill("#reauth-password", password)
+    await page.click("#reauth-confirm")
+
+
 async def sign_in_status(client: Any, username: str, password: str) -> int:
     client.session.cookie_jar.clear()
     response = await client.post("/api/login", json={"username": username, "password": password})
@@ -79,6 +86,7 @@ async def test_a_manager_adds_an_agent_changes_queues_turns_one_off_and_resets_a
         await expect(wu).to_contain_text("话费/收费组")
 
         await wu.locator(".deactivate").click()
+        await type_own_password(page)
         await expect(wu).to_contain_text("已停用", timeout=10_000)
         assert dialogs[-1].startswith("确定停用 wu 吗")
         await expect(page.locator("#people-message")).to_contain_text("1 处登录已退出，0 个客户会话已退回队列")
@@ -87,6 +95,7 @@ async def test_a_manager_adds_an_agent_changes_queues_turns_one_off_and_resets_a
         await zhao.locator(".reset-password").click()
         await page.fill("#reset-password", "boss-typed-password")
         await page.click("#reset-confirm")
+        await type_own_password(page)
         await expect(page.locator("#people-message")).to_contain_text("已重置 zhao.agent 的密码", timeout=10_000)
         assert dialogs[-1].startswith("确定重置 zhao.agent 的密码吗")
         await expect(page.locator("#people-secret")).to_be_hidden()  # the first password is gone from the page
@@ -145,6 +154,7 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         await page.locator("#people-table tr[data-user=wu] .reset-password").click()
         await page.fill("#reset-password", "short")
         await page.click("#reset-confirm")
+        await type_own_password(page)
         await expect(page.locator("#reset-password-error")).to_have_text("新密码：至少 8 个字", timeout=10_000)
         await expect(page.locator("#people-message")).to_have_text("")
         assert errors == []
@@ -196,6 +206,7 @@ async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what
         await page.locator("#people-table tr[data-user=wu] .reset-password").click()
         await page.fill("#reset-password", "Password2026!")
         await page.click("#reset-confirm")
+        await type_own_password(page)
         await expect(page.locator("#reset-password-error")).to_have_text(
             "New password: is one of the most common passwords (or one with digits or symbols added), easy to"
             " guess: use a phrase of a few unrelated words",

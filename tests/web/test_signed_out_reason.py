@@ -11,7 +11,7 @@ import pytest
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, laptop_console
 from tests.conftest import AppFactory
-from tests.staff import COOKIE, add_user, call_with_cookie, sign_in, sign_in_with_cookie
+from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in, sign_in_with_cookie
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
 expect = playwright_api.expect
@@ -30,7 +30,11 @@ async def turn_off(client: Any, username: str) -> None:
     csrf = await sign_in(client, "boss")
     listed = await (await client.get("/api/users")).json()
     user_id = next(user["id"] for user in listed["users"] if user["username"] == username)
-    answer = await client.put(f"/api/users/{user_id}/active", json={"active": False}, headers={"X-CSRF-Token": csrf})
+    answer = await client.put(
+        f"/api/users/{user_id}/active",
+        json={"active": False, "current_password": PASSWORD},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert answer.status == 200, await answer.text()
 
 

@@ -25,6 +25,9 @@ window.auditLog = (() => {
     account_create: T("新增账号"),
     account_active: T("停用/启用账号"),
     password_reset: T("重置密码"),
+    role_change: T("更改角色"),
+    password_change: T("修改本人密码"),
+    sessions_end_others: T("退出其他登录"),
     dead_letter_retry: T("重发失败消息"),
     notification_read: T("通知标为已读"),
     standards_change: T("修改服务标准"),
@@ -90,6 +93,7 @@ window.auditLog = (() => {
   const REASONS = {
     wrong_password: T("密码错误"), unknown_user: T("无此用户"),
     rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
+    current_password_needed: T("未输入本人密码"), current_password_wrong: T("本人密码错误"),
   };
   const FIELDS = {
     contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") }, category: { name: T("类别") },

@@ -1,5 +1,7 @@
 // The manager console's 人员 tab: the staff accounts (GET /api/users); a manager adds one, changes an
-// agent's queues, turns one off or on, gives one a new password (a made password is shown once).
+// agent's queues, turns one off or on, changes a role, gives one a new password (a made password is
+// shown once); each of these but the queues first asks for the manager's own password again
+// (Staff.withPassword), as does adding a manager.
 // Supervisors read the list. manager.js calls staffAccounts.load(me) when the tab opens.
 // All data is rendered as text (Staff.el), never as HTML.
 "use strict";
@@ -80,7 +82,10 @@ window.staffAccounts = (() => {
     if (displayName) body.display_name = displayName;
     if (password) body.password = password;
     hideSecret();
-    const result = await api("POST", "/api/users", body);
+    const result = body.role === "manager"
+      ? await Staff.withPassword(T("新增经理账号：{0}", username), (current) => api("POST", "/api/users", { ...body, current_password: current }))
+      : await api("POST", "/api/users", body);
+    if (result === null) return;
     if (passwordRefused(result, "new-password", T("初始密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("新增失败（{0}）", result.status))); return; }
     say("ok", T("已新增 {0}", result.data.user.username));
@@ -118,7 +123,9 @@ window.staffAccounts = (() => {
   async function setActive(user, active) {
     if (!active && !confirm(T("确定停用 {0} 吗？其登录立即失效，之后无法登录；其处理中的客户会话将退回原队列等待认领。", user.username))) return;
     hideSecret();
-    const result = await api("PUT", `/api/users/${user.id}/active`, { active });
+    const result = await Staff.withPassword(active ? T("启用 {0}", user.username) : T("停用 {0}", user.username),
+      (current) => api("PUT", `/api/users/${user.id}/active`, { active, current_password: current }));
+    if (result === null) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
     say("ok", active ? T("已启用 {0}", user.username)
       : T("已停用 {0}：{1} 处登录已退出，{2} 个客户会话已退回队列", user.username, result.data.sessions_ended, result.data.conversations_returned));
@@ -128,7 +135,9 @@ window.staffAccounts = (() => {
   async function resetPassword(user, typed) {
     if (!confirm(T("确定重置 {0} 的密码吗？其所有登录立即失效。", user.username))) return;
     hideSecret();
-    const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
+    const result = await Staff.withPassword(T("重置 {0} 的密码", user.username),
+      (current) => api("POST", `/api/users/${user.id}/password`, typed ? { password: typed, current_password: current } : { current_password: current }));
+    if (result === null) return;
     if (passwordRefused(result, "reset-password", T("新密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("重置失败（{0}）", result.status))); return; }
     say("ok", T("已重置 {0} 的密码，{1} 处登录已退出", user.username, result.data.sessions_ended));
@@ -137,9 +146,28 @@ window.staffAccounts = (() => {
     await load(state.me);
   }
 
-  // The row under an account being changed: its queues, or a new password.
+  async function setRole(user, role) {
+    if (role === user.role) { state.editing = null; render(); return; }
+    hideSecret();
+    const result = await Staff.withPassword(T("把 {0} 的角色改为{1}", user.username, label("role", role)),
+      (current) => api("PUT", `/api/users/${user.id}/role`, { role, current_password: current }));
+    if (result === null) return;
+    if (!result.ok) { say("error", Staff.errorText(result, T("操作失败（{0}）", result.status))); return; }
+    say("ok", T("已把 {0} 的角色改为{1}", user.username, label("role", role)));
+    state.editing = null;
+    await load(state.me);
+  }
+
+  // The row under an account being changed: its queues, its role, or a new password.
   function editorRow(user) {
     const cancel = el("button", { type: "button", text: T("取消"), onclick: () => { state.editing = null; render(); } });
+    if (state.editing.kind === "role") {
+      const select = el("select", { id: "user-role" }, ["agent", "supervisor", "manager"].map((role) =>
+        el("option", { value: role, text: label("role", role), selected: role === user.role })));
+      return el("tr", { class: "people-editor" }, el("td", { colspan: 7 },
+        el("div", { class: "actions" }, el("span", { text: T("{0} 的角色：", user.username) }), select,
+          el("button", { type: "button", class: "primary", id: "role-save", text: T("保存"), onclick: () => setRole(user, select.value) }), cancel)));
+    }
     if (state.editing.kind === "queues") {
       const [picker, chosen] = queuePicker("user-queues", user.queues);
       return el("tr", { class: "people-editor" }, el("td", { colspan: 7 },
@@ -160,6 +188,7 @@ window.staffAccounts = (() => {
     const self = user.id === state.me.id;
     return el("div", { class: "actions" },
       user.role === "agent" ? el("button", { type: "button", class: "edit-queues", text: T("调整队列"), onclick: edit("queues") }) : null,
+      el("button", { type: "button", class: "change-role", text: T("更改角色"), onclick: edit("role") }),
       el("button", { type: "button", class: "reset-password", text: T("重置密码"), onclick: edit("password") }),
       self ? null : user.active
         ? el("button", { type: "button", class: "danger deactivate", text: T("停用"), onclick: () => setActive(user, false) })

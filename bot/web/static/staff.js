@@ -208,6 +208,7 @@ const Staff = (() => {
     StaffI18n.apply(document);
     const logout = document.getElementById("logout");
     logout.before(StaffI18n.picker((locale) => api("PUT", "/api/me/locale", { locale })));
+    logout.before(el("button", { type: "button", id: "my-account-open", text: T("我的账号"), onclick: openMyAccount }));
     loginRoot = buildLogin(title);
     loginRoot.hidden = true;
     document.body.prepend(loginRoot);
@@ -215,6 +216,100 @@ const Staff = (() => {
     const result = await api("GET", "/api/session");
     if (result.ok && result.data.signed_in) signedIn(result.data);
     else showLogin(result.data.reason ? signedOutText(result.data.reason) : "");
+  }
+
+  // A sensitive account action (another's password, an account off or on, a role, a new manager)
+  // asks for the staff member's own password again, in a dialog: a stolen session alone changes
+  // no account. Resolves to the typed password, or null when cancelled.
+  function askPassword(what, error) {
+    return new Promise((resolve) => {
+      const input = el("input", { type: "password", id: "reauth-password", autocomplete: "current-password", required: true, "aria-describedby": "reauth-error" });
+      const dialog = el("dialog", { id: "reauth-dialog", class: "canned-dialog reauth-dialog", "aria-labelledby": "reauth-title" },
+        el("form", { method: "dialog" },
+          el("h3", { id: "reauth-title", text: T("请再次输入您的密码") }),
+          el("p", { class: "muted", text: what }),
+          el("label", { class: "reauth-field" }, el("span", { text: T("您的登录密码") }), input),
+          el("p", { id: "reauth-error", class: "error", role: "alert", text: error || "" }),
+          el("div", { class: "actions" },
+            el("button", { type: "submit", class: "primary", id: "reauth-confirm", value: "ok", text: T("确认") }),
+            el("button", { type: "button", id: "reauth-cancel", text: T("取消"), onclick: () => dialog.close("") }))));
+      dialog.addEventListener("close", () => {
+        const typed = dialog.returnValue === "ok" ? input.value : null;
+        dialog.remove();
+        resolve(typed);
+      });
+      document.body.append(dialog);
+      dialog.showModal();
+      input.focus();
+    });
+  }
+
+  // send(password) with the staff member's own password typed in the dialog; asked again while it
+  // is wrong. The API's result, or null when the dialog was cancelled.
+  async function withPassword(what, send) {
+    let error = "";
+    for (;;) {
+      const typed = await askPassword(what, error);
+      if (typed === null) return null;
+      const result = await send(typed);
+      const code = result.data && result.data.code;
+      if (code === "current_password_wrong") { error = T("密码不正确，请重新输入"); continue; }
+      if (code === "current_password_needed") { error = T("请输入您的登录密码"); continue; }
+      return result;
+    }
+  }
+
+  // 我的账号 in the top bar: any staff member changes their own password (the current one, then the
+  // new one twice) or signs out their other sessions (a console left open elsewhere).
+  function openMyAccount() {
+    const field = (id, text, autocomplete) => el("label", { class: "reauth-field" }, el("span", { text }),
+      el("input", { type: "password", id, autocomplete, "aria-describedby": `${id}-error`, oninput: () => { error(id, ""); } }),
+      el("span", { id: `${id}-error`, class: "error field-error", role: "alert" }));
+    const message = el("p", { id: "my-account-message", role: "status" });
+    const error = (id, text) => {
+      document.getElementById(`${id}-error`).textContent = text;
+      document.getElementById(id).setAttribute("aria-invalid", text ? "true" : "false");
+    };
+    const value = (id) => document.getElementById(id).value;
+    const say = (kind, text) => { message.className = kind === "error" ? "error" : "muted"; message.textContent = text; };
+    async function change(event) {
+      event.preventDefault();
+      say("", "");
+      if (!value("my-current-password")) { error("my-current-password", T("请输入当前密码")); return; }
+      if (value("my-new-password") !== value("my-new-password-again")) { error("my-new-password-again", T("两次输入的新密码不一致")); return; }
+      const result = await api("POST", "/api/me/password", { current_password: value("my-current-password"), password: value("my-new-password") });
+      if (result.data.code === "current_password_wrong") { error("my-current-password", T("当前密码不正确")); return; }
+      if (!result.ok && result.data.field === "password") {
+        error("my-new-password", problemText(result.data, () => ({ name: T("新密码") })) || errorText(result, T("新密码")));
+        return;
+      }
+      if (!result.ok) { say("error", errorText(result, T("修改失败（{0}）", result.status))); return; }
+      for (const id of ["my-current-password", "my-new-password", "my-new-password-again"]) document.getElementById(id).value = "";
+      say("ok", T("密码已修改；其他 {0} 处登录已退出", result.data.sessions_ended));
+    }
+    async function endOthers() {
+      const result = await api("POST", "/api/me/sessions/end-others", {});
+      if (!result.ok) { say("error", errorText(result, T("操作失败（{0}）", result.status))); return; }
+      say("ok", T("已退出其他 {0} 处登录", result.data.sessions_ended));
+    }
+    const dialog = el("dialog", { id: "my-account", class: "canned-dialog my-account-dialog", "aria-labelledby": "my-account-title" },
+      el("h3", { id: "my-account-title", text: T("我的账号") }),
+      el("form", { id: "my-password-form", onsubmit: change },
+        el("h4", { text: T("修改密码") }),
+        field("my-current-password", T("当前密码"), "current-password"),
+        field("my-new-password", T("新密码（至少8个字符）"), "new-password"),
+        field("my-new-password-again", T("再次输入新密码"), "new-password"),
+        el("div", { class: "actions" }, el("button", { type: "submit", class: "primary", id: "my-password-save", text: T("修改密码") }))),
+      el("h4", { text: T("其他设备上的登录") }),
+      el("div", { class: "actions" },
+        el("button", { type: "button", id: "my-end-others", text: T("退出其他登录"), onclick: endOthers }),
+        el("span", { class: "muted", text: T("本页保持登录") })),
+      message,
+      el("div", { class: "actions" }, el("button", { type: "button", id: "my-account-close", text: T("关闭"), onclick: () => dialog.close() })));
+    dialog.addEventListener("close", () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    document.getElementById("my-current-password").focus();
   }
 
   async function signOut() {
@@ -310,6 +405,10 @@ const Staff = (() => {
     [/^the display name '(.*)' mixes letters of /, (m) => T("显示名「{0}」混用了不同文字的字母（如西里尔字母 а 混在拉丁字母中），看起来会像别人；请只用一种文字的字母", m[1])],
     [/^the display name '(.*)' looks the same as the account '(.*)''s name$/, (m) => T("显示名「{0}」与账号「{1}」的名字看起来一样，请换一个", m[1], m[2])],
     [/^you cannot turn off your own account/, () => T("不能停用自己的账号")],
+    [/^this is the last active manager/, () => T("这是最后一个在职的经理，不能停用或改为其他角色；请先设置另一位经理")],
+    [/^too many wrong passwords; try again in (\d+) minutes?/, (m) => T("密码错误次数过多，请 {0} 分钟后再试", m[1])],
+    [/^the (username|display name) must not contain invisible or text-direction characters/, (m) => (m[1] === "username"
+      ? T("用户名含有看不见的字符或改变文字方向的控制字符，请重新输入") : T("显示名含有看不见的字符或改变文字方向的控制字符，请重新输入"))],
     [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目，无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
@@ -421,5 +520,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, loads, errorText, errorMessage, problemText, versionNote, me: () => me };
+  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, withPassword, events, throttle, loads, errorText, errorMessage, problemText, versionNote, me: () => me };
 })();
