@@ -39,7 +39,7 @@ def test_each_is_told_where_the_case_stands_with_its_number(engine: Conversation
     chat = handed_off(engine)
     step = chat.send(question)
     assert "status_answer" in chat.phrase_ids(step), chat.texts(step)
-    assert chat.data.case_number in chat.texts(step)
+    assert chat.data.case_number is not None and chat.data.case_number in chat.texts(step)
     assert "留言已转给" not in chat.texts(step) and "留言已轉給" not in chat.texts(step)
 
 
@@ -73,9 +73,7 @@ GOLDEN = dataclasses.replace(
 
 def test_a_case_named_by_its_place_after_another_is_told_alone(engine: ConversationEngine) -> None:
     chat = handed_off(engine)
-    chat.customer = CustomerView(
-        this_case=SUNSHINE, open_cases=(SUNSHINE, GOLDEN), named_cases=(SUNSHINE, GOLDEN)
-    )
+    chat.customer = CustomerView(this_case=SUNSHINE, open_cases=(SUNSHINE, GOLDEN), named_cases=(SUNSHINE, GOLDEN))
     first = chat.send("阳光花园那个处理到哪了")
     assert "TS20261123SUNNY2" in chat.texts(first) and "TS20261123GOLD23" not in chat.texts(first)
     step = chat.send("金色家园的呢")
