@@ -23,3 +23,10 @@ class TicketReason(StrEnum):
     AFTER_RESOLUTION = "after_resolution"
     """The customer wrote again after the case was resolved, with something the satisfaction
     callback could not place (no rating, no new complaint, not the problem back)."""
+
+
+WITH_THE_DUTY_SUPERVISOR = frozenset(
+    {TicketReason.APPEAL, TicketReason.THREAT, TicketReason.SUPERVISOR_REQUESTED, TicketReason.DANGER}
+)
+"""A case whose ticket waits for one of these waits for the duty supervisor, not an agent: its
+status says so to whoever asks (the appealing chat, the case's own, another proven its customer's)."""

@@ -76,14 +76,18 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     opens_an_addition = _opens_with(turn, text, followups.addition_openers)
     told = description_text(data)
     category = understood.category if understood.category != turn.kit.rules.fallback_category else None
+    announced = turn.says_any(text, followups.new_problem_words)
     another = (
-        turn.says_any(text, followups.new_problem_words)
+        announced
         or is_another_problem(turn, understood, told, same_category=opens_an_addition)
         or (opens_an_addition and category is not None and not _at_the_case_s_place(turn))
     )
     if not another:
         return False
-    if not _of_the_case(turn, category, told) and _settled(turn):
+    # Announced as another matter, about other things ("另外还有个事 小区门口的路灯坏了" after 停水, both
+    # 工程维修): the customer said it is not this case, though its category and place are.
+    separate = announced and is_another_problem(turn, understood, told, same_category=True)
+    if (separate or not _of_the_case(turn, category, told)) and _settled(turn):
         _take_as_a_case_of_its_own(turn, text, case_number, category)
         return True
     if appealed:

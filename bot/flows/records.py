@@ -70,6 +70,9 @@ class CaseStatus:
     """The owning agent's display name, when the stage is ``WITH_AGENT`` and they have one."""
     queue_position: int | None = None
     """While waiting: the position in the ticket's queue last announced to the customer."""
+    with_supervisor: bool = False
+    """While waiting: its ticket waits for the duty supervisor (an appeal, a threat, a leader asked
+    for, danger: ``WITH_THE_DUTY_SUPERVISOR``), whichever conversation raised it."""
     area: str | None = None
     """The case's place; for a case named by its number, only when it is the customer's own."""
     customer_id: int | None = None

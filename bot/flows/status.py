@@ -87,9 +87,12 @@ def _stage(status: CaseStatus, locale: str, phrases: Phrases, supervisor: bool =
 
 
 def with_the_supervisor(turn: Turn, status: CaseStatus) -> bool:
-    """``status`` is this conversation's case (or the one it appealed), handed to the duty
-    supervisor by the flow (a threat, danger, a manager asked for: ``escalation_phone_asks``):
-    while it waits it is with them, not in the agents' queue ("已转给客服代表")."""
+    """While it waits, the case is with the duty supervisor, not in the agents' queue ("已转给客服代表"):
+    its ticket waits for them (``CaseStatus.with_supervisor``, whichever conversation asks), or this
+    conversation handed it (or the case it appealed) to them in this very batch (a threat, danger, a
+    manager asked for: ``escalation_phone_asks``), before storage shows it."""
+    if status.with_supervisor:
+        return True
     data = turn.step.data
     own = status.case_number in (data.case_number, data.appeal_of)
     return turn.step.state is State.HANDED_OFF and data.escalation_phone_asks > 0 and own

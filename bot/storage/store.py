@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.config import Grade, Signal
 from bot.core.messages import ChannelName, InboundMessage, MenuChoice, Sender
 from bot.core.phones import normalise_phone
-from bot.core.ticket_reason import TicketReason
+from bot.core.ticket_reason import WITH_THE_DUTY_SUPERVISOR, TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData
 from bot.flows.records import (
@@ -681,6 +681,7 @@ _CASE_PLACES = (
         _tickets.c.id.label("ticket_id"),
         _tickets.c.told_position,
         _tickets.c.best_told_position,
+        _tickets.c.reason,
     )
     .outerjoin(
         _tickets,
@@ -699,6 +700,8 @@ class _CasePlace:
     waiting: bool
     told_position: int | None
     best_told_position: int | None
+    with_supervisor: bool = False
+    """A waiting ticket of the conversation waits for the duty supervisor (``WITH_THE_DUTY_SUPERVISOR``)."""
 
     @property
     def position_to_say(self) -> int | None:
@@ -717,8 +720,13 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
     places: dict[int, _CasePlace] = {}
     for row in connection.execute(_CASE_PLACES, {"ids": sorted(conversation_ids)}):
         known = places.get(row.id)
+        supervisor = row.reason in WITH_THE_DUTY_SUPERVISOR or (known is not None and known.with_supervisor)
         if known is None or (row.ticket_id is not None and not known.waiting):
-            places[row.id] = _CasePlace(row.owner, row.ticket_id is not None, row.told_position, row.best_told_position)
+            places[row.id] = _CasePlace(
+                row.owner, row.ticket_id is not None, row.told_position, row.best_told_position, supervisor
+            )
+        elif supervisor and not known.with_supervisor:
+            places[row.id] = dataclasses.replace(known, with_supervisor=True)
     agent_ids = {
         int(place.owner.removeprefix(AGENT_OWNER))
         for place in places.values()
@@ -797,7 +805,9 @@ def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[st
     if complaint is not None and complaint.status in RESOLVED_STATUSES:
         return CaseStatus(CaseStage.RESOLVED, **common)
     if place is not None and place.waiting:
-        return CaseStatus(CaseStage.WAITING, queue_position=place.position_to_say, **common)
+        return CaseStatus(
+            CaseStage.WAITING, queue_position=place.position_to_say, with_supervisor=place.with_supervisor, **common
+        )
     if place is not None and place.owner.startswith(AGENT_OWNER):
         return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
     return CaseStatus(CaseStage.WAITING, **common)

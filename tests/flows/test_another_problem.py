@@ -1,8 +1,8 @@
 """Another problem told while the case is with the staff: of the case's category and at its place
 ("还有 电梯也坏了" after a leak) it is added to the case, and the customer hears so with its number;
-of another category or at another place ("另外还有个事 小区门口的路灯坏了一个星期了" after 停水) it is a
-case of its own, restated, promised with its own deadline and case number and handed off; more of
-the first problem ("而且水是黄的", "已经三天了") is neither."""
+of another category, at another place, or announced as another matter about other things
+("另外还有个事 小区门口的路灯坏了一个星期了" after 停水) it is a case of its own, restated, promised with
+its own deadline and case number and handed off; more of the first problem ("而且水是黄的", "已经三天了") is neither."""
 
 from __future__ import annotations
 
@@ -238,3 +238,19 @@ def test_another_problem_left_untold_goes_back_to_the_first_case(conversation_en
 def test_an_agent_owning_the_conversation_reads_it_and_the_bot_stays_silent(chat: Chat) -> None:
     chat.owner = "agent"
     assert chat.send("对了 小区垃圾好几天没人收了").replies == []
+
+
+def test_another_matter_announced_about_other_things_of_the_same_category_is_a_case_of_its_own(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """The documented example: after 停水, "另外还有个事 小区门口的路灯坏了一个星期了" (both 工程维修, the same
+    place) says it is another matter, and is one: restated and promised as a case of its own."""
+    chat = _filed(conversation_engine, FIRST)
+    first = chat.data.case_number
+    step = chat.send("另外还有个事 小区门口的路灯坏了一个星期了")
+    assert chat.phrase_ids(step)[0] == "another_problem_new_case", chat.texts(step)
+    assert "一并记录" not in chat.texts(step)
+    chat.send("同一个地方")
+    second = chat.send("对").complaint
+    assert second is not None and second.case_number != first
+    assert second.description == "小区门口的路灯坏了一个星期了" and second.category == "engineering_repair"
