@@ -4,7 +4,8 @@ it) and an unpaired surrogate (no UTF-8 column holds one).
 
 Two places see it all: :func:`bot.web.responses.json_body`, the one reader of JSON bodies (the
 staff API's and the web chat's), refuses a body holding one in any name or string, nested or
-not; and :func:`refuse_unstorable`, a middleware, refuses a query parameter or a path segment
+not (and ``bot.media.uploads.read_upload`` in a photo upload's form fields); and
+:func:`refuse_unstorable`, a middleware, refuses a query parameter or a path segment
 holding one, before any route runs. Both answer ``400`` naming where (``{"error": "'username'
 must not contain a NUL character", "field": "username", "code": "unstorable_character"}``).
 Headers are the HTTP parser's: a NUL in one is its ``400`` before the app sees the request. A

@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+from aiohttp import FormData
 from sqlalchemy import select
 
 from bot.keys import resources
@@ -18,6 +19,8 @@ from bot.web.openapi import openapi_document
 from tests.audit.support import attempt, logged
 from tests.conftest import AppFactory
 from tests.helpers import new_session
+from tests.media.images import photo
+from tests.media.uploads import claimed_case
 from tests.staff import add_user, sign_in
 
 NUL = "a\x00b"
@@ -172,3 +175,18 @@ async def test_a_sign_in_holding_a_nul_is_refused_and_audited_as_a_failed_sign_i
     # counted as failed sign-ins: the account's limit holds the next ones back
     statuses = [await attempt(client, "boss", "wrong\x00") for _ in range(30)]
     assert 429 in statuses, statuses
+
+
+async def test_a_form_field_of_an_upload_holding_a_nul_is_refused(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, token, conversation_id = await claimed_case(client, "li.agent")
+    for url, field, headers in (
+        (f"/api/conversations/{conversation_id}/photos", "caption", {"X-CSRF-Token": csrf}),
+        ("/chat/media", "id", {"Authorization": f"Bearer {token}"}),
+    ):
+        form = FormData()
+        form.add_field(field, NUL)
+        form.add_field("file", photo(), filename="photo.jpg", content_type="image/jpeg")
+        response = await client.post(url, data=form, headers=headers)
+        answer = await response.json()
+        assert (response.status, answer.get("field"), answer.get("code")) == (400, field, "unstorable_character"), url
