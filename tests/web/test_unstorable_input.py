@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import yaml
 from aiohttp import FormData
 from sqlalchemy import select
 
@@ -190,3 +191,33 @@ async def test_a_form_field_of_an_upload_holding_a_nul_is_refused(make_client: A
         response = await client.post(url, data=form, headers=headers)
         answer = await response.json()
         assert (response.status, answer.get("field"), answer.get("code")) == (400, field, "unstorable_character"), url
+
+
+def _string_leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(dotted path, the dict or list holding it, its key) of every string in ``value``."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, inner in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(inner, str):
+            yield where, value, key
+        else:
+            yield from _string_leaves(inner, where)
+
+
+async def test_a_standard_imported_as_yaml_writing_a_nul_by_its_escape_is_refused(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    csrf = await sign_in(client, "boss")
+    exported = await client.get("/api/standards/phrases", params={"format": "yaml"})
+    section = yaml.safe_load(await exported.text())
+    place, holder, key = max(_string_leaves(section), key=lambda leaf: len(leaf[1][leaf[2]]))  # a phrase's text
+    holder[key] += "\x00"
+    written = yaml.safe_dump(section, allow_unicode=True)
+    assert "\\0" in written  # YAML's escape: the JSON body itself holds no NUL
+    response = await client.put("/api/standards/phrases", json={"yaml": written}, headers={"X-CSRF-Token": csrf})
+    answer = await response.json()
+    assert (response.status, answer.get("field"), answer.get("code")) == (
+        400,
+        f"yaml:{place}",
+        "unstorable_character",
+    ), answer
