@@ -32,6 +32,7 @@ from bot.web import metrics, request_ids
 from bot.web.body_deadline import body_deadline
 from bot.web.client_address import ClientAddresses
 from bot.web.security_headers import security_headers
+from bot.web.unstorable import refuse_unstorable
 
 log = structlog.get_logger(__name__)
 
@@ -121,6 +122,7 @@ def create_app(
     """
     app = web.Application(client_max_size=1024 * 1024)
     request_ids.install(app, ClientAddresses(settings.auth.trusted_proxies))
+    app.middlewares.append(refuse_unstorable)
     app.middlewares.append(body_deadline(settings.body_read_seconds, settings.upload_read_seconds))
     config = config if config is not None else load_config(settings.config_dir)
     engine = engine if engine is not None else ConversationEngine(config)

@@ -468,7 +468,9 @@ class Pipeline:
                 return conversation_id
             identity = store.identity_by_id(session, item.identity_id)
             assert identity is not None
-            return store.ensure_open_conversation(session, identity, locale, now, _resume_within(engine))
+            return store.ensure_open_conversation(
+                session, identity, locale, now, _resume_within(engine), inbound.provider_message_id
+            )
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
             # The same phone given on another channel: the same customer, with their history.
@@ -483,7 +485,9 @@ class Pipeline:
                 tier=engine.config.deadlines.default_tier,
                 customer_id=known_customer,
             )
-        return store.ensure_open_conversation(session, identity, locale, now, _resume_within(engine))
+        return store.ensure_open_conversation(
+            session, identity, locale, now, _resume_within(engine), inbound.provider_message_id
+        )
 
     # ------------------------------------------------------------------ processing
 

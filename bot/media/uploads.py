@@ -12,6 +12,8 @@ from bot.media.files import MediaFiles, thumb_key
 from bot.storage.db import Database
 from bot.storage.media import drop_unlinked
 from bot.web.responses import json_error
+from bot.web.unstorable import CODE as UNSTORABLE_CODE
+from bot.web.unstorable import has_unstorable
 
 log = structlog.get_logger(__name__)
 
@@ -74,7 +76,11 @@ async def read_upload(request: web.Request, limit: int, fields: dict[str, int]) 
                 given = await read_part(part, fields[part.name])
                 if given is None:
                     return json_error(400, f"'{part.name}' is too long")
-                upload.fields[part.name] = given.decode("utf-8", "replace")
+                value = given.decode("utf-8", "replace")
+                if has_unstorable(value):  # as in every JSON body and query (bot.web.unstorable)
+                    refused = {"error": f"'{part.name}' must not contain a NUL character", "field": part.name}
+                    return web.json_response(refused | {"code": UNSTORABLE_CODE}, status=400)
+                upload.fields[part.name] = value
     except ValueError:
         return json_error(400, "the multipart body cannot be read")
     if not upload.file:

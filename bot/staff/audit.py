@@ -36,6 +36,7 @@ from bot.logs import REQUEST_ID
 from bot.storage import audit as audit_store
 from bot.storage import staff as staff_store
 from bot.web.client_address import client_addresses_key
+from bot.web.unstorable import has_unstorable
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Target = Callable[[web.Request], str | None]
@@ -178,7 +179,8 @@ def _named(session: Session, entry: audit_store.NewEntry) -> audit_store.NewEntr
     password typed in the wrong field. Its length alone is kept, to tell attempts apart."""
     if entry.actor_id is not None or entry.actor is None:
         return entry
-    account = staff_store.user_named(session, entry.actor.strip())
+    # A name holding a NUL is no account's, and PostgreSQL refuses it in a statement.
+    account = None if has_unstorable(entry.actor) else staff_store.user_named(session, entry.actor.strip())
     if account is not None:
         return replace(entry, actor=account.username)
     return replace(entry, actor=None, detail={**entry.detail, "username_chars": len(entry.actor)})

@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 from aiohttp import web
+from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from bot.core.clock import utc_now
@@ -27,7 +28,8 @@ from bot.storage.staff_sessions import SignedIn
 from bot.web.client_address import ClientAddresses, client_addresses_key
 from bot.web.openapi import ROLES, documented
 from bot.web.origins import same_site_origin
-from bot.web.responses import api_error
+from bot.web.responses import api_error, strict_json
+from bot.web.unstorable import Unstorable
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -140,7 +142,7 @@ async def login(request: web.Request) -> web.Response:
         raise api_error(415, "send the sign-in as Content-Type: application/json")
     if not _same_site_origin(request):
         raise api_error(403, "sign in from this site's own pages")
-    credentials = await read_body(request, LoginBody)
+    credentials, unstorable = await _credentials(request)
     username, password = credentials.username, credentials.password
     request[ATTEMPTED] = username
     auth = request.app[staff_auth_key]
@@ -161,6 +163,10 @@ async def login(request: web.Request) -> web.Response:
         refused = api_error(429, f"too many failed sign-ins; try again in {minutes} {unit}")
         refused.headers["Retry-After"] = str(math.ceil(held.wait))
         raise refused
+    if unstorable is not None:  # no account has such a name or password: a failed sign-in, counted, never looked up
+        resources(request).metrics.login_failures.labels(reason="wrong_credentials").inc()
+        note(request, reason="unstorable_character")
+        raise unstorable
     with auth.hashers.place() as placed:
         if not placed:
             try:
@@ -194,6 +200,19 @@ async def login(request: web.Request) -> web.Response:
         secure=auth.cookie_secure,
     )
     return response
+
+
+async def _credentials(request: web.Request) -> tuple[LoginBody, Unstorable | None]:
+    """The sign-in's username and password; when either holds what no database stores, they are
+    taken as given beside the ``400`` that refuses them, for the attempt to be counted against the
+    name's and the address's limits and audited as a failed sign-in like a wrong password."""
+    try:
+        return await read_body(request, LoginBody), None
+    except Unstorable as refused:
+        try:  # the body was read and parsed already: it is JSON
+            return LoginBody.model_validate(strict_json(await request.read())), refused
+        except ValidationError:
+            raise refused from None
 
 
 def _me(signed_in: SignedIn) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from bot.staff.bodies import Body, Text, read_body
 from bot.staff.reply_guard import audit_error, direction_refusal
 from bot.storage import canned_replies as store
 from bot.storage.models import CannedReply, string_length
+from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -106,6 +107,7 @@ async def list_replies(request: web.Request) -> web.Response:
 
 @audited("canned_reply_add")
 @requires(*STAFF)
+@documented(body=CannedReplyBody)
 async def add_reply(request: web.Request) -> web.Response:
     """``POST /api/canned-replies`` {title, text, locale?}: 201 with the new reply; 409 when the
     author has ``canned_replies.per_author`` replies already, or the team ``total``
@@ -152,6 +154,7 @@ async def _editable(request: web.Request, reply_id: int) -> None:
 
 @audited("canned_reply_edit", target=path_target("canned_reply"))
 @requires(*STAFF)
+@documented(body=CannedReplyBody)
 async def edit_reply(request: web.Request) -> web.Response:
     """``PUT /api/canned-replies/{id}`` {title, text}: the edited reply."""
     reply_id = _reply_id(request)

@@ -18,13 +18,14 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+import structlog
 from aiohttp import web
 
 from bot.config import ServiceConfig
 from bot.core.messages import ChannelName
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.audit import audited, fixed_target
+from bot.staff.audit import audited, fixed_target, note
 from bot.staff.auth import requires
 from bot.storage.case_reports import GROUPS, CaseFilter, CaseRow, case_figures, case_rows, staff_names
 from bot.web.responses import api_error
@@ -33,6 +34,8 @@ SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 EXPORT_BATCH = 500
+
+log = structlog.get_logger(__name__)
 
 UNKNOWN_AREA = "未识别行政区"
 UNASSIGNED = "未分配"
@@ -277,24 +280,35 @@ async def get_cases_csv(request: web.Request) -> web.StreamResponse:
             "Cache-Control": "no-store",
         }
     )
-    await response.prepare(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(cells.columns)
-    after = 0
-    while True:
-        rows = await batch(after)
-        for row in rows:
-            writer.writerow(cells.cells(row))
-        await response.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
-        if len(rows) < EXPORT_BATCH:
-            break
-        after = rows[-1].id
-    await response.write_eof()
+    after, sent = 0, 0
+    try:
+        await response.prepare(request)
+        while True:
+            rows = await batch(after)
+            for row in rows:
+                writer.writerow(cells.cells(row))
+            await response.write(buffer.getvalue().encode("utf-8"))
+            sent += len(rows)
+            buffer.seek(0)
+            buffer.truncate()
+            if len(rows) < EXPORT_BATCH:
+                break
+            after = rows[-1].id
+        await response.write_eof()
+    except ConnectionError:
+        _client_gone(request, "csv", f"{sent} rows")
     return response
+
+
+def _client_gone(request: web.Request, kind: str, sent: str) -> None:
+    """The download stopped by the client (a tab closed, a download cancelled): nothing went wrong
+    here, so an info line rather than an error with a traceback; the audit entry says so too."""
+    log.info("export.client_gone", file=kind, sent=sent)
+    note(request, client_gone=True)
 
 
 @audited("export", target=fixed_target("cases.xlsx"))
@@ -343,14 +357,18 @@ async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
             }
         )
         response.content_length = await loop.run_in_executor(None, os.path.getsize, path)
-        await response.prepare(request)
         workbook_file = await loop.run_in_executor(None, _open_binary, path)
+        sent = 0
         try:
+            await response.prepare(request)
             while chunk := await loop.run_in_executor(None, workbook_file.read, 1 << 16):
                 await response.write(chunk)
+                sent += len(chunk)
+            await response.write_eof()
+        except ConnectionError:
+            _client_gone(request, "xlsx", f"{sent} of {response.content_length} bytes")
         finally:
             workbook_file.close()
-        await response.write_eof()
         return response
 
 

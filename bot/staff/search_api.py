@@ -29,7 +29,7 @@ async def search(request: web.Request) -> web.Response:
 
     A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
-    # A control character pasted or typed (NUL ends a string in SQLite's full-text query) is a space.
+    # A control character pasted or typed is a space (a NUL never gets here: bot.web.unstorable refuses it).
     query = "".join(" " if unicodedata.category(char) == "Cc" else char for char in request.query.get("q", "")).strip()
     if not MIN_QUERY <= len(query) <= MAX_QUERY:
         raise api_error(400, f"'q' must be {MIN_QUERY} to {MAX_QUERY} characters")

@@ -27,6 +27,7 @@ from bot.standards.validation import Invalid, Problem, rule_problems, validate
 from bot.standards.versions import SectionVersion
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
+from bot.web.unstorable import refusal, unstorable_at
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 RULE_VOCABULARY = ("classification", "deadlines")
@@ -401,6 +402,9 @@ async def put_standard(request: web.Request) -> web.Response:
             body = await asyncio.to_thread(yaml_import.load, given.yaml)
         except yaml_import.YamlRefused as error:
             raise _invalid([Problem(section.id, str(error))]) from None
+        where = unstorable_at(body)  # YAML's "\0" escape writes the NUL the JSON reader refuses
+        if where is not None:
+            raise refusal(f"yaml:{where}")
     return await _store(
         request, section, body, given.note, base_version=given.base_version, confirm_warnings=given.confirm_warnings
     )

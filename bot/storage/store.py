@@ -283,21 +283,40 @@ def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
+_STORED_INBOUND_CONVERSATION = PreparedQuery(
+    select(table_of(Message).c.conversation_id).where(
+        table_of(Message).c.channel == bindparam("channel"),
+        table_of(Message).c.direction == "in",
+        table_of(Message).c.provider_message_id == bindparam("provider_message_id"),
+    )
+)
+
+
 def ensure_open_conversation(
     session: Session,
     identity: IdentityRef,
     locale: str,
     now: dt.datetime,
     resume_within: dt.timedelta = dt.timedelta(0),
+    provider_message_id: str | None = None,
 ) -> int:
     """The identity's open conversation; a new one when it has none, going on with the form of
     its latest one when that was closed for the customer's silence within ``resume_within``
-    (:func:`unfinished_form`)."""
+    (:func:`unfinished_form`). A message stored already (``provider_message_id`` on the
+    identity's channel: a provider's retry, which the insert then drops) gets the conversation
+    it is stored in, never a new, empty one (looked for only when one would be opened)."""
+    if not identity.new:
+        existing = current_conversation_id(session, identity.id)
+        if existing is not None:
+            return existing
+    if provider_message_id is not None:
+        stored_in = _STORED_INBOUND_CONVERSATION.rows(
+            session.connection(), {"channel": identity.channel, "provider_message_id": provider_message_id}
+        )
+        if stored_in:
+            return int(stored_in[0][0])
     if identity.new:
         return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
-    existing = current_conversation_id(session, identity.id)
-    if existing is not None:
-        return existing
     carried = unfinished_form(session, identity.id, now, resume_within)
     return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now, carried)
 

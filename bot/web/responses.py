@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot import json_text
 from bot.json_text import NotStrictJson as NotStrictJson  # re-exported: the routes catch it
+from bot.web.unstorable import refusal, unstorable_at
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -67,7 +68,8 @@ def strict_json(data: bytes) -> Any:
 async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[str, Any]:
     """The body as a JSON object; 400 for anything else. Read strictly (:func:`strict_json`):
     what no database can store or readers would take differently is refused here rather than
-    failing later; 415 for a charset other than UTF-8; 413 for a body over
+    failing later (a NUL in any name or string, nested or not, is a 400 naming where:
+    :mod:`bot.web.unstorable`); 415 for a charset other than UTF-8; 413 for a body over
     ``max_bytes`` (when given: a route's limit below the application's 1 MiB)."""
     if (request.charset or "utf-8").lower() not in ("utf-8", "utf8"):
         raise api_error(415, "send JSON as UTF-8")
@@ -82,4 +84,7 @@ async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[
         raise api_error(400, str(error)) from error
     if not isinstance(payload, dict):
         raise api_error(400, "the body must be a JSON object")
+    where = unstorable_at(payload)
+    if where is not None:
+        raise refusal(where)
     return payload

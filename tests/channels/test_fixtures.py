@@ -22,9 +22,9 @@ NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 @pytest.mark.parametrize(
     ("fixture", "kind", "text", "provider_id"),
     [
-        ("text.xml", MessageKind.TEXT, "小区的电梯又坏了", "msg:24000000000000001"),
-        ("image.xml", MessageKind.IMAGE, "[image]", "msg:24000000000000002"),
-        ("voice.xml", MessageKind.VOICE, "[voice] 楼道灯不亮", "msg:24000000000000003"),
+        ("text.xml", MessageKind.TEXT, "小区的电梯又坏了", "msg:oia2TjjewbmiOUlr6X-1crbLOvLw:24000000000000001"),
+        ("image.xml", MessageKind.IMAGE, "[image]", "msg:oia2TjjewbmiOUlr6X-1crbLOvLw:24000000000000002"),
+        ("voice.xml", MessageKind.VOICE, "[voice] 楼道灯不亮", "msg:oia2TjjewbmiOUlr6X-1crbLOvLw:24000000000000003"),
         ("location.xml", MessageKind.LOCATION, "[location] 陕西省西安市阳光花园 (34.263161,108.948024)", None),
         ("link.xml", MessageKind.LINK, "[link] 小区停水通知 https://example.com/notice", None),
         ("subscribe.xml", MessageKind.START, "", "event:oia2TjjewbmiOUlr6X-1crbLOvLw:1795400005:subscribe"),

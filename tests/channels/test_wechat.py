@@ -11,7 +11,7 @@ import pytest
 import xmltodict
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from wechatpy.crypto import WeChatCrypto
 
 from bot.channels.base import DeliveryError
@@ -19,7 +19,7 @@ from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.core.messages import OutboundMessage
 from bot.keys import resources
 from bot.settings import Settings, WechatAccountSettings
-from bot.storage.models import Complaint, Message
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, Message
 from tests.channels.wechat_helpers import (
     APPID,
     OPENID,
@@ -30,6 +30,7 @@ from tests.channels.wechat_helpers import (
     encrypted,
     location_xml,
     now_of,
+    push,
     queue_late_message,
     signed_query,
     start_fake_wechat,
@@ -541,5 +542,53 @@ async def test_a_location_out_of_range_keeps_its_place_name_without_coordinates(
     )
     assert response.status == 200, await response.text()
     async with resources(client.app).sessions() as session:
-        texts = (await session.execute(select(Message.text).where(Message.provider_message_id == "msg:4401"))).scalars()
+        stored_as = Message.provider_message_id == f"msg:oLocation{4401:019d}:4401"
+        texts = (await session.execute(select(Message.text).where(stored_as))).scalars()
         assert list(texts) == [stored]
+
+
+async def _conversations_of(client: Any) -> list[tuple[str, list[str]]]:
+    """Each conversation's sender and inbound texts, oldest first."""
+    async with resources(client.app).sessions() as session:
+        rows = (
+            await session.execute(
+                select(Conversation.id, ChannelIdentity.external_id)
+                .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
+                .order_by(Conversation.id)
+            )
+        ).all()
+        found = []
+        for conversation_id, sender in rows:
+            texts = await session.execute(
+                select(Message.text)
+                .where(Message.conversation_id == conversation_id, Message.direction == "in")
+                .order_by(Message.id)
+            )
+            found.append((sender, list(texts.scalars())))
+    return found
+
+
+async def test_a_msgid_another_customer_used_is_still_this_customers_message(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    """MsgIds are numbered per sender: two customers' messages of one MsgId are both answered;
+    a retry of either is stored once, in its own conversation, and opens no other one."""
+    client, api = wechat_setup
+    created = now_of(client)
+    await push(client, text_xml("三号楼电梯坏了", 1001, sender="oUser1", created=created))
+    await push(client, text_xml("五号楼停水了", 1001, sender="oUser2", created=created + 1))
+
+    async def both_answered() -> bool:
+        return {item.get("touser") for item in api.sent} >= {"oUser1", "oUser2"}
+
+    await eventually(both_answered, timeout=15)
+    assert await _conversations_of(client) == [("oUser1", ["三号楼电梯坏了"]), ("oUser2", ["五号楼停水了"])]
+
+    # WeChat retries oUser2's push; then again after that conversation was closed
+    await push(client, text_xml("五号楼停水了", 1001, sender="oUser2", created=created + 1))
+    async with resources(client.app).sessions() as session:
+        await session.execute(update(Conversation).values(status="closed", closed_at=resources(client.app).clock()))
+        await session.commit()
+    await push(client, text_xml("五号楼停水了", 1001, sender="oUser2", created=created + 1))
+    await settled(client)
+    assert await _conversations_of(client) == [("oUser1", ["三号楼电梯坏了"]), ("oUser2", ["五号楼停水了"])]

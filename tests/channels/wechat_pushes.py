@@ -77,7 +77,8 @@ def wechat_xml(draw: st.DrawFn) -> Push:
     if expected is None:
         return Push(body.encode("utf-8", errors="surrogatepass"))
     msg_id = int(fields["MsgId"] or 0)
-    return Push(body.encode(), expected, fields["FromUserName"], f"msg:{msg_id}" if msg_id else None)
+    sender = fields["FromUserName"]
+    return Push(body.encode(), expected, sender, f"msg:{sender}:{msg_id}" if msg_id else None)
 
 
 def _expected_text(fields: dict[str, str | None]) -> str | None:

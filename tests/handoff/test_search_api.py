@@ -289,7 +289,10 @@ async def test_a_control_character_pasted_into_the_search_is_read_as_a_space(mak
     await sign_in(client, "zhou.sup")
     conversation_id, _ = await customer_with_a_complaint(client)
 
-    assert await search(client, "\x00ab") == []
-    [hit] = await search(client, "垃圾\x00")
+    assert await search(client, "\x07ab") == []
+    [hit] = await search(client, "垃圾\x1b")
     assert hit["conversation_id"] == conversation_id
-    assert (await client.get("/api/search", params={"q": "\x00\x00"})).status == 400
+    assert (await client.get("/api/search", params={"q": "\x07\x07"})).status == 400
+    # a NUL, which no database stores, is refused as in every query parameter
+    refused = await client.get("/api/search", params={"q": "垃圾\x00"})
+    assert (refused.status, (await refused.json())["field"]) == (400, "q")

@@ -215,9 +215,10 @@ def followed_the_account(provider_message_id: str | None) -> bool:
 
 
 def _provider_id(fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str) -> str:
-    """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
-    one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two
-    different messages of one second stay apart. For an event that is every field besides the
+    """The dedupe key WeChat's retries share: the sender and ``MsgId`` (a MsgId is one sender's:
+    another openid's message with the same number is a message of its own); for events (and a
+    message without one) the sender and ``CreateTime``, as WeChat advises, plus what the message
+    says so two different messages of one second stay apart. For an event that is every field besides the
     envelope (a button's ``EventKey``, a QR code's ``Ticket``…), and the key ends with the
     event's name (see :func:`followed_the_account`)."""
     if message_type == "event":
@@ -230,7 +231,7 @@ def _provider_id(fields: Mapping[str, str], message_type: str, event: str, sende
     if msg_id and not (_is_digits(msg_id) and len(msg_id) <= 20):
         raise RequestRejected(400, "non-numeric <MsgId>")
     if msg_id and int(msg_id) != 0:
-        return f"msg:{int(msg_id)}"
+        return f"msg:{sender}:{int(msg_id)}"
     digest = hashlib.sha256(f"{message_type}\n{text}".encode()).hexdigest()[:16]
     return f"msg:{sender}:{created}:{digest}"
 

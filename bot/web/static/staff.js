@@ -443,6 +443,7 @@ const Staff = (() => {
     missing: () => T("必填"),
     string_too_short: (p) => (p.limit > 1 ? T("至少 {0} 个字", p.limit) : T("不能为空")),
     string_too_long: (p) => T("最多 {0} 个字", p.limit),
+    unstorable_character: () => T("不能含有空字符（NUL）"),
     unknown_placeholders: (p) => T("不能使用占位符 {0}；可用的占位符：{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
     phone: () => T("不是电话号码（手机号或座机号）"),

@@ -1078,6 +1078,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "至少 {0} 个字": "at least {0} characters",
     "不能为空": "must not be empty",
     "最多 {0} 个字": "at most {0} characters",
+    "不能含有空字符（NUL）": "must not contain a NUL character",
     "不能使用占位符 {0}；可用的占位符：{1}": "the placeholder {0} cannot be used; available: {1}",
     "不是电话号码（手机号或座机号）": "not a phone number (a mobile or a landline)",
     "例外 {0}": "override {0}",
