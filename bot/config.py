@@ -1018,6 +1018,9 @@ class FormRules(_Strict):
     """The restatement's problem: the customer's clauses about the problem, up to this long; one
     length, or one per locale (an English clause needs more characters than a Chinese one)."""
     summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
+    run_on_clause_ends: list[str] = []
+    """Words that end a clause told without a pause ("了" of "电梯坏了三次了每次…"): a problem too long
+    to restate whole is cut after one, before it is cut at any word."""
     spoken_punctuation: list[str] = []
     """Punctuation voice input writes as words ("逗号", "句号"): a pause in the restatement's problem,
     never said back as a word."""
@@ -1302,6 +1305,19 @@ class FormRules(_Strict):
     fine_words: list[str] = []
     """Words saying an item is right ("对", "没问题"): "地址对 电话错了" names the phone to correct,
     not the address."""
+    fault_words: list[str] = []
+    """Words saying the restated problem is wrong ("说错了", "写错了"), in a pause of their own perhaps
+    after the problem's item word and a ``fault_speakers`` word ("问题说错了", "我刚才说错了"): at the
+    restatement, what the message says beside them is the problem, in place of the one restated."""
+    incomplete_words: list[str] = []
+    """Words saying the restated problem lacks something ("写得不全", "没写全"), in a pause of their
+    own as ``fault_words`` are: what the message says beside them completes the problem (in place
+    of what it tells again: "问题写得不全 是电梯坏了一个星期了" after 电梯坏了)."""
+    fault_speakers: list[str] = []
+    """Words before ``fault_words`` or ``incomplete_words`` in their pause ("我", "刚才": "我刚才说错了")."""
+    register_words: list[str] = []
+    """Asking, at the restatement, that the complaint be registered as it stands ("帮我登记吧",
+    "please register it"): a confirmation, never more of the problem."""
     asking_marks: list[str] = []
     """Marks that ask alone ("？？？"): after the hand-off, a message of only these (and white space)
     asks where the case stands."""

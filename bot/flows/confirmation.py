@@ -3,6 +3,7 @@ rejected, the corrections."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.config import Intent, PhraseId, Signal
@@ -25,6 +26,7 @@ from bot.flows.put_right import (
     denies,
     english_place_put_right,
     last_digit_put_right,
+    names_a_fault,
     place_part_put_right,
     place_put_right,
     problem_put_right,
@@ -81,7 +83,7 @@ def on_confirming(turn: Turn, text: str) -> None:
     intents = turn.intents
     if turn.changed:
         restate(turn)
-    elif Intent.YES in intents and not intents & CORRECTION_CUES:
+    elif (Intent.YES in intents and not intents & CORRECTION_CUES) or asks_to_register(turn, text):
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
     elif (taken_back := problem_taken_back(turn, text)) is not None:
@@ -89,6 +91,10 @@ def on_confirming(turn: Turn, text: str) -> None:
         turn.step.data.description = taken_back
         turn.audit(TimelineKind.CORRECTED, field="description")
         restate(turn)
+    elif names_a_fault(turn, text):
+        # "问题写得不全 是电梯坏了一个星期了": the problem put right, never the words about it added.
+        turn.audit(TimelineKind.RESTATEMENT_REJECTED)
+        _correct(turn, text)
     elif _adds_to_the_problem(turn, text):
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -204,6 +210,33 @@ def _name_after_chatter(turn: Turn, text: str) -> str | None:
     return None if any(char in stop_chars for char in said) else said
 
 
+_MOST_LETTERS_BESIDE_REGISTERING = 10
+"""Letters a message asking to register the complaint may hold besides ("actually, please register it")."""
+
+
+def asks_to_register(turn: Turn, text: str) -> bool:
+    """Answering the restatement, a message asking that the complaint be registered as it stands
+    ("帮我登记吧", "actually, please register it": ``form.register_words``) and telling nothing
+    else: no item, no problem, no question, no other wish."""
+    words = turn.kit.form.register_words
+    understood = turn.understood
+    if understood is None or turn.changed or not words or not turn.says_any(text, words):
+        return False
+    if understood.intents - _YES_AND_THANKS or understood.category is not None or understood.signals:
+        return False
+    if ends_as_a_question(turn, said_without_edges(text)):
+        return False
+    left = turn.kit.understander.matchable(text)
+    for word in _longest((*words, *turn.kit.rules.fillers)):  # "please", "吧"
+        left = left.replace(word.lower(), " ")
+    return sum(1 for char in left if char.isalnum()) <= _MOST_LETTERS_BESIDE_REGISTERING
+
+
+@functools.lru_cache(maxsize=8)
+def _longest(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def yes_among_thanks(turn: Turn, text: str) -> bool:
     """Answering the restatement, a yes with thanks in other pauses ("对的对的 谢谢你姑娘", "好的
     谢谢你"): every pause says only yes, thanks or hello, and one says yes."""
@@ -218,7 +251,7 @@ def yes_among_thanks(turn: Turn, text: str) -> bool:
 def on_choose_correction(turn: Turn, text: str) -> None:
     if turn.changed:
         restate(turn)
-    elif _correction_field(turn, text) is None and Intent.YES in turn.intents:
+    elif _correction_field(turn, text) is None and (Intent.YES in turn.intents or asks_to_register(turn, text)):
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
     else:
@@ -246,8 +279,8 @@ def _correct(turn: Turn, text: str) -> None:
     put_right = None
     if field_name in (None, "description"):
         put_right = problem_put_right(turn, text, restated=True)
-        if put_right is None and _describes_problem(turn):
-            put_right = [text]  # "我是说电梯坏了": the problem as said now
+        if put_right is None and _describes_problem(turn) and not _only_names_an_item(turn, text):
+            put_right = [text]  # "我是说电梯坏了": the problem as said now; "the problem" asks for it
     # "不对 最后一位是9" names no item: only the phone has a last digit to put right.
     digit_right = last_digit_put_right(turn, text) if field_name in ("phone", None) else None
     if put_right is not None:
@@ -317,6 +350,13 @@ def _correction_field(turn: Turn, text: str) -> str | None:
     return min(found)[2] if found else None
 
 
+def _only_names_an_item(turn: Turn, text: str) -> bool:
+    """The message is only an item's name ("问题", "the problem"), answering which is wrong."""
+    folded = normalise(text)
+    fields = turn.kit.rules.correction_fields.values()
+    return any(folded == keyword.lower() for keywords in fields for keyword in keywords)
+
+
 def _says_it_is_right(turn: Turn, part: str) -> bool:
     """The pause says its item is right ("地址对", "地址没问题"), with no fault in it."""
     if not turn.says_any(part, turn.kit.form.fine_words):
@@ -327,6 +367,11 @@ def _says_it_is_right(turn: Turn, part: str) -> bool:
 def on_correct_description(turn: Turn, text: str) -> None:
     if turn.changed and Intent.COMPLAINT not in turn.intents:
         restate(turn)
+        return
+    if asks_to_register(turn, text):
+        # "actually, please register it" asked for the problem again: the problem restated stands.
+        turn.audit(TimelineKind.CONFIRMED)
+        _promise_and_hand_off(turn)
         return
     turn.step.data.description = problem_put_right(turn, text, restated=True) or [text]
     turn.audit(TimelineKind.CORRECTED, field="description")

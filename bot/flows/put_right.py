@@ -45,13 +45,15 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     taken_back = problem_taken_back(turn, text) if restated else None
     if taken_back is not None:
         return taken_back
-    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
+    parts = pauses(text)
+    # "问题说错了", "问题写得不全": about the restatement, never part of the problem.
+    faults = {part: kind for part in parts if (kind := fault_of(turn, part)) is not None} if restated else {}
+    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO}) or bool(faults)
     if not correcting and not turn.says_any(text, form.denial_words):
         return None  # most messages: nothing denied, no "不对", nothing to read again
-    parts = pauses(text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
     denials = set(denied)
-    kept = [part for part in parts if part not in denials and not _only_answers(turn, part)]
+    kept = [part for part in parts if part not in denials and part not in faults and not _only_answers(turn, part)]
     kept = [part for part in kept if not _says_it_was_said_wrong(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
@@ -67,13 +69,93 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
         ),
         None,
     )
-    if _tells_a_problem(turn, right) and (correcting or replaced is not None):
-        return [right]
+    told = _tells_a_problem(turn, right) or (bool(denied or faults) and _another_kind(turn, right, description))
+    if told and (correcting or replaced is not None):
+        # "问题写得不全 是电梯坏了一个星期了": what is told completes the problem, never the words about it.
+        return _completed(turn, description, right) if _INCOMPLETE in faults.values() and not denied else [right]
     if replaced is not None:
         return replaced
-    if restated and correcting and not denied and _introduced(turn, " ".join(kept)):
-        return [right]
+    if restated and correcting and not denied and (faults or _introduced(turn, " ".join(kept))):
+        return _completed(turn, description, right) if _INCOMPLETE in faults.values() else [right]
     return None
+
+
+_FAULT = "fault"
+_INCOMPLETE = "incomplete"
+_SHORT_FAULT = 2
+"""Characters of a fault word that counts only after the problem's item word ("问题不全"; "漏了" is a leak)."""
+
+
+def fault_of(turn: Turn, part: str) -> str | None:
+    """What a pause says of the restated problem when that is all it says: that it is wrong
+    ("问题说错了", "我刚才说错了": ``form.fault_words``) or short of something ("问题写得不全":
+    ``form.incomplete_words``); None for any other pause."""
+    form, fields = turn.kit.form, turn.kit.rules.correction_fields
+    pattern = _fault_pattern(
+        tuple(word for word in fields.get("description", ()) if not word.isdigit()),
+        tuple(form.fault_speakers),
+        tuple(form.fault_words),
+        tuple(form.incomplete_words),
+        tuple(turn.kit.rules.fillers),
+    )
+    if pattern is None:
+        return None
+    found = pattern.fullmatch(turn.kit.understander.matchable(part).strip(PLACE_ANSWER_EDGES))
+    if found is None:
+        return None
+    kind = _FAULT if found.group(_FAULT) is not None else _INCOMPLETE
+    if found.group("item") is None and len(found.group(kind)) <= _SHORT_FAULT:
+        return None
+    return kind
+
+
+def names_a_fault(turn: Turn, text: str) -> bool:
+    """A pause of the message says only that the restated problem is wrong or short of something."""
+    return any(fault_of(turn, part) is not None for part in pauses(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _fault_pattern(
+    items: tuple[str, ...],
+    speakers: tuple[str, ...],
+    faults: tuple[str, ...],
+    incomplete: tuple[str, ...],
+    fillers: tuple[str, ...],
+) -> re.Pattern[str] | None:
+    """A pause that is only a fault word, perhaps after whose words and the problem's item word."""
+    if not faults and not incomplete:
+        return None
+
+    def any_of(words: tuple[str, ...]) -> str:
+        return alternation(word.lower() for word in words if word) or "(?!)"
+
+    speaker = rf"(?:(?:{any_of(speakers)})\s*)?"
+    return re.compile(
+        rf"{speaker}(?:(?P<item>{any_of(items)})\s*)?{speaker}"
+        rf"(?:(?P<{_FAULT}>{any_of(faults)})|(?P<{_INCOMPLETE}>{any_of(incomplete)}))"
+        rf"(?:\s*(?:{any_of(fillers)}))*"
+    )
+
+
+def _another_kind(turn: Turn, right: str, description: list[str]) -> bool:
+    """What is said to be right is a complaint of another category than the problem restated
+    ("不是漏水 是楼上半夜装修太吵" after 楼上漏水): a problem of its own, not a part put right."""
+    understood = turn.read(right)
+    if Intent.COMPLAINT not in understood.intents or understood.category is None:
+        return False
+    return turn.read("\n".join(description)).category != understood.category
+
+
+def _completed(turn: Turn, description: list[str], right: str) -> list[str]:
+    """``description`` completed by ``right``: the entries it tells again ("电梯坏了" in "电梯坏了一个
+    星期了") give way to it; else it is added."""
+    simplified = turn.kit.understander.simplified
+    said = simplified(right)
+    again = [entry for entry in description if simplified(entry).strip(PLACE_ANSWER_EDGES) in said]
+    if not again:
+        return [*description, right]
+    first = description.index(again[0])
+    return [*description[:first], right, *(entry for entry in description[first:] if entry not in again)]
 
 
 def place_put_right(turn: Turn, text: str) -> str | None:

@@ -156,6 +156,8 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
     elif slots.honorific and slots.surname == data.surname and slots.honorific != data.honorific:
         if not data.honorific:
+            # "我是王女士" after "我姓王": how to address them is known now, said back (姓王 → 王女士).
+            _changed(turn, "name", None, replaced=state in RESTATED)
             data.honorific = slots.honorific
         elif correcting:  # "不是王先生，是王女士"
             _changed(turn, "name", None, replaced=True)

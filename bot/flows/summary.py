@@ -614,7 +614,12 @@ class ProblemSummary:
         根本不理人 垃圾房臭到不行 …"), else where a word does ("热水器不出热水", not "热水器不出热"); a
         word longer than that is cut."""
         pause_ends = [match.start() for match in _PAUSE.finditer(clause)]
-        for ends in (pause_ends, self._understander.word_ends(clause)):
+        word_ends = self._understander.word_ends(clause)
+        # A clause dictated without a pause ("…已经坏了三次了每次打电话…"): it ends at a word that
+        # ends one ("三次了"), rather than in the middle of the next.
+        endings = tuple(word for word in self._rules.run_on_clause_ends if word)
+        clause_ends = [end for end in word_ends if endings and clause.endswith(endings, 0, end)]
+        for ends in (pause_ends, clause_ends, word_ends):
             fitting = [end for end in ends if end <= most and clause[:end].strip()]
             if fitting:
                 return clause[: max(fitting)].rstrip()
