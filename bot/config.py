@@ -254,6 +254,7 @@ class PhraseId(StrEnum):
     SUPPLEMENT_ADDED = "supplement_added"
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
+    STATUS_NO_SUCH_CASE = "status_no_such_case"
     CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
@@ -377,6 +378,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASES: frozenset({"count"}),
+    PhraseId.STATUS_NO_SUCH_CASE: frozenset({"cases"}),
     PhraseId.REOPEN_WHICH_CASE: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
