@@ -4,15 +4,36 @@ case's status as if it were the one asked after."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
-from bot.flows.records import CustomerView, State
-from tests.flows.chat import Chat, restatement
-from tests.flows.test_status_of_two_cases import LAMP, WATER
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, State
+from tests.flows.chat import MONDAY_2PM, Chat, restatement
 
 STREET_LIGHT = "小区门口的路灯坏了一个星期了"
+WATER = CaseStatus(
+    CaseStage.WAITING,
+    "TS20261123WATER2",
+    MONDAY_2PM + dt.timedelta(days=2),
+    queue_position=3,
+    area="阳光花园5栋",
+    category="engineering_repair",
+    problem="阳光花园5栋停水了",
+    own=True,
+)
+LAMP = CaseStatus(
+    CaseStage.WITH_AGENT,
+    "TS20261123LAMP23",
+    MONDAY_2PM + dt.timedelta(hours=12),
+    agent_name="李娜",
+    area="阳光花园5栋",
+    category="engineering_repair",
+    problem=STREET_LIGHT,
+    own=True,
+)
 
 
 def street_light_handed_off(engine: ConversationEngine) -> Chat:
