@@ -254,6 +254,7 @@ class PhraseId(StrEnum):
     SUPPLEMENT_ADDED = "supplement_added"
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
+    STATUS_NO_SUCH_CASE = "status_no_such_case"
     CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
@@ -268,6 +269,7 @@ class PhraseId(StrEnum):
     ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     ESCALATION_REASSURE = "escalation_reassure"
+    ESCALATION_REASSURE_BRIEF = "escalation_reassure_brief"
     # With the duty supervisor: where the case stands, its number and time, never the same words twice running.
     STATUS_WITH_SUPERVISOR = "status_with_supervisor"
     ESCALATION_REASSURE_CASE = "escalation_reassure_case"
@@ -377,6 +379,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASES: frozenset({"count"}),
+    PhraseId.STATUS_NO_SUCH_CASE: frozenset({"cases"}),
     PhraseId.REOPEN_WHICH_CASE: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
@@ -1584,6 +1587,11 @@ class Timers(_Strict):
     safety_repeat_after: int = Field(default=300, ge=0, le=DAY_SECONDS)
     """Danger told again ("煤气味越来越重了") hears how to stay safe and whom to call again, at most
     once per this many seconds; the first time always. 0: every time. Defaulted, as above."""
+    reassure_again_after: int = Field(default=300, ge=0, le=DAY_SECONDS)
+    """While an agent holds the case, a leader asked for or a threat said again with nothing new:
+    the reassurance, then a shorter acknowledgement, then nothing (the staff see each message)
+    until this many seconds have passed since the last one said; 0: the two in turn every time.
+    Defaulted, as above."""
     phone_pieces_within: int = Field(default=120, ge=1, le=3600)
     """A phone told in pieces (``form.phone_pieces_most``): a piece more than this many seconds
     after the one before starts the number afresh. Defaulted, as above."""

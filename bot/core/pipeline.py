@@ -992,6 +992,7 @@ class _BatchWrites:
         self.case_timers: list[CaseTimer] = []
         self.reopened: list[int] = []
         self.reopened_earlier: list[tuple[int, str]] = []
+        self.reopened_proven: list[tuple[int, str, str]] = []
         self._router = router
         self.staff_events: list[StaffEvent] = []
         self.processed: list[int] = []
@@ -1114,6 +1115,8 @@ class _BatchWrites:
             self.reopened.append(conversation.id)
         if step.reopen_case is not None:
             self.reopened_earlier.append((conversation.id, step.reopen_case))
+        if step.reopen_proven_case is not None:
+            self.reopened_proven.append((conversation.id, *step.reopen_proven_case))
         handed_to: dict[str, Any] = {}
         if step.handoff is not None:
             # The manager rules pick the queue and priority, notify, and may give the case
@@ -1422,6 +1425,12 @@ class _BatchWrites:
             if conversation_id not in self.dropped:
                 reopened = self._tracker.reopen_earlier_case(
                     session, conversation_id, case_number, now, dispatcher.status_on_commit
+                )
+                _add_effects(outcome, reopened.effects)
+        for conversation_id, case_number, text in self.reopened_proven:
+            if conversation_id not in self.dropped:
+                reopened = self._tracker.reopen_proven_case(
+                    session, conversation_id, case_number, text, now, dispatcher.status_on_commit
                 )
                 _add_effects(outcome, reopened.effects)
         touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])

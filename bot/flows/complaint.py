@@ -134,7 +134,7 @@ from bot.flows.place_words import InsultWords, PlaceWords
 from bot.flows.presence import answered_whether_anyone_is_there
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
-from bot.flows.reopen_earlier import reopened_earlier_case
+from bot.flows.reopen_earlier import reopened_earlier_case, reopened_proven_case
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.safety import acknowledged_safe_now, asked_in_an_emergency
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -715,6 +715,8 @@ class ComplaintFlow:
         if case is not None and case.stage is not CaseStage.RESOLVED and case.deadline_at is not None:
             link_to_case(turn, OpenCase(case_number, case.deadline_at, status=case))
             return
+        if case is not None and reopened_proven_case(turn, case, text):
+            return  # "TS2026… 还是没解决" about their resolved case: reopened, never a new case
         if case is not None:
             data.follows_case = case_number  # their resolved case: the new one follows it
         if checked_for is CaseCheckFor.APPEAL_NUMBER:

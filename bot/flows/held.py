@@ -6,6 +6,8 @@ the phone the supervisor will call, asked for then or at an appeal, is read when
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -22,6 +24,8 @@ THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 _TOLD = "supervisor_told"
 """``FlowData.extra`` key: what the supervisor was told of while the agent holds the case (the
 reason and the threats), so that the same request said again is not told again."""
+_REASSURED = "supervisor_reassured"
+"""``FlowData.extra`` key: the reassurance last said to a request said again, and when."""
 
 
 def told_the_supervisor(turn: Turn) -> bool:
@@ -49,8 +53,7 @@ def told_the_supervisor(turn: Turn) -> bool:
     earlier = set(told) if isinstance(told, list) else set()
     news = {reason.value, *(signal.value for signal in threats)} - earlier
     if not news:
-        turn.say(PhraseId.ESCALATION_REASSURE)
-        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+        _reassured_again(turn)
         return True
     data.extra[_TOLD] = sorted(earlier | news)
     with_the_supervisor_before = data.escalation_phone_asks > 0
@@ -67,6 +70,38 @@ def told_the_supervisor(turn: Turn) -> bool:
     turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
     escalated_deadline(turn, with_the_supervisor_before, reason)
     return True
+
+
+def _reassured_again(turn: Turn) -> None:
+    """The same request or threat said again with nothing new: the agent and the supervisors see
+    each message; the customer is let vent (seed 000 五(二)1), never answered with the same words
+    again and again. The full reassurance (``escalation_reassure``) first, then a shorter
+    acknowledgement (``escalation_reassure_brief``), then nothing until ``timers.reassure_again_after``
+    has passed since the last one said (0: the two in turn, every time)."""
+    data = turn.step.data
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    last = data.extra.get(_REASSURED)
+    said, said_at = _last_reassurance(last)
+    quiet_for = dt.timedelta(seconds=turn.kit.config.timers.reassure_again_after)
+    lately = said_at is not None and turn.now - said_at < quiet_for
+    if said == PhraseId.ESCALATION_REASSURE.value:
+        phrase = PhraseId.ESCALATION_REASSURE_BRIEF
+    elif lately:
+        return  # acknowledged twice within the interval: heard by the staff, not answered again
+    else:
+        phrase = PhraseId.ESCALATION_REASSURE
+    turn.say(phrase)
+    data.extra[_REASSURED] = [phrase.value, turn.now.isoformat()]
+
+
+def _last_reassurance(kept: object) -> tuple[str | None, dt.datetime | None]:
+    """The phrase last said by :func:`_reassured_again` and when."""
+    if not isinstance(kept, list) or len(kept) != 2 or not all(isinstance(item, str) for item in kept):
+        return None, None
+    try:
+        return kept[0], dt.datetime.fromisoformat(kept[1])
+    except ValueError:
+        return None, None
 
 
 def _staff_attitude_told(turn: Turn, text: str) -> None:

@@ -23,7 +23,7 @@ from bot.flows.another_problem import is_another_problem, same_matter
 from bot.flows.callback import says_not_solved
 from bot.flows.case import ESCALATING_SIGNALS
 from bot.flows.greeting import greet
-from bot.flows.records import CaseStatus, State
+from bot.flows.records import CaseStage, CaseStatus, State
 from bot.flows.status import named_by_subject, shares_problem_words
 from bot.flows.turn import Turn
 
@@ -144,6 +144,45 @@ def _reopen(turn: Turn, case: CaseStatus, text: str) -> None:
     turn.audit(TimelineKind.REOPENED_BY_CUSTOMER, case_number=case.case_number, text=text)
 
 
+def reopened_proven_case(turn: Turn, case: CaseStatus, text: str) -> bool:
+    """A resolved case of another customer record ("TS2026… 还是没解决 狗还在叫", filed by SMS), just
+    proven the writer's by its phone's last digits: words ``text`` saying it is not solved, within
+    ``followups.reopen_within`` of its resolution, reopen it as the customer's own "没解决" does
+    (read the same way, :func:`_not_solved`). It stays where it is (``Tracker.reopen_proven_case``:
+    a repeat, its 回访 called off, the supervisors told, the new time told here); this
+    conversation joins it (``appeal_of``), its phone the proven one, never asked for. True if
+    reopened."""
+    data = turn.step.data
+    within = turn.kit.config.followups.reopen_within
+    resolved_at = case.resolved_at
+    if case.case_number is None or case.stage is not CaseStage.RESOLVED or resolved_at is None or not within:
+        return False
+    if resolved_at < turn.now - dt.timedelta(seconds=within):
+        return False
+    answer = turn.understood
+    # The words that named the case are read, not the digits that answered the check.
+    turn.understood = turn.kit.understander.understand(text, turn.locale)
+    try:
+        reading = turn.understood
+        about_something_else = bool(reading.signals & ESCALATING_SIGNALS or reading.intents & _NOT_ABOUT_IT)
+        not_solved = not about_something_else and _not_solved(turn, text, case)
+    finally:
+        turn.understood = answer
+    if not not_solved:
+        return False
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    if turn.step.state is State.NEW:
+        greet(turn, invite=False)
+    data.appeal_of = case.case_number
+    data.area = data.area or case.area
+    turn.say(PhraseId.SATISFACTION_REOPENED)
+    turn.step.state = State.HANDED_OFF
+    turn.step.reopen_proven_case = (case.case_number, text)
+    turn.audit(TimelineKind.REOPENED_BY_CUSTOMER, case_number=case.case_number, text=text, phone_checked=True)
+    return True
+
+
 def _ask_which(turn: Turn, cases: list[CaseStatus], text: str) -> None:
     """Which of ``cases`` is not solved: each a choice, its number and its problem in brief."""
     data = turn.step.data
@@ -166,4 +205,4 @@ def _label(turn: Turn, case: CaseStatus) -> str:
     return f"{case.case_number} {problem}".strip()
 
 
-__all__ = ["reopened_earlier_case"]
+__all__ = ["reopened_earlier_case", "reopened_proven_case"]

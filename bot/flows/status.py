@@ -4,6 +4,7 @@ the flow gives it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -26,6 +27,7 @@ from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, CaseStatus, State
 from bot.flows.side_answers import open_consultation
+from bot.flows.slots import description_text
 from bot.flows.turn import Turn
 
 _SPACES = re.compile(r" {2,}")
@@ -384,6 +386,8 @@ def tell_status_of_the_cases(turn: Turn, status: CaseStatus) -> None:
     (``CustomerView.open_cases``, ``status`` one of them), where each stands, one ``status_answer``
     apiece after ``status_cases`` (how many), or only those the question names by what they are
     about ("漏水的那个呢": :func:`cases_asked_about`)."""
+    if _told_no_such_case(turn, status):
+        return
     cases = cases_asked_about(turn, status)
     if len(cases) == 1:
         tell_status(turn, cases[0])
@@ -393,6 +397,65 @@ def tell_status_of_the_cases(turn: Turn, status: CaseStatus) -> None:
     turn.say(PhraseId.STATUS_CASES, count=len(cases))
     for case in cases:
         tell_status(turn, case, apologise=False)
+
+
+def _told_no_such_case(turn: Turn, status: CaseStatus) -> bool:
+    """The question names a problem none of the customer's cases is about ("话费多扣的那个处理到哪了"
+    beside a street-light case: a category's own problem words none of them shares, no number, no
+    place of theirs): they hear there is no such case and which cases they have
+    (``status_no_such_case``), never another case's status. True if told."""
+    understood = turn.understood
+    if understood is None or said_case_numbers(turn):
+        return False
+    category = understood.category
+    handling = turn.kit.config.followups.handling_categories
+    if category in (None, turn.kit.rules.fallback_category) or category in handling:
+        return False
+    said = turn.problem_words(category, understood.text)
+    if not said:
+        return False  # only where or who ("电梯那个呢"): no other thing wrong named
+    theirs = list(turn.customer.open_cases)
+    if status.case_number not in {case.case_number for case in theirs}:
+        theirs = [status]
+    cases = [_with_what_it_is_about(turn, case) for case in theirs]
+    if any(_may_be_about(turn, understood.text, category, said, case) for case in cases):
+        return False
+    listed = _label(turn, cases[0])
+    for case in cases[1:]:  # "TS1 路灯坏了、TS2 停水", as the phrase book joins case numbers
+        label = _label(turn, case)
+        listed = turn.kit.phrase(PhraseId.CASE_NUMBERS_MORE, turn.locale, case_numbers=listed, case_number=label)
+    turn.say(PhraseId.STATUS_NO_SUCH_CASE, cases=listed)
+    turn.audit(TimelineKind.STATUS_TOLD, case_number=None, stage="no_such_case", asked_of=category)
+    return True
+
+
+def _with_what_it_is_about(turn: Turn, case: CaseStatus) -> CaseStatus:
+    """``case`` with its problem and category: this conversation's own case is known by its words."""
+    data = turn.step.data
+    if case.problem or case.case_number is None or case.case_number != data.case_number or not data.description:
+        return case
+    problem = description_text(data)
+    category = case.category or turn.kit.understander.understand(problem, turn.locale).category
+    return dataclasses.replace(case, problem=problem, category=category)
+
+
+def _may_be_about(turn: Turn, text: str, category: str, said: set[str], case: CaseStatus) -> bool:
+    """The question may be about ``case``: nothing tells what it is about, it is of the category
+    asked about, its problem holds a word the question's category names, or the question names its place."""
+    if case.category is None or case.category == category or not case.problem:
+        return True
+    if said & turn.problem_words(category, case.problem) or shares_problem_words(turn, text, case):
+        return True
+    return bool(case.area) and _names_the_place(text, turn.area, case.area or "")
+
+
+def _label(turn: Turn, case: CaseStatus) -> str:
+    """A case as listed: its number, and its problem in the customer's words (or its category's name)."""
+    problem = turn.kit.summary.summarise([case.problem], turn.locale) if case.problem else ""
+    known = {category.id for category in turn.kit.rules.categories}
+    if not problem and case.category in known:
+        problem = turn.kit.rules.category(case.category).name.get(turn.locale)
+    return f"{case.case_number or ''} {problem}".strip()
 
 
 def cases_asked_about(turn: Turn, status: CaseStatus) -> list[CaseStatus]:

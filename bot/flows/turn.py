@@ -168,6 +168,10 @@ class Step:
     reopen_case: str | None = None
     """The customer said their case resolved in an earlier conversation (this number) is not
     resolved: it comes into this conversation and goes back to its previous owner."""
+    reopen_proven_case: tuple[str, str] | None = None
+    """(case number, the words): the customer said a resolved case of another customer record,
+    proven theirs here by its phone's last digits, is not resolved: it is reopened where it is and
+    this conversation joins it (``appeal_of``)."""
     locale: str | None = None
     """The conversation's new locale when the customer wrote in another language; None: unchanged."""
     # issue 12 item 3

@@ -863,6 +863,61 @@ class Tracker:
         )
         return self.reopen_case(session, conversation, earlier, Reopener(), now, status_on_commit)
 
+    def reopen_proven_case(
+        self,
+        session: Session,
+        writer_id: int,
+        case_number: str,
+        text: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Outcome:
+        """The customer's "没解决" about a resolved case of another customer record, proven theirs by
+        its phone's last digits in conversation ``writer_id`` (``Step.reopen_proven_case``): the case
+        stays in its own conversation and is reopened there as staff reopen it (its 回访 called off,
+        :meth:`reopen_case`); the writer hears the new time where they wrote, and the case's timeline
+        says who reopened it from where. A case no longer resolved, or whose closed conversation
+        cannot open again (its customer writes in another on that channel), is not touched: the
+        writer's conversation waits in the supervisors' queue ("missing")."""
+        writer = session.get(Conversation, writer_id)
+        if writer is None:
+            return Outcome("missing")
+        complaint = store.resolved_case_numbered(session, case_number)
+        conversation = session.get(Conversation, complaint.conversation_id) if complaint is not None else None
+        if (
+            complaint is None
+            or conversation is None
+            or (conversation.status == "closed" and store.customer_elsewhere(session, conversation) is not None)
+        ):
+            request = HandoffRequest(SUPERVISOR_QUEUE, REOPENED_PRIORITY, TicketReason.AFTER_RESOLUTION)
+            open_or_raise_ticket(session, writer.id, None, request, now)
+            return Outcome("missing", Effects(queue_changed=[writer.id]))
+        data, stopped = reopened_by_staff(FlowData.from_json(conversation.flow_data))
+        callback = (TimerKind.SATISFACTION_CALLBACK, TimerKind.SATISFACTION_TIMEOUT)
+        callback_pending = conversation.status == "open" and any(kind in callback for kind in stopped)
+        store.cancel(session, conversation.id, stopped)
+        detail = {"case_number": case_number, "conversation_id": writer.id, "channel": writer.channel, "text": text}
+        add_timeline_event(
+            session,
+            conversation.id,
+            TimelineKind.REOPENED_BY_CUSTOMER,
+            CUSTOMER,
+            {**detail, "phone_checked": True},
+            now,
+            complaint_id=complaint.id,
+        )
+        return self.reopen_case(
+            session,
+            conversation,
+            complaint,
+            Reopener(),
+            now,
+            status_on_commit,
+            flow_data=data.to_json(),
+            callback_cancelled=callback_pending,
+            told=writer,
+        )
+
     def reopen_case(
         self,
         session: Session,
@@ -873,6 +928,7 @@ class Tracker:
         status_on_commit: StatusOnCommit,
         flow_data: dict[str, object] | None = None,
         callback_cancelled: bool = False,
+        told: Conversation | None = None,
     ) -> Outcome:
         """The one way a resolved case is reopened, by the customer's "没解决" at the callback (回访)
         or by staff in the console: graded as a repeat (:func:`regraded`: complex, the ``repeat``
@@ -881,7 +937,9 @@ class Tracker:
         (``case_reopened``, in their script), the timeline's ``reopened`` row (who, why, owner, new
         deadline and grade), the owner told when someone else reopened it, and the supervisors told
         always (a reopened complaint is escalated). ``flow_data``: the conversation's, when the
-        reopening changes it (staff call the callback off); ``result`` is the new owner."""
+        reopening changes it (staff call the callback off); ``told``: the conversation the customer
+        hears the new time in, when not the case's own (they wrote from another); ``result`` is the
+        new owner."""
         tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
         graded = regraded(complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar)
         deadline = graded.deadline.due_at.astimezone(dt.UTC)
@@ -895,11 +953,12 @@ class Tracker:
         store.reopen_case(
             session, conversation, complaint, owner, graded.grade.value, list(graded.signals), deadline, now, flow_data
         )
-        locale = self.phrases.locale(conversation.locale)
+        told = told or conversation
+        locale = self.phrases.locale(told.locale)
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         delivery = self._say(
             session,
-            conversation,
+            told,
             PhraseId.CASE_REOPENED,
             now,
             status_on_commit,

@@ -65,6 +65,7 @@ PHRASE_SAMPLES: dict[str, str] = {
     "categories": "物业服务",
     "case_numbers": "TS20261202H3R5WD",
     "open_cases": "TS20261203P4N8TW",
+    "cases": "TS20261203P4N8TW 小区门口的路灯坏了一个星期",
     "count": "2",
 }
 """A sample value for every phrase placeholder, for the console's preview (tests/standards keeps
@@ -91,6 +92,7 @@ PHRASE_SAMPLES_EN: dict[str, str] = {
     "agent": "Li Na",
     "label": "Yes",
     "categories": "Property service",
+    "cases": "TS20261203P4N8TW the street light at the gate has been broken for a week",
 }
 """The same samples in English, for the English phrases' preview."""
 

@@ -56,6 +56,14 @@ def take_resolved_case(session: Session, conversation: Conversation, case_number
     return complaint, moved_from
 
 
+def resolved_case_numbered(session: Session, case_number: str) -> Complaint | None:
+    """The resolved case ``case_number``, whoever's and wherever it is; None when there is no
+    such case or it is not resolved (reopened meanwhile)."""
+    return session.execute(
+        select(Complaint).where(Complaint.case_number == case_number, Complaint.status == "resolved")
+    ).scalar_one_or_none()
+
+
 def open_complaints(session: Session, conversation_id: int) -> list[Complaint]:
     """The conversation's open cases, oldest first (another problem told after the hand-off is a
     case of its own beside the first)."""

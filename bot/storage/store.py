@@ -667,7 +667,13 @@ _PRIOR_COMPLAINTS = PreparedQuery(
 )
 # By the unique index of case numbers.
 _CASES_BY_NUMBER = (
-    select(*_CASE_COLUMNS, _complaints.c.contact_phone, _complaints.c.description, _conversations.c.identity_id)
+    select(
+        *_CASE_COLUMNS,
+        _complaints.c.contact_phone,
+        _complaints.c.description,
+        _complaints.c.resolved_at,
+        _conversations.c.identity_id,
+    )
     .outerjoin(_conversations, _conversations.c.id == _complaints.c.conversation_id)
     .where(_complaints.c.case_number.in_(bindparam("numbers", expanding=True)))
 )
@@ -799,6 +805,7 @@ def named_cases(session: Session, case_numbers: Collection[str]) -> dict[str, Na
                 customer_id=complaint.customer_id,
                 category=complaint.category,
                 problem=complaint.description,
+                resolved_at=complaint.resolved_at,
             ),
             normalise_phone(complaint.contact_phone) if complaint.contact_phone else None,
             complaint.conversation_id,

@@ -6,6 +6,7 @@ so typing numbers tells nothing of which cases exist."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -247,3 +248,48 @@ def test_anothers_case_not_confirmed_is_not_taken_back(engine: ConversationEngin
     assert chat.phrase_ids(step) == ["case_not_verified_withdrawal", "anything_else"]
     assert step.appeal is None and chat.state is State.AWAIT_DESCRIPTION
     assert step.unverified_mention is not None and step.unverified_mention.text == WITHDRAWAL
+
+
+def _resolved_anothers(days_ago: float = 1) -> CaseStatus:
+    """Another customer record's case (filed by SMS), resolved ``days_ago``, its problem a barking dog."""
+    return dataclasses.replace(
+        anothers(stage=CaseStage.RESOLVED),
+        problem="楼下的狗天天晚上叫 吵得睡不着",
+        category="noise",
+        resolved_at=MONDAY_2PM - dt.timedelta(days=days_ago),
+    )
+
+
+def test_a_resolved_case_proven_by_its_digits_and_said_not_solved_is_reopened(engine: ConversationEngine) -> None:
+    """Proven by the phone's digits, the writer is that case's customer: "没解决" reopens it as their
+    own would (the new time told once it is reopened), never a new case asking for a phone and a place."""
+    chat = Chat(engine, customer=naming(_resolved_anothers()))
+    chat.send(Started())
+    asked = chat.send(f"{CASE} 还是没解决 狗还在叫 你们根本不管")
+    assert chat.phrase_ids(asked) == ["verify_case_phone"]
+    step = chat.send("8000")
+    assert chat.phrase_ids(step) == ["satisfaction_reopened"]
+    assert step.reopen_proven_case is not None and step.reopen_proven_case[0] == CASE
+    assert "狗还在叫" in step.reopen_proven_case[1]
+    assert step.complaint is None and step.handoff is None and step.appeal is None
+    assert chat.state is State.HANDED_OFF and chat.data.appeal_of == CASE
+    later = chat.send("什么时候来人")
+    assert "ask_phone" not in chat.phrase_ids(later) and "ask_area" not in chat.phrase_ids(later)
+
+
+@pytest.mark.parametrize(
+    ("message", "days_ago"),
+    [
+        pytest.param(f"{CASE} 楼道的灯坏了 一个星期了", 1, id="another problem"),
+        pytest.param(f"{CASE} 还是没解决 狗还在叫", 8, id="resolved too long ago"),
+    ],
+)
+def test_a_resolved_case_proven_by_its_digits_is_followed_not_reopened(
+    engine: ConversationEngine, message: str, days_ago: float
+) -> None:
+    chat = Chat(engine, customer=naming(_resolved_anothers(days_ago)))
+    chat.send(Started())
+    chat.send(message)
+    step = chat.send("8000")
+    assert step.reopen_proven_case is None and "satisfaction_reopened" not in chat.phrase_ids(step)
+    assert chat.data.follows_case == CASE and chat.data.appeal_of is None

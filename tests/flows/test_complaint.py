@@ -485,6 +485,7 @@ SAMPLE_VARIABLES = {
     "label": "对",
     "open_cases": "TS20261123B",
     "case_numbers": "TS20261123B",
+    "cases": "TS20261123B 小区门口的路灯坏了",
     "count": "2",
 }
 

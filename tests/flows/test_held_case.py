@@ -74,6 +74,8 @@ def test_the_same_request_again_is_reassured_and_not_told_twice_but_a_threat_aft
     chat.send("我要找你们领导")
     again = chat.send("叫你们领导出来")
     assert chat.phrase_ids(again) == ["escalation_reassure"] and again.supervisor_told is None
+    brief = chat.send("叫你们领导出来 听到没有")
+    assert chat.phrase_ids(brief) == ["escalation_reassure_brief"] and brief.supervisor_told is None
     threat = chat.send("再不修我砍死你们")
     assert threat.supervisor_told is not None and threat.supervisor_told.signals == ("violence",)
 
@@ -156,3 +158,26 @@ def test_talk_of_self_harm_while_an_agent_holds_the_case_hears_care_and_no_time(
     assert chat.phrase_ids(step) == ["self_harm_care", "urgent_handoff"]
     assert "给您造成" not in chat.texts(step)
     assert step.supervisor_told is not None and step.supervisor_told.signals == ("self_harm",)
+
+
+def test_threats_said_again_and_again_are_not_answered_with_the_same_words_each_time(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Eight threats in a row while an agent holds the case: the supervisor told once, the reassurance
+    once, a shorter acknowledgement once, then quiet (the staff see each message: on the timeline)
+    until ``timers.reassure_again_after`` (300 s) has passed since the last one said."""
+    chat = held(conversation_engine)
+    first = chat.send("再不修我就找媒体曝光")
+    assert first.supervisor_told is not None
+    said: list[list[str | None]] = []
+    for _ in range(7):
+        chat.wait(5)
+        step = chat.send("再不修我就找媒体曝光")
+        assert step.supervisor_told is None
+        assert any(audit.kind.value == "message_after_handoff" for audit in step.audit)
+        said.append(chat.phrase_ids(step))
+    assert said == [["escalation_reassure"], ["escalation_reassure_brief"], [], [], [], [], []]
+    texts = [chat.texts(step) for step in chat.steps[-7:] if step.replies]
+    assert len(set(texts)) == len(texts)  # never word for word again
+    chat.wait(300)
+    assert chat.phrase_ids(chat.send("再不修我就找媒体曝光")) == ["escalation_reassure"]

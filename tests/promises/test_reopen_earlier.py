@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.keys import resources
-from bot.storage.models import Complaint, Conversation
+from bot.storage.models import Complaint, Conversation, Notification, Timer
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import ChatSocket, eventually, timeline_kinds
+from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
 from tests.promises.support import claim_and_resolve, promised_case, promised_case_in_english
 
 STREET_LIGHT = "小区门口的路灯坏了一个星期了,晚上一片漆黑"
@@ -172,5 +172,71 @@ async def test_sms_in_traditional_characters_not_solved_reopens_the_case(
         told = await said("我們會繼續跟進處理")
         assert first.case_number in told
         await _reopened_elsewhere(client, first.conversation_id, agent_id)
+    finally:
+        await stub.server.close()
+
+
+async def test_a_resolved_case_proven_by_its_phones_digits_from_web_chat_is_reopened(make_client: AppFactory) -> None:
+    """Filed by SMS, resolved, its 回访 still to come: the same person in web chat names it by its
+    number, says it is not solved and proves it theirs by the phone's last digits. The case is
+    reopened as their own "没解决" reopens it (a repeat, the supervisors told, a new reply time told
+    in the chat they wrote from, the 回访 called off); they are never asked for a phone or a place."""
+    client, stub = await app_with_sms_stub(make_client)
+    try:
+
+        async def texted(fragment: str) -> None:
+            async def check() -> bool:
+                return any(fragment in text for text in stub.texts_to(PHONE))
+
+            await eventually(check, timeout=15)
+
+        await stub.phone_sends("楼下的狗天天晚上叫 吵得睡不着")
+        await texted("小区或地址")
+        await stub.phone_sends("阳光花园5栋")
+        await texted("是否正确")
+        await stub.phone_sends("1")
+        await texted("投诉编号")
+        [first] = await _cases(client)
+        agent_id = await _resolved(client, first.conversation_id)
+        async with resources(client.app).sessions() as session:
+            callbacks = await session.execute(
+                select(Timer.kind).where(Timer.conversation_id == first.conversation_id, Timer.status == "pending")
+            )
+            assert "satisfaction_callback" in set(callbacks.scalars())
+
+        token, web_chat = await new_session(client)
+        socket = await ChatSocket.open(client, token)
+        await socket.until_bot_says("客服代表")
+        await socket.send(f"{first.case_number} 还是没解决 狗还在叫 你们根本不管")
+        await socket.until_bot_says("后四位")
+        await socket.send(PHONE[-4:])
+        await socket.until_bot_says(REOPENED)
+        told = await _told(socket, FOLLOWED_UP)
+        assert first.case_number in told
+
+        async def reopened() -> bool:
+            [case] = await _cases(client)
+            return case.status == "open"
+
+        await eventually(reopened)
+        [case] = await _cases(client)
+        assert case.grade == "complex" and "repeat" in case.signals
+        assert case.conversation_id == first.conversation_id  # still the SMS customer's case
+        conversation = await _conversation(client, first.conversation_id)
+        assert conversation.owner == f"agent:{agent_id}"
+        async with resources(client.app).sessions() as session:
+            pending = await session.execute(
+                select(Timer.kind).where(Timer.conversation_id == first.conversation_id, Timer.status == "pending")
+            )
+            assert not {"satisfaction_callback", "satisfaction_timeout"} & set(pending.scalars())
+            reopened_notices = await session.execute(
+                select(Notification.kind).where(Notification.kind == "case_reopened")
+            )
+            assert reopened_notices.scalars().all()
+        assert "reopened" in await timeline_kinds(client, first.conversation_id)
+        said = socket.bot_texts()
+        assert not any("电话号码" in text or "小区或地址" in text or "投诉编号是" in text for text in said), said
+        assert (await _conversation(client, web_chat)).flow_state == "handed_off"
+        await socket.close()
     finally:
         await stub.server.close()

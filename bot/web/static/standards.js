@@ -47,9 +47,9 @@ const Standards = (() => {
     status_case_number: T("进度查询·编号"), status_waiting: T("进度·排队中"), status_waiting_next: T("进度·下一位"),
     status_waiting_unplaced: T("进度·等待分配"), status_with_agent: T("进度·客服处理中"), status_with_staff: T("进度·工作人员处理中"),
     status_resolved: T("进度·已解决"), status_deadline: T("进度·答复时限"), status_deadline_extended: T("进度·时限已延长"),
-    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), supplement_added: T("补充情况已记入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
+    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), supplement_added: T("补充情况已记入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), status_no_such_case: T("查无所问投诉·告知现有投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
     escalation_ask_phone: T("升级·询问回电号码"), escalation_phone_noted: T("升级·已记下号码"), supervisor_told: T("客服处理中·已报告主管"), supervisor_told_ask_phone: T("客服处理中·已报告主管·询问回电号码"), supervisor_ask_details: T("找主管·先问情况"),
-    escalation_without_phone: T("升级·无回电号码"), escalation_reassure: T("升级·客户催促安抚"), phone_reassure: T("说明电话用途"), ask_phone_again: T("再次请留电话"), phone_not_needed: T("无需电话"),
+    escalation_without_phone: T("升级·无回电号码"), escalation_reassure: T("升级·客户催促安抚"), escalation_reassure_brief: T("升级·再次催促·简短确认"), phone_reassure: T("说明电话用途"), ask_phone_again: T("再次请留电话"), phone_not_needed: T("无需电话"),
     option_yes: T("选项·对"), option_no: T("选项·不对"), option_description: T("选项·问题描述"), option_phone: T("选项·联系电话"),
     option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
     prepared_acknowledge: T("有备而来·回应"), health_noted: T("身体状况·关心"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
@@ -68,7 +68,7 @@ const Standards = (() => {
     phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
     minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
     number: T("序号"), label: T("选项文字"), alternative: T("备用电话"), extension: T("分机号"), case_prefix: T("编号前缀"), categories: T("类别列表"),
-    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), count: T("数量"),
+    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), cases: T("客户现有的投诉（编号和问题）"), count: T("数量"),
   };
   const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
@@ -1040,6 +1040,7 @@ const Standards = (() => {
     ["form_reask_after", T("客户补充描述时，确认并再次询问，最多每隔")],
     ["owed_promise_after", T("主管路径中电话或地址无人回答，仍告知答复时间，等待")],
     ["safety_repeat_after", T("危险情况再次提及时，重复安全提示，最多每隔")],
+    ["reassure_again_after", T("客服处理中客户重复要求主管或威胁，安抚并简短确认后静候，间隔")],
     ["phone_pieces_within", T("客户分几条消息报电话号码，两条之间最多相隔")],
     ["phone_pieces_prompt_after", T("客户报了一部分电话号码后停下，请其说完，等待")],
     ["resume_after_idle_close", T("超时结束后客户再来，接着上次的登记，最多相隔")],
