@@ -287,6 +287,9 @@ class EscalatedDeadline:
     deadline_at: dt.datetime
     signals: tuple[str, ...]
     """The case's signals now, the escalation's among them: its extensions count on their clock."""
+    grade: Grade | None = None
+    """The case's grade with those signals: complex raises a simple case's ("这都第三次了" after the
+    hand-off is a repeat, graded complex as a repeat told with the problem is); never lowered."""
     appealed: bool = False
     """The case of another conversation, joined by this one's appeal (proven the writer's)."""
     taken_back: bool = False
