@@ -1965,6 +1965,11 @@ class ClusterAlert(_Strict):
 
     min_customers: int = Field(default=3, ge=2, le=10_000)
     window_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
+    problems: dict[str, list[str]] = {}
+    """The problems a cluster is of, each with the words that tell it ("电梯": [电梯, 升降梯, lift]):
+    complaints of one category cluster by the problem their description names first, so a gas smell
+    and a leak at one estate are two problems, not one cluster; a complaint naming none clusters by
+    its category alone."""
 
 
 class DashboardSettings(_Strict):
