@@ -2148,9 +2148,13 @@ class GazetteerDistrict(_Strict):
     aliases: list[str] = []
     streets: list[str] = []
     estates: list[str] = []
+    district_only: list[str] = []
+    """Estates known to be in the district whose names are never looked for inside a message (other
+    towns have a 阳光花园 too, and a name read inside a sentence changes what the bot asks): a case's
+    place naming one is counted in this district (the reports by area, the export's 区域)."""
 
     def places(self) -> list[str]:
-        return [self.name, *self.aliases, *self.streets, *self.estates]
+        return [self.name, *self.aliases, *self.streets, *self.estates, *self.district_only]
 
 
 class Gazetteer(_Strict):
