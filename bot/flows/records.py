@@ -177,6 +177,8 @@ class ComplaintRecord:
     alternative_extension: str | None = None
     """The extension to ask for at ``alternative_phone`` (``FlowData.alternative_extension``)."""
     other_categories: tuple[str, ...] = ()
+    problem: str | None = None
+    """The problem as the restatement says it (``Complaint.problem``)."""
     """The categories of other problems the description tells, for the staff; ``category`` alone
     routes, promises and counts the case."""
     model_suggestions: tuple[str, ...] = ()

@@ -501,7 +501,7 @@ def case_rows(session: Session, filters: CaseFilter, after_id: int, limit: int) 
         Complaint.category,
         Complaint.district,
         Complaint.area,
-        Complaint.description,
+        func.coalesce(Complaint.problem, Complaint.description).label("description"),  # as restated when kept
         Customer.display_name,
         Customer.surname,
         Complaint.contact_phone,

@@ -1097,7 +1097,8 @@
       [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
-      [T("问题描述"), c.description],
+      // The problem as restated and confirmed; the customer's own words are on the timeline.
+      [T("问题描述"), c.problem || c.description],
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话，请通过本会话渠道（{0}）联系", channel) : c.contact_phone],
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
