@@ -1989,6 +1989,11 @@ class ClusterAlert(_Strict):
 
     min_customers: int = Field(default=3, ge=2, le=10_000)
     window_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
+    problems: dict[str, list[str]] = {}
+    """The problems a cluster is of, each with the words that tell it ("电梯": [电梯, 升降梯, lift]):
+    complaints of one category cluster by the problem their description names first, so a gas smell
+    and a leak at one estate are two problems, not one cluster; a complaint naming none clusters by
+    its category alone."""
 
 
 class DashboardSettings(_Strict):
@@ -2167,9 +2172,13 @@ class GazetteerDistrict(_Strict):
     aliases: list[str] = []
     streets: list[str] = []
     estates: list[str] = []
+    district_only: list[str] = []
+    """Estates known to be in the district whose names are never looked for inside a message (other
+    towns have a 阳光花园 too, and a name read inside a sentence changes what the bot asks): a case's
+    place naming one is counted in this district (the reports by area, the export's 区域)."""
 
     def places(self) -> list[str]:
-        return [self.name, *self.aliases, *self.streets, *self.estates]
+        return [self.name, *self.aliases, *self.streets, *self.estates, *self.district_only]
 
 
 class Gazetteer(_Strict):

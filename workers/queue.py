@@ -8,7 +8,7 @@ from typing import Any
 from bot.handoff.announce import announce_positions
 from bot.outbound.effects import Effects
 from bot.resources import resources
-from bot.staff.clusters import AreaGroups, alert_clusters
+from bot.staff.clusters import AreaGroups, ProblemKinds, alert_clusters
 from bot.staff.supervision import overdue_pickups, silent_agents, unseen_threats
 
 Ctx = dict[str, Any]
@@ -60,10 +60,11 @@ async def supervise(ctx: Ctx) -> int:
 
 
 async def detect_clusters(ctx: Ctx) -> int:
-    """Cron: raise cluster alerts (same category, same area, many customers, one window)."""
+    """Cron: raise cluster alerts (same problem, same area, many customers, one window)."""
     res = resources(ctx)
     settings, now = res.config.queue.cluster_alert, res.clock()
     areas = AreaGroups(res.config.gazetteer, res.engine.understander.converter)
-    events = await res.database.write(lambda session: alert_clusters(session, settings, areas, now))
+    problems = ProblemKinds(settings.problems, res.engine.understander.converter)
+    events = await res.database.write(lambda session: alert_clusters(session, settings, areas, now, problems))
     await res.gateway.commit(Effects(staff_events=events))
     return len(events)

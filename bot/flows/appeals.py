@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.config import Intent, PhraseId, Signal
+from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -240,7 +240,9 @@ def _appeal_effects(
     brought_forward: dict[str, object] = {}
     if moved_to is not None:
         due, signals = moved_to
-        turn.step.escalated_deadline = EscalatedDeadline(case.case_number, due.due_at, signals, appealed=True)
+        complex_case = bool(set(signals) & {signal.value for signal in turn.kit.rules.complex_signals})
+        grade = Grade.COMPLEX if complex_case else None
+        turn.step.escalated_deadline = EscalatedDeadline(case.case_number, due.due_at, signals, grade, appealed=True)
         brought_forward = {"previous": case.deadline_at.isoformat(), "escalated": True}
     emergency = {"reason": reason} if reason is not TicketReason.APPEAL else {}
     turn.audit(

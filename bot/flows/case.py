@@ -164,6 +164,7 @@ def record_complaint(turn: Turn, confirmed: bool, sooner: Deadline | None = None
         alternative_extension=data.alternative_extension if data.alternative_phone else None,
         other_categories=classified.other_categories,
         model_suggestions=model_suggestions(data, signals),
+        problem=turn.kit.summary.summarise(data.description, turn.locale) or None,
     )
 
 

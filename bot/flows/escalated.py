@@ -63,7 +63,7 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     sooner = escalates and (in_force is None or missed or due.due_at < in_force)
     if sooner:
         signals = tuple(sorted(signal.value for signal in classified.signals))
-        turn.step.escalated_deadline = EscalatedDeadline(case_number, due.due_at, signals)
+        turn.step.escalated_deadline = EscalatedDeadline(case_number, due.due_at, signals, classified.grade)
     elif in_force is None or missed or with_the_supervisor_before:
         # Not known here, or missed (told as missed when asked, never promised again), or the
         # supervisor had the case already: no time to say.

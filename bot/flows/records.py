@@ -180,6 +180,8 @@ class ComplaintRecord:
     alternative_extension: str | None = None
     """The extension to ask for at ``alternative_phone`` (``FlowData.alternative_extension``)."""
     other_categories: tuple[str, ...] = ()
+    problem: str | None = None
+    """The problem as the restatement says it (``Complaint.problem``)."""
     """The categories of other problems the description tells, for the staff; ``category`` alone
     routes, promises and counts the case."""
     model_suggestions: tuple[str, ...] = ()
@@ -290,6 +292,9 @@ class EscalatedDeadline:
     deadline_at: dt.datetime
     signals: tuple[str, ...]
     """The case's signals now, the escalation's among them: its extensions count on their clock."""
+    grade: Grade | None = None
+    """The case's grade with those signals: complex raises a simple case's ("这都第三次了" after the
+    hand-off is a repeat, graded complex as a repeat told with the problem is); never lowered."""
     appealed: bool = False
     """The case of another conversation, joined by this one's appeal (proven the writer's)."""
     taken_back: bool = False

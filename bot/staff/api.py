@@ -446,6 +446,7 @@ def _complaint_json(
     return {
         "case_number": complaint.case_number,
         "description": shown(complaint.description),
+        "problem": shown(complaint.problem),
         "contact_phone": shown(complaint.contact_phone),
         "alternative_phone": shown(complaint.alternative_phone),
         "contact_extension": complaint.contact_extension if complaint.contact_phone else None,

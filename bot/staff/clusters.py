@@ -9,7 +9,9 @@ or through one another, so one phone typed from many sessions counts once. A cli
 never a person: neighbours behind one carrier NAT, each with their own phone, count one each.
 
 :func:`find_clusters` is pure; :func:`alert_clusters` runs it over the window's complaints and
-notifies supervisors and managers once per (category, area, window bucket).
+notifies supervisors and managers once per (category, problem, area, window bucket). The problem is
+the one of ``cluster_alert.problems`` (queue.yaml) the description names first (电梯, 漏水, 燃气…): a
+gas smell, a smoking socket and a leak at one estate, all 工程维修, are three problems, not one cluster.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class ComplaintRow:
     created_at: dt.datetime
     phone: str | None = None
     """The case's contact phone, when one was given."""
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,31 @@ class Cluster:
     """The estate or street, folded as the understanding layer folds text (``AreaGroups.key``)."""
     customers: int
     case_numbers: tuple[str, ...]
+    problem: str | None = None
+    """The problem of ``cluster_alert.problems`` its complaints name; None: of the category alone."""
+
+
+class ProblemKinds:
+    """Which of the configured problems (``cluster_alert.problems``) a description names first,
+    read as the understanding layer folds text (width, case, traditional characters): one pattern,
+    compiled once."""
+
+    def __init__(self, problems: dict[str, list[str]], converter: Converter) -> None:
+        self._converter = converter
+        self._of: dict[str, str] = {}
+        for problem, words in problems.items():
+            for word in words:
+                folded = normalise(word, converter).text.casefold().strip()
+                if folded:
+                    self._of.setdefault(folded, problem)
+        alternatives = "|".join(map(re.escape, sorted(self._of, key=len, reverse=True)))
+        self._pattern = re.compile(alternatives) if alternatives else None
+
+    def of(self, description: str) -> str | None:
+        if self._pattern is None or not description:
+            return None
+        found = self._pattern.search(normalise(description, self._converter).text.casefold())
+        return self._of[found.group()] if found is not None else None
 
 
 class AreaGroups:
@@ -252,17 +280,20 @@ def _one_for_one(char: str, converter: Converter) -> str:
     return simplified if len(simplified) == 1 else folded
 
 
-def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas: AreaGroups) -> list[Cluster]:
-    """Groups of complaints with the same category in the same estate or street (``areas``) from at
-    least ``min_customers`` different customers, largest first. Complaints without an area never
-    cluster."""
-    groups: dict[tuple[str, str], list[ComplaintRow]] = {}
+def find_clusters(
+    complaints: Iterable[ComplaintRow], min_customers: int, areas: AreaGroups, problems: ProblemKinds | None = None
+) -> list[Cluster]:
+    """Groups of complaints with the same category and problem (``problems``: the one each description
+    names first, else the category alone) in the same estate or street (``areas``) from at least
+    ``min_customers`` different customers, largest first. Complaints without an area never cluster."""
+    groups: dict[tuple[str, str | None, str], list[ComplaintRow]] = {}
     for complaint in sorted(complaints, key=lambda row: (row.created_at, row.case_number)):
         if complaint.area is None or not complaint.area.strip():
             continue
-        groups.setdefault((complaint.category, areas.key(complaint.area)), []).append(complaint)
+        problem = problems.of(complaint.description) if problems is not None else None
+        groups.setdefault((complaint.category, problem, areas.key(complaint.area)), []).append(complaint)
     clusters = []
-    for (category, area_key), rows in groups.items():
+    for (category, problem, area_key), rows in groups.items():
         customers = distinct_people(rows)
         if customers >= min_customers:
             clusters.append(
@@ -272,9 +303,12 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas:
                     area_key=area_key,
                     customers=customers,
                     case_numbers=tuple(row.case_number for row in rows),
+                    problem=problem,
                 )
             )
-    return sorted(clusters, key=lambda cluster: (-cluster.customers, cluster.category, cluster.area_key))
+    return sorted(
+        clusters, key=lambda cluster: (-cluster.customers, cluster.category, cluster.problem or "", cluster.area_key)
+    )
 
 
 def distinct_people(rows: Iterable[ComplaintRow]) -> int:
@@ -301,21 +335,26 @@ def distinct_people(rows: Iterable[ComplaintRow]) -> int:
     return len({root(key) for key in people})
 
 
-def alert_clusters(session: Session, settings: ClusterAlert, areas: AreaGroups, now: dt.datetime) -> list[StaffEvent]:
+def alert_clusters(
+    session: Session, settings: ClusterAlert, areas: AreaGroups, now: dt.datetime, problems: ProblemKinds | None = None
+) -> list[StaffEvent]:
     """Notify supervisors and managers of each cluster in the window ending now (once per bucket)."""
     window = dt.timedelta(hours=settings.window_hours)
     rows = complaints_with_area(session, now - window, now)
-    clusters = find_clusters((ComplaintRow(*row) for row in rows), settings.min_customers, areas)
+    clusters = find_clusters((ComplaintRow(*row) for row in rows), settings.min_customers, areas, problems)
     bucket = int(now.timestamp() // window.total_seconds())
     events = []
     for cluster in clusters:
-        digest = hashlib.sha256(f"{cluster.category}\n{cluster.area_key}".encode()).hexdigest()[:24]
+        # A cluster of the category alone keeps the key it had before problems were told apart.
+        problem = f"\n{cluster.problem}" if cluster.problem is not None else ""
+        digest = hashlib.sha256(f"{cluster.category}\n{cluster.area_key}{problem}".encode()).hexdigest()[:24]
         detail = {
             "category": cluster.category,
             "area": cluster.area,
             "customers": cluster.customers,
             "window_hours": settings.window_hours,
             "case_numbers": list(cluster.case_numbers),
+            **({"problem": cluster.problem} if cluster.problem is not None else {}),
         }
         for audience in (SUPERVISORS, MANAGERS):
             event = notify(

@@ -100,6 +100,7 @@ async def dashboard(request: web.Request) -> web.Response:
             {
                 "id": alert.id,
                 "category": alert.detail.get("category"),
+                "problem": alert.detail.get("problem"),
                 "area": alert.detail.get("area"),
                 "customers": alert.detail.get("customers"),
                 "window_hours": alert.detail.get("window_hours"),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.models import (
     Complaint,
@@ -161,6 +162,28 @@ def _timeline_count(kind: TimelineKind) -> ColumnElement[Any]:
     )
 
 
+def _appeal_count() -> ColumnElement[Any]:
+    """The case's appeals (申诉): made from another conversation (``appeal_received`` on the case), or
+    in the case's own one, where the case is escalated with the reason ``appeal`` instead; one
+    appeal writes one of the two, never both."""
+    return (
+        select(func.count())
+        .where(
+            TimelineEvent.conversation_id == Complaint.conversation_id,
+            TimelineEvent.complaint_id == Complaint.id,
+            or_(
+                TimelineEvent.kind == TimelineKind.APPEAL_RECEIVED,
+                and_(
+                    TimelineEvent.kind == TimelineKind.ESCALATED,
+                    TimelineEvent.detail["reason"].as_string() == TicketReason.APPEAL.value,
+                ),
+            ),
+        )
+        .correlate(Complaint)
+        .scalar_subquery()
+    )
+
+
 def _first_reply() -> ColumnElement[Any]:
     """When an agent first wrote to the customer after the case was made."""
     return (
@@ -211,7 +234,7 @@ def _cases(filters: CaseFilter, group_by: str) -> Any:
             _first_reply().label("first_reply_at"),
             _first_replier().label("first_replier"),
             _timeline_count(TimelineKind.REOPENED).label("reopens"),
-            _timeline_count(TimelineKind.APPEAL_RECEIVED).label("appeals"),
+            _appeal_count().label("appeals"),
         ).select_from(Complaint),
         filters,
     ).subquery("cases")
@@ -478,7 +501,7 @@ def case_rows(session: Session, filters: CaseFilter, after_id: int, limit: int) 
         Complaint.category,
         Complaint.district,
         Complaint.area,
-        Complaint.description,
+        func.coalesce(Complaint.problem, Complaint.description).label("description"),  # as restated when kept
         Customer.display_name,
         Customer.surname,
         Complaint.contact_phone,

@@ -270,6 +270,11 @@ class Complaint(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
+    """Everything the customer told of the problem, as written (their phone and place among it)."""
+    problem: Mapped[str | None] = mapped_column(Text)
+    """The problem as restated to the customer and confirmed (0057: "楼上漏水 天花板都泡了" of
+    "翠湖天地3栋楼上漏水 天花板都泡了 13800138002"), what more they told of it after the hand-off
+    after it; the complaint form's 问题描述. None for a case filed before it was kept."""
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     alternative_phone: Mapped[str | None] = mapped_column(String(32))
     """A second number the customer gave to try when ``contact_phone`` does not answer; never the

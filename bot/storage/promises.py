@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.config import Followups
+from bot.config import Followups, Grade
 from bot.core.timeline import TimelineKind
 from bot.flows.records import EscalatedDeadline, SatisfactionRecord, State
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
@@ -425,6 +425,8 @@ def bring_deadline_forward(
     ).scalar_one_or_none()
     if complaint is None:
         return None
+    if escalated.grade is Grade.COMPLEX:
+        complaint.grade = Grade.COMPLEX.value
     in_force = complaint.deadline_at
     kept = in_force if in_force is not None and now < in_force <= escalated.deadline_at else None
     if kept is not None and not escalated.taken_back:

@@ -1392,6 +1392,7 @@ def save_complaint(
         repeat_of = None
     values: dict[str, Any] = {
         "description": record.description,
+        "problem": record.problem,
         "contact_phone": record.contact_phone,
         "alternative_phone": record.alternative_phone,
         "contact_extension": record.contact_extension,
@@ -1559,6 +1560,8 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         complaint.district = complaint.district or contact.district
     if contact.more_of_the_problem and contact.more_of_the_problem not in complaint.description.split("\n"):
         complaint.description = f"{complaint.description}\n{contact.more_of_the_problem}"
+        if complaint.problem is not None:
+            complaint.problem = f"{complaint.problem}\n{contact.more_of_the_problem}"
     if contact.confirmed and complaint.status == "incomplete":
         complaint.status = "open"  # the restatement said yes to after the hand-off
     if contact.more_signals and not set(contact.more_signals) <= set(complaint.signals or []):

@@ -94,9 +94,9 @@ def awaiting_agent_reply(session: Session, silent_since: dt.datetime) -> list[tu
 
 def complaints_with_area(
     session: Session, after: dt.datetime, until: dt.datetime
-) -> list[tuple[str, int, str, str | None, dt.datetime, str | None]]:
+) -> list[tuple[str, int, str, str | None, dt.datetime, str | None, str]]:
     """Complaints with an area created in (``after``, ``until``]: (case number, customer id,
-    category, area, created at, contact phone)."""
+    category, area, created at, contact phone, description)."""
     rows = session.execute(
         select(
             Complaint.case_number,
@@ -105,6 +105,7 @@ def complaints_with_area(
             Complaint.area,
             Complaint.created_at,
             Complaint.contact_phone,
+            Complaint.description,
         ).where(Complaint.created_at > after, Complaint.created_at <= until, Complaint.area.is_not(None))
     ).all()
     return [tuple(row) for row in rows]  # type: ignore[misc]

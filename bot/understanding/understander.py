@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
@@ -74,6 +74,7 @@ class Understander:
         insults: Iterable[str] = (),
         mixed: MixedPinyin | None = None,
         said_back: SaidBack | None = None,
+        district_only: Mapping[str, str] | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -81,6 +82,10 @@ class Understander:
         self._taiwan = taiwan
         self._default_locale = default_locale
         self._slots = slot_extractor
+        # The gazetteer's ``district_only`` estates (name → district), read only in a case's place.
+        listed = (district_only or {}).items()
+        self._district_of = {normalise(name, converter).text: district for name, district in listed}
+        self._district_only = _any_of(list(self._district_of))
         self._misspellings = misspellings or Misspellings({}, str)
         self._ages = ages
         self._traditionaliser = traditionaliser
@@ -158,6 +163,7 @@ class Understander:
             config.classification.form.abuse(),
             MixedPinyin(config.classification.pinyin),
             SaidBack(ForbiddenGuard(config.forbidden, converter.convert)),
+            {name: district.name for district in config.gazetteer.districts for name in district.district_only},
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -242,8 +248,14 @@ class Understander:
 
     # issue 14 (reports): the district stored with a case, normalised as the slots name it.
     def district(self, text: str) -> str | None:
-        """The district ``text`` (a case's area, as the customer gave it) is in, when known."""
-        return self._slots.extract(text).district
+        """The district ``text`` (a case's area, as the customer gave it) is in, when known: as the
+        message's slots name it, else by an estate the gazetteer knows only by its district
+        (``district_only``: 阳光花园3栋 is 朝阳区's)."""
+        district = self._slots.extract(text).district
+        if district is not None or self._district_only is None:
+            return district
+        found = self._district_only.search(normalise(text, self._converter).text)
+        return self._district_of[found.group()] if found is not None else None
 
     def slots(self, text: str) -> Slots:
         """The items ``text`` gives (phone, name, place), without reading anything else of it."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.config import ServiceConfig
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.clusters import AreaGroups, ComplaintRow, find_clusters
+from bot.staff.clusters import AreaGroups, ComplaintRow, ProblemKinds, find_clusters
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
 from bot.understanding.normalise import simplified_converter
 from tests.conftest import AppFactory, FixedClock
@@ -38,6 +38,31 @@ def test_the_same_category_and_area_from_enough_customers_clusters(service_confi
     [cluster] = find_clusters(rows, min_customers=3, areas=areas)
     assert (cluster.category, cluster.area, cluster.customers) == ("property_service", "阳光花园", 3)
     assert len(cluster.case_numbers) == 3
+
+
+def test_only_complaints_of_the_same_problem_at_one_estate_cluster(service_config: ServiceConfig) -> None:
+    """A gas smell, a smoking socket, leaks and lifts at 翠湖天地 (all 工程维修) are four problems: only
+    the leaks, told by three customers in their own words and scripts, make a cluster."""
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    problems = ProblemKinds(service_config.queue.cluster_alert.problems, simplified_converter())
+    told = [
+        "家里煤气味很重",
+        "插座冒烟了",
+        "楼上漏水 天花板都泡了",
+        "電梯壞了 停了一上午",
+        "卫生间天花板渗水",
+        "樓上漏水 滴到我家",
+        "电梯又坏了",
+    ]
+    rows = [
+        ComplaintRow(f"TS9{n:03d}", 100 + n, "engineering_repair", f"翠湖天地{n + 1}栋", T0, None, text)
+        for n, text in enumerate(told)
+    ]
+    [cluster] = find_clusters(rows, 3, areas, problems)
+    assert (cluster.problem, cluster.customers, cluster.area) == ("漏水", 3, "翠湖天地")
+    assert cluster.case_numbers == ("TS9002", "TS9004", "TS9005")
+    # Told apart by nothing configured, they count by their category alone, as before.
+    assert len(find_clusters(rows, 3, areas)) == 1
 
 
 def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config: ServiceConfig) -> None:
@@ -245,9 +270,12 @@ async def test_a_cluster_alerts_supervisors_and_managers_once_per_window(
         "customers": 3,
         "window_hours": 24,
         "case_numbers": cases[1:],
+        "problem": "电梯",  # the problem each of them names (queue.yaml cluster_alert.problems)
     }
     dashboard = await (await client.get("/api/dashboard")).json()
-    assert [(a["id"], a["area"], a["customers"]) for a in dashboard["alerts"]] == [(alert["id"], "阳光花园", 3)]
+    assert [(a["id"], a["area"], a["customers"], a["problem"]) for a in dashboard["alerts"]] == [
+        (alert["id"], "阳光花园", 3, "电梯")
+    ]
 
 
 async def test_traditional_simplified_and_full_width_spellings_of_one_street_make_one_cluster(

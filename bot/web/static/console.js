@@ -45,7 +45,7 @@
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
-    rules: T("规则"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
+    rules: T("规则"), problem: T("问题"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
     owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
     until_at: T("暂停核对至"), signals: T("信号"),
@@ -1097,7 +1097,8 @@
       [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
-      [T("问题描述"), c.description],
+      // The problem as restated and confirmed; the customer's own words are on the timeline.
+      [T("问题描述"), c.problem || c.description],
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话，请通过本会话渠道（{0}）联系", channel) : c.contact_phone],
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],

@@ -100,7 +100,7 @@
     clear($("dash-areas"), byArea.length ? table([T("区域"), T("数量")], byArea.map((a) => [a.area, a.count])) : empty(T("无")));
     const alerts = d.alerts || [];
     clear($("dash-alerts"), alerts.length
-      ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [categoryName(a.category), a.area, a.customers, T("{0}小时", a.window_hours), formatTime(a.created_at)]))
+      ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [a.problem ? `${categoryName(a.category)} · ${a.problem}` : categoryName(a.category), a.area, a.customers, T("{0}小时", a.window_hours), formatTime(a.created_at)]))
       : empty(T("无预警")));
     $("dash-alerts").parentElement.classList.toggle("wide", alerts.length > 0);  // its five columns whole
     $("dash-updated").textContent = T("更新于 {0}", Staff.formatClock(new Date()));
