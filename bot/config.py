@@ -2041,6 +2041,34 @@ class ManagerBreachAlertSettings(_Strict):
         return not {str(signal) for signal in self.signals}.isdisjoint(signals) or priority in self.priorities
 
 
+class PlaceUpdates(_Strict):
+    """How often a waiting customer hears a nearer place in the queue, on one channel (the first
+    place they hear is said at once; a place further back, never)."""
+
+    min_interval_minutes: Annotated[float, Field(ge=0, le=WEEK_MINUTES)] = 0
+    """Never two places said closer together than this ("下一位就是您" included)."""
+    closer_by: int = Field(default=1, ge=1, le=10_000)
+    """A nearer place is said once it is at least this many places nearer than the nearest said…"""
+    after_minutes: Annotated[float, Field(ge=0, le=WEEK_MINUTES)] = 0
+    """…or, nearer by any, once this long has passed since a place was last said; being next
+    ("下一位就是您") is said as soon as ``min_interval_minutes`` allows."""
+
+
+class PlaceUpdateSettings(_Strict):
+    """``place_updates`` in ``config/queue.yaml``: the spacing of place notices, by channel."""
+
+    default: PlaceUpdates = PlaceUpdates()
+    channels: dict[ChannelName, PlaceUpdates] = {}
+    """A channel's own spacing (SMS: each notice is one more text on the customer's phone)."""
+
+    def of(self, channel: str) -> PlaceUpdates:
+        """The spacing for a customer on ``channel``."""
+        for name, spacing in self.channels.items():
+            if name.value == channel:
+                return spacing
+        return self.default
+
+
 class QueueSettings(_Strict):
     """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
 
@@ -2049,11 +2077,16 @@ class QueueSettings(_Strict):
     elder_head_start_minutes: Annotated[float, Field(ge=0, le=WEEK_MINUTES)] = 30
     """长者优先: among tickets of the same (aged) priority, an elderly customer's (the ``elder``
     signal) is ordered as if it had come this many minutes earlier; 0 turns it off."""
+    head_start_signals: list[Signal] = [Signal.ELDER, Signal.HEALTH]
+    """Who has that head start: an elder, and, served first as an elder is, a customer (or one they
+    speak for) ill, pregnant or recovering (``health``)."""
     estimate_minutes_per_position: Minutes = 5
     """The wait a customer is told: this many minutes per customer ahead of them."""
     repeat_place_after_minutes: Minutes = 30
     """A place won back (told "下一位就是您", more urgent cases went first, then the same place again)
     is said again only this long after it was last said: never "下一位就是您" twice a minute apart."""
+    place_updates: PlaceUpdateSettings = PlaceUpdateSettings()
+    """How often a nearer place is said, by channel (an SMS customer is not texted at every move)."""
     served_first: ServedFirstSettings = ServedFirstSettings()
     """Within a priority, these go before the rest (then time left, then arrival)."""
     pickup_alert_after_minutes: Minutes = 30

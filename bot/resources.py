@@ -166,7 +166,11 @@ async def build_resources(
         metrics = Metrics()
         if hub is not None:
             metrics.watch_connections(hub.__len__)
-        live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
+        # The tiers served first among equals are the deadline table's urgent tiers in force (a
+        # manager may change them at any time); ``standards`` exists before any ordering is read.
+        live_queue = LiveQueue(
+            redis, database.sessions, clock, config.queue, lambda: standards.now.config.deadlines.urgent_tiers
+        )
         gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed, metrics=metrics, clock=clock)
         engine = engine if engine is not None else ConversationEngine(config)
         # Logs calendar.beyond_data now if this year or the next lies past the holiday data.

@@ -48,9 +48,10 @@ async def supervise(ctx: Ctx) -> int:
     told while an agent holds the case that no supervisor has read."""
     res = resources(ctx)
     settings, now = res.config.queue, res.clock()
+    queue_order = [ticket.id for ticket in await res.live_queue.ordered()]
     events = await res.database.write(
         lambda session: (
-            overdue_pickups(session, settings, now)
+            overdue_pickups(session, settings, now, queue_order)
             + silent_agents(session, settings, now)
             + unseen_threats(session, settings, now)
         )

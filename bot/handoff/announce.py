@@ -1,13 +1,16 @@
 """Telling waiting customers where they are in the queue ("请稍候…", "我马上就来为您服务").
 
 A customer hears their position (within their ticket's queue) and an estimate when the ticket is
-opened, and again whenever the position moves forward, never further back than a place they were
-told (a place lost to more urgent cases is kept silently, and a status question then names no
-place; the place won back is said again only ``queue.repeat_place_after_minutes`` after it was
-last said); outside service hours only the first. An estimate that would pass the case's promised
-reply time is never said: the promised time is (and no estimate once it has passed). A customer
-in danger or talking of self-harm (``queue.served_first``) never hears a place or a wait: once,
-that the duty supervisor has the emergency, the safety advice stands and whom to call. The
+opened, and again as the position moves forward, spaced as their channel wants
+(``queue.place_updates``: a nearer place no sooner than a minimum interval after the last, and
+then only once it is next, some places nearer, or some minutes on; an SMS far more sparsely), never
+further back than a place they were told (a place lost to more urgent cases is kept silently, and a
+status question then names no place; the place won back is said again only
+``queue.repeat_place_after_minutes`` after it was last said); outside service hours only the first.
+An estimate that would pass the case's promised reply time is never said: the promised time is
+(and no estimate once it has passed). A customer in danger or talking of self-harm
+(``queue.served_first``) never hears a place or a wait: once, that the duty supervisor has the
+emergency, the safety advice stands and whom to call. The
 positions are kept on the ticket, so each is said once even when several processes look at the
 same moment.
 """
@@ -20,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import PhraseId, Signal
+from bot.config import PhraseId, PlaceUpdates, Signal
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
@@ -100,6 +103,25 @@ def notice_for(
     return Notice(PhraseId.QUEUE_POSITION, position, minutes)
 
 
+def _nearer_than_told(row: tickets.WaitingToTell, position: int) -> bool:
+    """The customer is nearer than any place they were told (a place not yet said)."""
+    return row.best_told is not None and row.best_told != TOLD_OF_THE_EMERGENCY and position < row.best_told
+
+
+def place_due(
+    spacing: PlaceUpdates, best_told: int, position: int, last_said: dt.datetime | None, now: dt.datetime
+) -> bool:
+    """Is a place ``position``, nearer than the nearest told (``best_told``), to be said now, a
+    place having been said last at ``last_said``? Never sooner than the channel's minimum
+    interval after the last; then when being next, when nearer by ``closer_by`` places, or once
+    ``after_minutes`` have passed."""
+    since = now - last_said if last_said is not None else dt.timedelta.max
+    if since < dt.timedelta(minutes=spacing.min_interval_minutes):
+        return False
+    waited_enough = since >= dt.timedelta(minutes=spacing.after_minutes)
+    return position <= 1 or best_told - position >= spacing.closer_by or waited_enough
+
+
 async def announce_positions(
     live: LiveQueue,
     database: Database,
@@ -125,6 +147,8 @@ async def announce_positions(
 
     def tell(session: Session) -> list[Delivery]:
         rows = tickets.waiting_to_tell(session, list(positions))
+        nearer = [row for row in rows if _nearer_than_told(row, positions[row.ticket_id])]
+        last_said = tickets.last_said_at_of(session, [row.conversation_id for row in nearer], PLACE_NOTICES)
         deliveries: list[Delivery] = []
         for row in rows:
             ticket, position = by_id[row.ticket_id], positions[row.ticket_id]
@@ -133,9 +157,10 @@ async def announce_positions(
                 said = row.best_told != TOLD_OF_THE_EMERGENCY
                 notice = emergency_notice(ticket)
             else:
-                if row.told == position:
-                    continue
                 answered_now = serving or ticket.reason in ANSWERED_AT_ANY_HOUR or ticket.queue == SUPERVISOR_QUEUE
+                pending = answered_now and _nearer_than_told(row, position)
+                if row.told == position and not pending:
+                    continue
                 # A place is said only when no further back than any said before: more urgent cases
                 # going first ("第3位", then "第10位") is kept silently, and the customer hears the
                 # place again once it is won back. Outside service hours it is said once: nobody is
@@ -146,6 +171,11 @@ async def announce_positions(
                     # and 11:25), only once ``repeat_place_after_minutes`` have passed.
                     last = tickets.last_said_at(session, row.conversation_id, PLACE_NOTICES)
                     said = last is None or now - last >= repeat_place_after
+                elif said and row.best_told is not None:
+                    # A nearer place, spaced as the customer's channel wants (an SMS is not sent at
+                    # every move): kept silently until it is due, then said (the reconcile cron looks).
+                    spacing = live.settings.place_updates.of(row.channel)
+                    said = place_due(spacing, row.best_told, position, last_said.get(row.conversation_id), now)
                 notice = notice_for(position, minutes_per_position, answered_now, ticket.deadline_at, now)
             if row.told == position and not said:
                 continue

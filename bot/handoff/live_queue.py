@@ -23,7 +23,7 @@ import asyncio
 import datetime as dt
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 import structlog
@@ -71,6 +71,8 @@ def ticket_from_json(data: str | bytes) -> WaitingTicket:
         category=body.get("category"),
         elder=bool(body.get("elder", False)),
         signals=tuple(body.get("signals") or ()),
+        first_deadline_at=_moment(body.get("first_deadline_at")),
+        tier=body.get("tier"),
     )
 
 
@@ -109,7 +111,7 @@ async def _load(
     gone: Gone = {}
     async with sessions() as session:
         rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
-        for ticket, deadline_at, case_number, category, signals in rows:
+        for ticket, brief, tier in rows:
             if ticket.status != "waiting":
                 gone[ticket.id] = (ticket.conversation_id, ticket.queue)
                 continue
@@ -121,11 +123,13 @@ async def _load(
                     priority=ticket.priority,
                     reason=ticket.reason,
                     created_at=ticket.created_at,
-                    deadline_at=deadline_at,
-                    case_number=case_number,
-                    category=category,
-                    elder=Signal.ELDER.value in signals,
-                    signals=tuple(signals),
+                    deadline_at=brief.deadline_at,
+                    case_number=brief.case_number,
+                    category=brief.category,
+                    elder=Signal.ELDER.value in brief.signals,
+                    signals=tuple(brief.signals),
+                    first_deadline_at=brief.original_deadline_at,
+                    tier=tier,
                 )
             )
     return waiting, gone
@@ -140,11 +144,15 @@ class LiveQueue:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: QueueSettings,
+        tiers_first: Callable[[], Collection[str]] = tuple,
     ) -> None:
+        """``tiers_first``: the customer tiers served first among equals now (``deadlines.yaml``
+        ``urgent_tiers``, which a manager may change at any time)."""
         self._redis = redis
         self._sessions = sessions
         self._clock = clock
         self.settings = settings
+        self._tiers_first = tiers_first
 
     @property
     def aging(self) -> dt.timedelta:
@@ -166,10 +174,18 @@ class LiveQueue:
 
     async def ordered(self) -> list[WaitingTicket]:
         """The waiting tickets in the order agents should take them (aging, who is served first and
-        the elders' head start from config)."""
+        the head start of elders and of customers ill or pregnant, the tiers served first, from config)."""
         first = self.settings.served_first
         served_first = ServedFirst(frozenset(first.reasons), frozenset(first.signals))
-        return queue_order(await self.waiting(), self._clock(), self.aging, served_first, self.elder_head_start)
+        return queue_order(
+            await self.waiting(),
+            self._clock(),
+            self.aging,
+            served_first,
+            self.elder_head_start,
+            frozenset(str(signal) for signal in self.settings.head_start_signals),
+            frozenset(self._tiers_first()),
+        )
 
     async def _rebuild_once(self) -> list[WaitingTicket]:
         token = secrets.token_hex(8)
@@ -290,6 +306,10 @@ class LiveQueue:
     async def take_announcement_request(self) -> bool:
         """True (once) if a change asked for an announcement since the last call."""
         return bool(await self._redis.delete(redis_keys.QUEUE_ANNOUNCE_PENDING))
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def _text(value: str | bytes) -> str:

@@ -1,12 +1,17 @@
 """Queue order as a pure function over plain data, tested without I/O.
 
 Urgent first; within a priority the tickets ``served_first`` names (danger now: ``queue.yaml``)
-before the rest; then the least time left before the promised deadline, then arrival (seed 002:
-紧急优先、先进大厅优先、长者优先). An elderly customer's ticket (the ``elder`` signal) is ordered as
-if it had come ``elder_head_start`` earlier, in its time left and its arrival alike: of the same
-urgency, an elder goes before whoever came up to that long before them, and after those who came
-earlier still. A ticket rises one priority level for every ``aging`` it waits, so nothing starves
-behind newer urgent work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases
+before the rest, then the customers of a tier served first (``deadlines.yaml`` ``urgent_tiers``: a
+VIP set after the promise goes first among equals); then the least time left before the deadline
+first promised (an extension never moves a waiting case down), then arrival (seed 002:
+紧急优先、先进大厅优先、长者优先). An elderly customer's ticket (the ``elder`` signal), and one of a
+customer ill or pregnant (``health``: ``head_start_signals``), is ordered as if it had come
+``elder_head_start`` earlier, in its aging, its time left and its arrival alike: with the head start
+as long as ``aging``, such a customer goes before everyone of the same urgency who came up to that
+long before them, whatever their deadlines (a repair promised in 24 hours before two complaints
+promised in 12 that came 26 seconds earlier), and level with those who came earlier still. A
+ticket rises one priority level for every ``aging`` it waits, so nothing starves behind newer
+urgent work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases
 from one client address), which stays behind every other ticket however long it waits.
 """
 
@@ -37,6 +42,18 @@ class WaitingTicket:
     """The complaint has the ``elder`` signal (长者优先)."""
     signals: tuple[str, ...] = ()
     """The case's signals (``danger``, ``media_legal``…)."""
+    first_deadline_at: dt.datetime | None = None
+    """The deadline first promised, when a supervisor extended it since (``deadline_at`` is the one
+    in force): the queue orders by the sooner of the two."""
+    tier: str | None = None
+    """The customer's tier now (a supervisor may have set it after the promise)."""
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """The deadline the queue orders by: the one in force, or the first promised if sooner."""
+        if self.first_deadline_at is None or self.deadline_at is None:
+            return self.deadline_at
+        return min(self.deadline_at, self.first_deadline_at)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The ticket as JSON-ready values (ISO times), as the API and the live queue show it."""
@@ -52,6 +69,8 @@ class WaitingTicket:
             "category": self.category,
             "elder": self.elder,
             "signals": list(self.signals),
+            "first_deadline_at": self.first_deadline_at.isoformat() if self.first_deadline_at else None,
+            "tier": self.tier,
         }
 
 
@@ -67,12 +86,17 @@ class ServedFirst:
 
 
 NOBODY_FIRST = ServedFirst()
+ELDER = "elder"
+ELDER_ONLY = frozenset({ELDER})
 
 
-def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta) -> int:
+def effective_priority(
+    ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta, head_start: dt.timedelta = dt.timedelta(0)
+) -> int:
+    """The ticket's priority raised a level per ``aging`` waited (``head_start`` counted as waited)."""
     if ticket.priority >= HELD_BACK_PRIORITY:
         return ticket.priority
-    waited = max(dt.timedelta(0), now - ticket.created_at)
+    waited = max(dt.timedelta(0), now - ticket.created_at + head_start)
     return max(0, ticket.priority - int(waited / aging))
 
 
@@ -82,17 +106,24 @@ def queue_order(
     aging: dt.timedelta = dt.timedelta(minutes=30),
     served_first: ServedFirst = NOBODY_FIRST,
     elder_head_start: dt.timedelta = dt.timedelta(0),
+    head_start_signals: frozenset[str] = ELDER_ONLY,
+    tiers_first: frozenset[str] = frozenset(),
 ) -> list[WaitingTicket]:
-    """The tickets in the order agents should take them."""
+    """The tickets in the order agents should take them: ``elder_head_start`` for the tickets whose
+    case has one of ``head_start_signals`` (or is an elder's), and customers of ``tiers_first``
+    before the others of their priority."""
     far = dt.timedelta.max
 
-    def key(ticket: WaitingTicket) -> tuple[int, bool, dt.timedelta, dt.datetime, int]:
-        head_start = elder_head_start if ticket.elder else dt.timedelta(0)
-        time_left = ticket.deadline_at - now if ticket.deadline_at is not None else far
+    def key(ticket: WaitingTicket) -> tuple[int, bool, bool, dt.timedelta, dt.datetime, int]:
+        cared_for = (ticket.elder and ELDER in head_start_signals) or not head_start_signals.isdisjoint(ticket.signals)
+        head_start = elder_head_start if cared_for else dt.timedelta(0)
+        due = ticket.due_at
+        time_left = due - now if due is not None else far
         first = served_first(ticket)
         return (
-            effective_priority(ticket, now, aging),
+            effective_priority(ticket, now, aging, head_start),
             not first,
+            ticket.tier not in tiers_first,
             time_left - head_start,
             ticket.created_at - head_start,
             ticket.id,

@@ -519,7 +519,9 @@ class Tracker:
             return Outcome(planned)
         conversation, complaint, previous, deadline, _ = planned
         store.extend_deadline(session, complaint, deadline)
-        effects = Effects(staff_events=[_refetch(conversation_id)])
+        # A waiting case's card shows the new time at once (its place stays: the queue orders by
+        # the deadline first promised).
+        effects = Effects(staff_events=[_refetch(conversation_id)], queue_changed=[complaint.conversation_id])
         if complaint.conversation_id != conversation_id:
             effects.staff_events.append(_refetch(complaint.conversation_id))
         delivery = None

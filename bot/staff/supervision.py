@@ -18,6 +18,7 @@ commits; :func:`bot.storage.notifications.notify` makes a repeat run a no-op.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -36,10 +37,18 @@ _MOST_TOLD = 500
 _URGENT = 0
 
 
-def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
-    """Notify the supervisors of every ticket waiting longer than the pickup limit."""
+def overdue_pickups(
+    session: Session, settings: QueueSettings, now: dt.datetime, queue_order: Sequence[int] = ()
+) -> list[StaffEvent]:
+    """Notify the supervisors of every ticket waiting longer than the pickup limit.
+
+    ``queue_order``: the waiting tickets' ids in the order the queue serves them. The notices of one
+    run are made in its reverse, so the newest-first list shows them as the queue serves them (gas
+    and someone trapped in a lift above the media and 12345 threats that share their P0)."""
     shortest = min([settings.pickup_alert_after_minutes, *settings.pickup_alert_by_priority.values()])
+    rank = {ticket_id: index for index, ticket_id in enumerate(queue_order)}
     rows = waiting_since(session, now - dt.timedelta(minutes=shortest))
+    rows.sort(key=lambda row: (rank.get(row[0].id, len(rank)), row[0].id), reverse=True)
     events = []
     for ticket, case_number in rows:
         if ticket.priority >= HELD_BACK_PRIORITY:  # held back on purpose (many cases from one address)

@@ -277,6 +277,7 @@ def reopen_case(
     ``flow_data`` when given, else its own). Its case timers are called off, to be armed anew."""
     complaint.status, complaint.resolved_at = "open", None
     complaint.promised_at, complaint.deadline_at = now, deadline
+    complaint.original_deadline_at = None  # the reopening's is a first promise: none extended yet
     complaint.grade, complaint.signals = grade, signals
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
     conversation.flow_state = State.HANDED_OFF.value

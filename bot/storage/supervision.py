@@ -28,7 +28,10 @@ def waiting_since(session: Session, queued_before: dt.datetime) -> list[tuple[Ha
     )
     # The case numbers by primary key: a join lets PostgreSQL hash every complaint ever stored.
     briefs = complaint_briefs(session, {ticket.complaint_id for ticket in waiting if ticket.complaint_id})
-    return [(ticket, briefs[ticket.complaint_id][1] if ticket.complaint_id in briefs else None) for ticket in waiting]
+    return [
+        (ticket, briefs[ticket.complaint_id].case_number if ticket.complaint_id in briefs else None)
+        for ticket in waiting
+    ]
 
 
 # The timeline rows by which a conversation becomes an agent's: claimed from a queue, transferred,

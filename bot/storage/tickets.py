@@ -365,11 +365,26 @@ def resolve_case_tickets(session: Session, conversation_id: int, complaint_ids: 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ComplaintBrief:
+    """What the queue and its alerts need of a ticket's complaint."""
+
+    deadline_at: dt.datetime | None = None
+    case_number: str | None = None
+    category: str | None = None
+    signals: tuple[str, ...] = ()
+    original_deadline_at: dt.datetime | None = None
+    """The deadline first promised, once a supervisor extended it (else None)."""
+
+
+NO_COMPLAINT = ComplaintBrief()
+
+
 def tickets_with_complaint(
     session: Session, conversation_ids: Sequence[int] | None
-) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None, list[str]]]:
+) -> list[tuple[HandoffTicket, ComplaintBrief, str | None]]:
     """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
-    with its complaint's deadline, case number, category and signals."""
+    with its complaint's brief and its customer's tier now."""
     query = select(HandoffTicket)
     if conversation_ids is None:
         query = query.where(HandoffTicket.status == "waiting")
@@ -377,22 +392,46 @@ def tickets_with_complaint(
         query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
     found = list(session.execute(query).scalars())
     complaints = complaint_briefs(session, {ticket.complaint_id for ticket in found if ticket.complaint_id})
-    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None, []))) for ticket in found]
+    tiers = customer_tiers(session, {ticket.conversation_id for ticket in found})
+    return [
+        (ticket, complaints.get(ticket.complaint_id or 0, NO_COMPLAINT), tiers.get(ticket.conversation_id))
+        for ticket in found
+    ]
 
 
-def complaint_briefs(
-    session: Session, complaint_ids: Collection[int]
-) -> dict[int, tuple[dt.datetime | None, str, str, list[str]]]:
-    """(deadline, case number, category, signals) of these complaints, by primary key (issue 16: a
-    join lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
+def customer_tiers(session: Session, conversation_ids: Collection[int]) -> dict[int, str]:
+    """Each of these conversations' customer's tier now, by conversation id (by primary keys)."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Conversation.id, Customer.tier)
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(Conversation.id.in_(sorted(conversation_ids)))
+    )
+    return {row.id: row.tier for row in rows}
+
+
+def complaint_briefs(session: Session, complaint_ids: Collection[int]) -> dict[int, ComplaintBrief]:
+    """The briefs of these complaints, by primary key (issue 16: a join lets PostgreSQL hash every
+    complaint ever stored for a few waiting tickets)."""
     if not complaint_ids:
         return {}
     rows = session.execute(
-        select(Complaint.id, Complaint.deadline_at, Complaint.case_number, Complaint.category, Complaint.signals).where(
-            Complaint.id.in_(sorted(complaint_ids))
-        )
+        select(
+            Complaint.id,
+            Complaint.deadline_at,
+            Complaint.case_number,
+            Complaint.category,
+            Complaint.signals,
+            Complaint.original_deadline_at,
+        ).where(Complaint.id.in_(sorted(complaint_ids)))
     )
-    return {row.id: (row.deadline_at, row.case_number, row.category, list(row.signals or [])) for row in rows}
+    return {
+        row.id: ComplaintBrief(
+            row.deadline_at, row.case_number, row.category, tuple(row.signals or ()), row.original_deadline_at
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +445,7 @@ class WaitingToTell:
     locale: str
     traditional: bool
     """The customer writes traditional characters."""
+    channel: str = "webchat"
 
 
 def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[WaitingToTell]:
@@ -418,13 +458,13 @@ def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[Waiti
         HandoffTicket.best_told_position,
     )
     rows = session.execute(
-        select(*ticket, Conversation.locale, traditional)
+        select(*ticket, Conversation.locale, traditional, Conversation.channel)
         .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
         .where(HandoffTicket.id.in_(list(ticket_ids)), HandoffTicket.status == "waiting")
     ).all()
     return [
-        WaitingToTell(ticket_id, conversation_id, told, best, locale, bool(writes))
-        for ticket_id, conversation_id, told, best, locale, writes in rows
+        WaitingToTell(ticket_id, conversation_id, told, best, locale, bool(writes), channel)
+        for ticket_id, conversation_id, told, best, locale, writes, channel in rows
     ]
 
 
@@ -438,6 +478,25 @@ def last_said_at(session: Session, conversation_id: int, phrase_ids: Collection[
         )
     ).scalar_one_or_none()
     return found
+
+
+def last_said_at_of(
+    session: Session, conversation_ids: Collection[int], phrase_ids: Collection[str]
+) -> dict[int, dt.datetime]:
+    """When each of these conversations' customer was last sent one of these phrases (absent: never),
+    in one statement."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Message.conversation_id, func.max(Message.created_at))
+        .where(
+            Message.conversation_id.in_(sorted(set(conversation_ids))),
+            Message.direction == "out",
+            Message.phrase_id.in_(list(phrase_ids)),
+        )
+        .group_by(Message.conversation_id)
+    ).all()
+    return {conversation_id: at for conversation_id, at in rows}
 
 
 def set_told_position(

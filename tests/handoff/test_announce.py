@@ -54,7 +54,10 @@ def test_the_queue_phrases_are_in_every_locale(service_config: ServiceConfig) ->
         assert guard.check(text) is None
 
 
-async def test_when_the_first_customer_is_claimed_the_second_hears_they_are_next(make_client: AppFactory) -> None:
+async def test_when_the_first_customer_is_claimed_the_second_hears_they_are_next(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A minute after "第2位" (never two places within ``place_updates.default.min_interval_minutes``)."""
     client = await make_client(in_process_worker=True)
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
@@ -65,6 +68,7 @@ async def test_when_the_first_customer_is_claimed_the_second_hears_they_are_next
     assert "预计等待约5分钟" in system_texts(second_socket)[0]
 
     ticket_id = await ticket_of(client, first)
+    clock.advance(minutes=1)
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     await second_socket.until(lambda frames: any("我马上就来为您服务" in text for text in _system(frames)))
     assert system_texts(second_socket) == [

@@ -91,3 +91,48 @@ def test_a_long_wait_still_lifts_a_ticket_level_with_danger_but_not_ahead_of_it(
     old = ticket(1, priority=2, minutes_ago=61, deadline_in_hours=0.5)  # P0 after an hour
     trapped = replace(ticket(2, priority=0, minutes_ago=0, deadline_in_hours=1), reason="danger")
     assert ids(queue_order([old, trapped], NOW, served_first=served_first)) == [2, 1]
+
+
+CARED_FOR = frozenset({"elder", "health"})
+
+
+def test_a_customer_ill_or_pregnant_has_the_elders_head_start() -> None:
+    """"楼上漏水 我老婆怀孕七个月了": served first as an elder is, ahead of two of the same urgency
+    who came 26 seconds earlier, though her repair is promised in 24 hours and theirs in 12; only
+    when ``health`` is among the head start's signals."""
+    first = ticket(1, priority=1, minutes_ago=0.5, deadline_in_hours=12)
+    second = ticket(2, priority=1, minutes_ago=0.45, deadline_in_hours=12)
+    pregnant = replace(ticket(3, priority=1, minutes_ago=0, deadline_in_hours=36), signals=("health",))
+    waiting = [first, second, pregnant]
+    assert ids(queue_order(waiting, NOW, elder_head_start=HEAD_START, head_start_signals=CARED_FOR)) == [3, 1, 2]
+    assert ids(queue_order(waiting, NOW, elder_head_start=HEAD_START)) == [1, 2, 3]
+
+
+def test_an_extension_never_moves_a_waiting_case_down() -> None:
+    """First in line, its deadline extended by 8 hours: still first (ordered by the deadline first
+    promised); a deadline brought forward (an appeal) counts at once."""
+    old_man = elder(1, priority=1, minutes_ago=5, deadline_in_hours=12)
+    others = [ticket(i, priority=1, minutes_ago=6 + i, deadline_in_hours=11.9) for i in (2, 3, 4)]
+    assert ids(queue_order([old_man, *others], NOW, elder_head_start=HEAD_START))[0] == 1
+    extended = replace(old_man, deadline_at=NOW + dt.timedelta(hours=20), first_deadline_at=old_man.deadline_at)
+    assert ids(queue_order([extended, *others], NOW, elder_head_start=HEAD_START))[0] == 1
+    appealed = others[2]
+    brought_forward = replace(appealed, deadline_at=NOW + dt.timedelta(hours=2), first_deadline_at=appealed.deadline_at)
+    assert ids(queue_order([*others[:2], brought_forward], NOW))[0] == 4
+
+
+def test_a_customer_of_a_tier_served_first_goes_first_among_equals() -> None:
+    """A VIP set after the promise: before the others of the same priority, never before someone
+    more urgent (an elder, with the head start a level up), nor in danger."""
+    served_first = ServedFirst(reasons=frozenset({"danger"}))
+    came_first = ticket(1, priority=1, minutes_ago=20, deadline_in_hours=11.9)
+    old_man = elder(2, priority=1, minutes_ago=10, deadline_in_hours=12)
+    vip = replace(ticket(3, priority=1, minutes_ago=1, deadline_in_hours=12), tier="vip")
+    urgent = ticket(4, priority=0, minutes_ago=0, deadline_in_hours=1)
+    trapped = replace(ticket(5, priority=1, minutes_ago=0, deadline_in_hours=1), reason="danger")
+    waiting = [came_first, old_man, vip, urgent, trapped]
+    first, start = served_first, HEAD_START
+    tiers = frozenset({"vip", "group"})
+    vip_first = queue_order(waiting, NOW, served_first=first, elder_head_start=start, tiers_first=tiers)
+    assert ids(vip_first) == [4, 2, 5, 3, 1]
+    assert ids(queue_order(waiting, NOW, served_first=first, elder_head_start=start)) == [4, 2, 5, 1, 3]

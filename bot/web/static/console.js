@@ -149,6 +149,10 @@
           : null,
         // 长者优先: why an elderly customer's ticket is ahead of others of the same urgency.
         ticket.elder ? el("span", { class: "badge elder", title: T("长者优先"), text: T("长者") }) : null,
+        // 关怀优先: a customer (or one they speak for) ill, pregnant or recovering is served first as an elder is.
+        !ticket.elder && (ticket.signals || []).includes("health")
+          ? el("span", { class: "badge care", title: T("关怀优先：患病、怀孕或术后恢复的客户，与长者同样优先"), text: T("关怀") })
+          : null,
         // The customer's tier when it is not the default one (VIP客户, 集团客户…).
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })

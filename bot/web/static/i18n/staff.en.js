@@ -1025,6 +1025,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "同一IP投诉过多": "Many from one IP",
     "长者": "Elder",
     "长者优先": "Elders first",
+    "关怀": "Care",
+    "关怀优先：患病、怀孕或术后恢复的客户，与长者同样优先": "Care first: a customer who is ill, pregnant or recovering is served first, as an elder is",
     "{0} 条未读": "{0} unread",
     "全部已读": "Mark all read",
     "另有 {0} 个常规案件（非紧急）需主管关注": "{0} more routine cases (not urgent) for the supervisor",
