@@ -1071,6 +1071,10 @@ class FormRules(_Strict):
     vent_pauses: list[str] = []
     """Whole pauses that only vent or lead in ("不行" of "不行 停水一整天了", "服了"): left out of the
     restatement's problem as ``vent_words`` are; inside a longer pause ("热得不行") they stay."""
+    standalone_curses: list[str] = []
+    """Curses that are everyday characters inside words ("草" of 草坪, "操" of 操场, "靠" of 靠窗): a curse
+    only as a whole pause ("电梯又坏了 草", "靠，电梯又坏了"), left out of the restatement's problem as
+    ``vent_pauses`` are."""
     noise_words: list[str] = []
     """Laughter and chat noise ("哈哈哈", "6666", "hhh", "lol"): a message of only these (repeated),
     punctuation and emoji says nothing of a problem: never recorded as one."""

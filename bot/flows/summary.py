@@ -241,7 +241,9 @@ class ProblemSummary:
         )
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         self._vent_words = tuple(word.lower() for word in rules.vent_words if word)
-        self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word)
+        # "电梯又坏了 草": a curse that is an everyday character inside words (草坪) only as a pause of its own.
+        self._standalone_curses = frozenset(word.lower() for word in rules.standalone_curses if word)
+        self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word) | self._standalone_curses
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
         # "hello dear, the hot water…": how the customer calls the agent right after the hello goes with it,
@@ -466,7 +468,8 @@ class ProblemSummary:
     def _without_vents(self, clause: str) -> str:
         """The clause without its pauses that only vent ("wy的人呢 停水一整天了" is 停水一整天了, the
         "不行" of "不行 停水一整天了"): a pause holding one of ``form.vent_words`` and no problem word,
-        or one that is all of a ``form.vent_pauses``; "" when nothing else is left."""
+        or one that is all of a ``form.vent_pauses`` or ``form.standalone_curses`` ("电梯又坏了 草"); "" when
+        nothing else is left."""
         if not self._vent_words and not self._vent_pauses:
             return clause
         kept = [part for part in _PAUSE.split(clause) if not self._only_vents(part)]
@@ -696,6 +699,9 @@ class ProblemSummary:
         changed = False
         angry_only: list[int] = []
         for index, part in enumerate(parts):
+            if self._only_a_standalone_curse(part):
+                angry_only.append(index)  # the 草 of "电梯又坏了 tmd 草", a pause once the tmd is cut off
+                continue
             rest = self._without_abuse(part)
             if rest and rest != part and self._tells_without_anger(rest, locale):
                 parts[index], changed = rest, True
@@ -705,6 +711,10 @@ class ProblemSummary:
             # Beside a pause telling the problem ("电梯坏了一周 你们这帮狗东西"), one of only a curse goes.
             parts, changed = [part for index, part in enumerate(parts) if index not in angry_only], True
         return " ".join(parts) if changed else clause
+
+    def _only_a_standalone_curse(self, part: str) -> bool:
+        """``part`` is all of a ``form.standalone_curses`` ("草", "靠！"), never a word holding one (草坪)."""
+        return self._understander.matchable(part).strip(_EDGES + "!?！？") in self._standalone_curses
 
     def _pauses_at_curses(self, clause: str) -> list[str]:
         """The clause's pauses; a space between a curse ending in a Latin letter or a digit and

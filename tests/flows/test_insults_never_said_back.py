@@ -64,3 +64,42 @@ def test_an_insult_given_as_a_name_is_no_name_and_not_said_back(
 def test_a_real_name_is_still_taken(conversation_engine: ConversationEngine) -> None:
     chat, step = restated(conversation_engine, "My name is John Smith, the lift is broken", locale="en")
     assert chat.line(step, "Name:") == "Name: John Smith"
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        ("你们这帮傻逼 电梯坏了三天了 操", "电梯坏了三天了"),
+        ("电梯又坏了 tmd 草", "电梯又坏了"),
+        ("电梯又坏了 草！", "电梯又坏了"),
+        ("水压太小了 日了狗了", "水压太小了"),
+        ("物业乱收停车费 靠", "物业乱收停车费"),
+        ("靠，电梯又坏了", "电梯又坏了"),
+        ("電梯壞了三天了 操。", "電梯壞了三天了"),
+    ],
+)
+def test_a_curse_standing_alone_is_not_said_back(
+    conversation_engine: ConversationEngine, description: str, problem: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    said = chat.line(step, "问题：")
+    assert said.startswith(f"问题：{problem}（"), said
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "草坪没人修剪",
+        "操场的灯坏了",
+        "靠窗那边漏水",
+        "草坪沒人修剪",
+        "操場的燈壞了",
+        "靠窗那邊漏水",
+        "每天早上做操 音乐太吵了",
+    ],
+)
+def test_the_same_characters_inside_everyday_words_stay(
+    conversation_engine: ConversationEngine, description: str
+) -> None:
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "问题：").startswith(f"问题：{description}（")
