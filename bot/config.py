@@ -958,6 +958,12 @@ class ComplaintRule(_Strict):
     word beside them, the praise and thanks of the message are not meant."""
     sarcasm_together: list[list[str]] = []
     """Groups of words that are sarcasm together ("真是…呢"), read as ``sarcasm_words`` are."""
+    sarcasm_markers: list[str] = []
+    """Words of delay or complaint ("三天了", "都没人", "还没", "又") that make the praise or thanks beside
+    them sarcasm, a problem told or not ("你们效率真高啊 三天了都没人来"), as a ``sarcasm_words`` word outside
+    the praise's own words does ("呵呵 你们真是太棒了"): not meant, and the emotional signal."""
+    sincere_words: list[str] = []
+    """Words saying the praise is meant though a marker is beside it ("三天了终于修好了 谢谢师傅")."""
     earlier_report_words: list[str] = []
     """Words naming an earlier report ("我报修的", "上次投诉的"): a symptom asked after with one of them
     and a status question is a progress query ("请问我报修的漏水什么时候有人来?"), not a complaint;
@@ -1034,6 +1040,12 @@ class FormRules(_Strict):
     pause_fillers: list[str] = []
     """Words that say nothing where a pause starts or ends ("就是", "我想说一下"): left out of the
     restatement's problem there only ("就是暖气不热"), as words of their own."""
+    leading_asides: list[str] = []
+    """Words that only open what the customer tells ("我想投诉一下", "我又回来了", "但是还有", "也"): left out
+    of the restatement's problem where a pause starts, as ``pause_fillers`` are."""
+    trailing_asides: list[str] = []
+    """Words that only close what the customer tells ("怎么办", "so annoying"): left out of the
+    restatement's problem where a pause ends, as ``pause_fillers`` are."""
     acknowledgements: list[str] = []
     """Words that only acknowledge or hesitate ("行", "好吧", "ok", "嗯呢"): left out of the restatement's
     problem where they open a clause and a pause follows them ("行 小区的路灯坏了" is 小区的路灯坏了)."""

@@ -45,7 +45,8 @@ def of_the_same_thing(turn: Turn, understood: Understanding, case_category: str 
 
 def urged_on_this_case(turn: Turn, text: str) -> bool:
     """After the hand-off, the customer says this conversation's case is still not handled, by its
-    number or without one while it is their only open case ("TS2026… 电梯还是没修好"): the words go on
+    number or without one while it is their only open case ("TS2026… 电梯还是没修好"), or praises or thanks
+    in sarcasm ("呵呵 你们真是太棒了", "谢谢你们啊 效率真高", ``Understanding.sarcastic``): the words go on
     the case for its staff, and the customer hears an apology for the wait and where the case
     stands (its number, who has it, its time). Never another problem's new case, never its phone's
     digits asked. True if handled."""
@@ -53,8 +54,10 @@ def urged_on_this_case(turn: Turn, text: str) -> bool:
     case_number = data.case_number
     if case_number is None or data.appeal_of is not None or understood is None:
         return False
-    if Intent.STATUS_QUERY in understood.intents or not says_still_not_handled(turn):
+    if Intent.STATUS_QUERY in understood.intents:
         return False  # "怎么还没人来修": a status question, answered as one
+    if not (says_still_not_handled(turn) or understood.sarcastic):
+        return False  # "呵呵 你们真是太棒了", "你们效率真高啊 三天了都没人来": not meant, the wait complained of
     said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
     if said - {case_number}:
         return False  # another case named: its own handling

@@ -147,9 +147,11 @@ class ProblemSummary:
         self._familiar_prefixes = tuple(prefix for prefix in familiar_prefixes if prefix)
         spoken = alternation(word.lower() for word in rules.spoken_fillers if word)
         self._spoken_filler = re.compile(spoken) if spoken else None
-        edge = alternation(word.lower() for word in rules.pause_fillers if word)
-        self._leading_filler = re.compile(rf"^(?:{edge})") if edge else None
-        self._trailing_filler = re.compile(rf"(?:{edge})$") if edge else None
+        # "我想投诉一下我们小区的电梯 天天坏", "电梯坏了 怎么办": what only opens or closes the telling goes too.
+        leading = alternation(word.lower() for word in (*rules.pause_fillers, *rules.leading_asides) if word)
+        trailing = alternation(word.lower() for word in (*rules.pause_fillers, *rules.trailing_asides) if word)
+        self._leading_filler = re.compile(rf"^(?:{leading})") if leading else None
+        self._trailing_filler = re.compile(rf"(?:{trailing})$") if trailing else None
         # "你去找开发商": a forbidden phrase ending so goes out with where it sent the customer.
         self._sent_elsewhere = tuple(word.lower() for word in sent_elsewhere_words if word)
         # "营业员跟我说我不知道": the speaker before a forbidden phrase goes out with it.

@@ -24,7 +24,8 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
     - ``intents``: the union, so the model never removes one the rules found (a request for a
       person or a supervisor stays). Except: the model never adds ``harassment`` (it warns and
       closes, a false positive hurts an innocent customer), and it adds ``yes`` or ``no`` only when
-      the rules found neither and the model says exactly one of them. Vetting
+      the rules found neither and the model says exactly one of them, nor ``praise`` or ``thanks`` the
+      rules read as sarcasm (``sarcastic``). Vetting
       (:meth:`~bot.understanding.model_trust.TrustRules.vet`) has already taken out the intents
       that end, drop or skip something and only the rules may find (``RULES_WORDS_ONLY``).
     - ``category``: the rules' when they found one, else the model's; ``other_categories``: the rules'.
@@ -46,6 +47,8 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
     if model is None:
         return rules
     added = model.intents - RULES_ONLY_INTENTS - ANSWER_INTENTS
+    if rules.sarcastic:
+        added -= {Intent.PRAISE, Intent.THANKS}  # "呵呵 你们真是太棒了": not meant, whatever the model read
     answers = model.intents & ANSWER_INTENTS
     if not (rules.intents & ANSWER_INTENTS) and len(answers) == 1:
         added |= answers

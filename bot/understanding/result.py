@@ -69,6 +69,9 @@ class Understanding:
     vague: bool = False
     """A complaint that says only whom or what it is about, not what went wrong ("你们物业到底管不管事":
     its category rests on ``weak_keywords`` alone, no problem or symptom word)."""
+    sarcastic: bool = False
+    """Praise or thanks not meant ("呵呵 你们真是太棒了", "你们效率真高啊 三天了都没人来"): neither intent is
+    read, the emotional signal is; the model's praise or thanks is not added to it."""
     suggested_signals: frozenset[Signal] = frozenset()
     """Signals only the model found, without a hint of them in the customer's words
     (``model_trust``): shown to the staff, acted on by nothing."""

@@ -70,6 +70,10 @@ class Kind(Enum):
     """A word of an intent's ``told_before``: its keywords right before it tell what the customer did."""
     SARCASM = "sarcasm"
     """A word of ``complaint.sarcasm_words``, or of one group of ``sarcasm_together``."""
+    SARCASM_MARKER = "sarcasm_marker"
+    """A word of ``complaint.sarcasm_markers``: praise or thanks beside it is not meant."""
+    SINCERE = "sincere"
+    """A word of ``complaint.sincere_words``: praise beside it is meant, a marker or not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _EARLIER_REPORT = Owner(Kind.EARLIER_REPORT)
 _SENT_ELSEWHERE = Owner(Kind.SENT_ELSEWHERE)
+_SARCASM_MARKER = Owner(Kind.SARCASM_MARKER)
+_SINCERE = Owner(Kind.SINCERE)
 _FEWEST_PHONE_DIGITS = 7
 _SINGLE_WORDS = (
     Kind.NEGATOR,
@@ -139,6 +145,9 @@ class Findings:
     other_categories: tuple[str, ...] = ()
     vague: bool = False
     parts: frozenset[Part] = frozenset()
+    sarcastic: bool = False
+    """Praise or thanks not meant ("呵呵 你们真是太棒了", "你们效率真高啊 三天了都没人来"): taken out of the
+    intents, the emotional signal in their place."""
     """The groups of signals' ``over_messages`` sets the message has a keyword of (none cancelled)."""
 
 
@@ -212,6 +221,8 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _EARLIER_REPORT) for keyword in classification.complaint.earlier_report_words)
     yield from ((keyword, _SENT_ELSEWHERE) for keyword in classification.complaint.sent_elsewhere_words)
     yield from ((keyword, Owner(Kind.SARCASM)) for keyword in classification.complaint.sarcasm_words)
+    yield from ((keyword, _SARCASM_MARKER) for keyword in classification.complaint.sarcasm_markers)
+    yield from ((keyword, _SINCERE) for keyword in classification.complaint.sincere_words)
     for group, keywords in enumerate(classification.complaint.sarcasm_together):
         yield from ((keyword, Owner(Kind.SARCASM, "together", group)) for keyword in keywords)
     for conjunction, groups in enumerate(classification.complaint.withdrawal_together):
@@ -263,6 +274,11 @@ def _paired(
                 break
 
 
+def _inside(hit: Hit[Owner], words: Iterable[Hit[Owner]]) -> bool:
+    """``hit`` stands within one of ``words`` (the 谢谢 of the sarcasm word "谢谢你们啊")."""
+    return any(word.first <= hit.first and hit.last <= word.last for word in words)
+
+
 def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit[Owner]]) -> bool:
     """An intent's keyword and a category keyword outside it: "水龙头…没人来修", not the 修 of "没人来修"."""
     spans = sorted((hit.first, hit.last) for hit in intent_hits)
@@ -279,6 +295,7 @@ def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit
 
 
 _SIGNAL_KINDS = frozenset({Kind.SIGNAL, Kind.SIGNAL_TOGETHER, Kind.SIGNAL_OVER})
+_PRAISING = (Intent.PRAISE, Intent.THANKS)
 
 
 def _together_kinds(earlier: frozenset[int], later: frozenset[int]) -> frozenset[int]:
@@ -581,7 +598,8 @@ class Rules:
         parts: set[Part] = set()
         withdrawal_groups: dict[int, set[int]] = {}
         sarcasm_groups: set[int] = set()
-        sarcasm = False
+        sarcasm = marked = sincere = False
+        sarcasm_hits: list[Hit[Owner]] = []
         told_intents: set[Intent] = set()
         asked_otherwise: set[str] = set()
         """Intents found by other words than their keywords (a request, a clause start, together)."""
@@ -653,6 +671,11 @@ class Rules:
                     sarcasm_groups.add(owner.group)
                 else:
                     sarcasm = True
+                    sarcasm_hits.append(hit)
+            elif kind is Kind.SARCASM_MARKER:
+                marked = marked or not cancelled(hit.first)
+            elif kind is Kind.SINCERE:
+                sincere = True
         for hit, thing in list(_paired(together, category_hits, self._together_windows, self._together_places, gaps)):
             categories.setdefault(hit.owner.name, _CategoryHits()).add(hit)
             category_hits.append(hit)
@@ -673,9 +696,19 @@ class Rules:
         )
         if not (problem or symptom):
             raw_intents |= told_intents  # "我去哪里交物业费": asked after all
-        if sarcasm and (problem or symptom):
-            # "呵呵 你们物业真是太棒了👍 停水三天了…": praise beside a problem, not meant.
-            raw_intents -= {Intent.PRAISE, Intent.THANKS}
+        praised = [hit for intent in _PRAISING for hit in intent_spans.get(intent.value, ())]
+        # "呵呵 你们真是太棒了", "谢谢你们啊 效率真高": praise or thanks beside a sarcasm word outside its own words
+        # ("谢谢你们啊" alone thanks); "你们效率真高啊 三天了都没人来": praise beside a marker of delay, unless said to
+        # be meant ("三天了终于修好了"); thanks beside one is politeness ("漏水三天了,请尽快处理,谢谢").
+        beside = any(not _inside(hit, sarcasm_hits) for hit in praised)
+        marked = marked and not sincere and Intent.PRAISE in raw_intents
+        sarcastic = bool(raw_intents & set(_PRAISING)) and (
+            (sarcasm and (problem or symptom)) or (beside and bool(sarcasm_hits)) or marked
+        )
+        if sarcastic:
+            # "呵呵 你们物业真是太棒了👍 停水三天了…": praise not meant, dissatisfaction.
+            raw_intents -= set(_PRAISING)
+            signals.add(Signal.EMOTIONAL)
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
         problem = problem or any(
             _named_beside(intent_spans.get(intent.value, ()), strong_category_hits)
@@ -704,7 +737,9 @@ class Rules:
             # named, but it is taken back, not made.
             intents = (intents - {Intent.COMPLAINT}) | {Intent.WITHDRAW}
         if Intent.COMPLAINT not in intents:
-            return Findings(frozenset(intents), None, None, frozenset(signals), parts=frozenset(parts))
+            return Findings(
+                frozenset(intents), None, None, frozenset(signals), parts=frozenset(parts), sarcastic=sarcastic
+            )
 
         told = self._told_categories(category_hits, told_at, segmented) if len(categories) > 1 else []
         # Problems of several categories told: the first is the main one ("宽带一直断断续续…账单还多扣了我
@@ -726,7 +761,9 @@ class Rules:
         # "你们物业到底管不管事": only whom it is about, no word of what went wrong.
         tally = categories.get(category)
         vague = tally is not None and not tally.strong and tally.weak <= self._addressees
-        return Findings(frozenset(intents), category, grade, frozenset(signals), others, vague, frozenset(parts))
+        return Findings(
+            frozenset(intents), category, grade, frozenset(signals), others, vague, frozenset(parts), sarcastic
+        )
 
     def _only_announced(self, asked: Sequence[Hit[Owner]], named: Sequence[Hit[Owner]], segmented: Segmented) -> bool:
         """Whether the question's words ``asked`` only announce it (``complaint.question_announcements``),

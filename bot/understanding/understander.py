@@ -308,6 +308,7 @@ class Understander:
             category=findings.category,
             other_categories=findings.other_categories,
             vague=findings.vague,
+            sarcastic=findings.sarcastic,
             grade=findings.grade,
             signals=signals,
             slots=self._sayable_slots(self._slots.extract(text, traditional=detected == ZH_TW)),

@@ -44,7 +44,8 @@ def test_a_question_told_in_a_story_about_staff_is_a_complaint_about_their_attit
 def test_sarcastic_praise_beside_an_outage_files_the_outage(chat: Chat) -> None:
     step = chat.send("呵呵😅 你们物业真是太棒了👍👍 停水三天了 连个通知都没有 真是五星级服务呢🙄")
     assert "praise_thanks" not in chat.phrase_ids(step)
-    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    # Not meant: dissatisfaction, met with empathy first.
+    assert chat.phrase_ids(step) == ["empathy", "description_recorded", "ask_phone"]
     step = chat.send("13800138000 阳光花园3栋")
     problem = chat.line(step, "问题：")
     assert "停水三天了" in problem and "太棒了" not in problem and "五星级" not in problem

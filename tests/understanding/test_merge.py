@@ -118,3 +118,11 @@ def test_the_model_completes_a_name_that_agrees() -> None:
     model = understood(slots=Slots(name="John Smith", surname="Smith"))
 
     assert merge(rules, model).slots == Slots(name="John Smith", surname="Smith", honorific="Mr")
+
+
+def test_the_model_never_adds_praise_or_thanks_the_rules_read_as_sarcasm() -> None:
+    rules = understood(signals=frozenset({Signal.EMOTIONAL}), sarcastic=True)
+    model = understood(intents=frozenset({Intent.PRAISE, Intent.THANKS, Intent.COMPLAINT}))
+
+    assert merge(rules, model).intents == {Intent.COMPLAINT}
+    assert merge(understood(), model).intents == {Intent.PRAISE, Intent.THANKS, Intent.COMPLAINT}
