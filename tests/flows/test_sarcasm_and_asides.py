@@ -65,6 +65,7 @@ def test_praise_and_thanks_meant_are_still_answered(
         ("三天了终于修好了 谢谢师傅", True),
         ("漏水三天了,请尽快处理,谢谢", True),
         ("谢谢 又麻烦你们了", True),
+        ("表扬一下3号窗口的营业员，办事又快又仔细", True),
     ],
 )
 def test_sarcasm_is_read_as_dissatisfaction(understander: Understander, text: str, meant: bool) -> None:
