@@ -77,6 +77,7 @@ ROUTES = (
     "bot.staff.my_work_api",  # the console's "My conversations"
     "bot.staff.complaint_api",  # staff correct a case's form
     "bot.staff.reply_guard",  # the guard's 422s and audit notes for the routes that send staff text
+    "bot.staff.reauth",  # the caller's password asked again, for the account routes
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")
 ABOVE_THE_ENGINE = (

@@ -17,6 +17,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Notification, TimelineEvent
 from tests.channels.conftest import PHONE, Stub
+from tests.channels.sms_complaints import only_case, sms_complaint, until_texted
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
 from tests.staff import add_user, give_to, set_queues, sign_in
 
@@ -36,7 +37,7 @@ async def _web_chat_complaint(client: Any, description: str, phone: str = NATION
     await socket.send("对")
     await socket.until_bot_says("投诉编号")
     await socket.close()
-    return await _only_case(client)
+    return await only_case(client)
 
 
 async def _greeted_web_chat(client: Any) -> ChatSocket:
@@ -44,28 +45,6 @@ async def _greeted_web_chat(client: Any) -> ChatSocket:
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     return socket
-
-
-async def _sms_complaint(stub: Stub, description: str) -> None:
-    await stub.phone_sends(description, sender=PHONE)
-    await _until_texted(stub, "小区或地址")
-    await stub.phone_sends("阳光花园3栋", sender=PHONE)
-    await _until_texted(stub, "阳光花园3栋")
-    await stub.phone_sends("对", sender=PHONE)
-    await _until_texted(stub, "投诉编号")
-
-
-async def _until_texted(stub: Stub, fragment: str, to: str = PHONE) -> str:
-    async def texted() -> bool:
-        return any(fragment in text for text in stub.texts_to(to))
-
-    await eventually(texted, timeout=15)
-    return next(text for text in stub.texts_to(to) if fragment in text)
-
-
-async def _only_case(client: Any) -> str:
-    async with resources(client.app).sessions() as session:
-        return (await session.execute(select(Complaint.case_number))).scalar_one()
 
 
 async def _complaints(client: Any) -> list[Complaint]:
@@ -95,7 +74,7 @@ async def test_an_sms_repeating_a_case_left_with_its_number_in_web_chat_joins_th
     clock.advance(hours=3)
 
     await stub.phone_sends("小区路灯还是没修好,到底什么时候修", sender=PHONE)
-    await _until_texted(stub, f"投诉编号{case_number}")
+    await until_texted(stub, f"投诉编号{case_number}")
 
     async def appealed() -> bool:
         return [ticket.reason for ticket in await _tickets(client)] == ["appeal"]
@@ -118,9 +97,9 @@ async def test_asking_by_text_where_the_case_stands_within_its_time_is_answered_
     case_number = await _web_chat_complaint(client, "楼上漏水 滴到我家天花板了")
     [before] = await _tickets(client)
     await stub.phone_sends(f"{case_number} 处理到哪了 漏水还在漏", sender=PHONE)
-    answer = await _until_texted(stub, "您的投诉编号是")
+    answer = await until_texted(stub, "您的投诉编号是")
     assert case_number in answer and "给您明确的答复" in answer
-    await _until_texted(stub, "请问还有什么可以帮助您")
+    await until_texted(stub, "请问还有什么可以帮助您")
 
     async def noted() -> bool:
         [complaint] = await _complaints(client)
@@ -145,7 +124,7 @@ async def test_the_same_person_texting_the_case_number_from_the_cases_phone_is_n
     client, stub = sms_setup
     case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
     await stub.phone_sends(f"{case_number} 路灯还是没修好", sender=PHONE)
-    await _until_texted(stub, "让您等了这么久")
+    await until_texted(stub, "让您等了这么久")
     assert not any("后四位" in text for text in stub.texts_to(PHONE))
     web_chat, _ = await _conversation_ids(client)
 
@@ -164,8 +143,8 @@ async def test_a_phone_typed_in_web_chat_tells_nothing_of_the_sms_customers_open
     """Whoever types a number in web chat hears what any complaint hears, whether that number has
     an open case or not; the agent sees the other case on the new one's timeline."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
 
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
@@ -196,7 +175,7 @@ async def test_a_different_problem_from_the_same_phone_is_a_new_case(sms_setup: 
     case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
 
     await stub.phone_sends("这个月话费多扣了50元", sender=PHONE)
-    await _until_texted(stub, "是否正确")  # a phone bill needs no place; the sender's number is the phone
+    await until_texted(stub, "是否正确")  # a phone bill needs no place; the sender's number is the phone
     await stub.phone_sends("对", sender=PHONE)
 
     async def two_cases() -> bool:
@@ -249,8 +228,8 @@ async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_s
     client, stub = sms_setup
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
     [first] = await _tickets(client)
     assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
 
@@ -282,14 +261,14 @@ async def test_an_sms_appeal_of_a_case_an_agent_holds_goes_to_the_supervisor_and
     client, stub = sms_setup
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
-    await _sms_complaint(stub, "家里停水三天了,一直没来水")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "家里停水三天了,一直没来水")
+    case_number = await only_case(client)
     [first] = await _tickets(client)
     assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
 
     await stub.phone_sends(f"{case_number} 还是没来水 你们根本不管 都第三次了", sender=PHONE)
 
-    told = await _until_texted(stub, "已升级为优先处理")
+    told = await until_texted(stub, "已升级为优先处理")
     assert case_number in told and "给您明确的答复" in told
 
     async def escalated() -> bool:
@@ -308,8 +287,8 @@ async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setu
     """The appealing conversation has no ticket: its later messages are shown on the case's
     conversation, where the supervisor works it, and raise no second ticket."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    socket = await _web_chat_appeal(client, await _only_case(client))
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    socket = await _web_chat_appeal(client, await only_case(client))
     await socket.send(NATIONAL)  # the number for the supervisor's call
     await socket.until_bot_says(NATIONAL)
     await socket.send("昨晚我家老人出门差点摔倒")
@@ -340,8 +319,8 @@ async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_
     """The customer pastes the number the bot gave them (on SMS) into web chat with more of the
     problem: no second case; the case's supervisor gets it as an appeal with these words."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
 
     socket = await _greeted_web_chat(client)
     await socket.send(f"{case_number.lower()} 都三天了路灯还是不亮,你们到底管不管")
@@ -369,8 +348,8 @@ async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_
 
 async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(sms_setup: tuple[Any, Stub]) -> None:
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
 
     socket = await _greeted_web_chat(client)
     await socket.send("路灯的事")
@@ -391,8 +370,8 @@ async def test_when_the_appeal_is_handled_is_told_by_the_joined_cases_number_and
     promised time of the case the appeal joined, is never asked for a phone the case has, and
     "什么时候处理" is answered, not taken as a refusal."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
     socket = await _web_chat_appeal(client, case_number)
     told = socket.bot_texts()
     assert any(case_number in text and "前给您明确的答复" in text for text in told)
@@ -414,8 +393,8 @@ async def test_an_appeal_confirmed_by_the_cases_phone_digits_is_marked_so(
     """The supervisor sees the appeal came from another customer record, who gave the last digits
     of the case's phone, on the timeline and in the notification."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    socket = await _web_chat_appeal(client, await _only_case(client))
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    socket = await _web_chat_appeal(client, await only_case(client))
     await socket.close()
 
     async def marked() -> bool:
@@ -435,8 +414,8 @@ async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadli
     deadline, which the customer hears in the chat and by SMS, where the case was promised its old time;
     the preview names both conversations and what each is sent."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "楼道灯坏了一个月了")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "楼道灯坏了一个月了")
+    case_number = await only_case(client)
     socket = await _web_chat_appeal(client, case_number)
     sms, web_chat = await _conversation_ids(client)
     await add_user(client, "zhou", Role.SUPERVISOR)
@@ -460,7 +439,7 @@ async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadli
     await socket.until(lambda frames: any("还需要一些时间处理" in frame.get("text", "") for frame in frames))
     sms_told = preview["told"][0]["message"]
     assert "还需要一些时间处理" in sms_told
-    assert await _until_texted(stub, sms_told) == sms_told
+    assert await until_texted(stub, sms_told) == sms_told
     await socket.close()
     [complaint] = await _complaints(client)
     assert complaint.deadline_at == deadline_at
@@ -475,8 +454,8 @@ async def test_an_agent_sees_the_appealed_case_only_as_its_own_conversation_allo
     """An agent reading the appealing chat sees the appealed case with its phones masked when they
     may read the case's conversation but do not own it, and not at all when they may not read it."""
     client, stub = sms_setup
-    await _sms_complaint(stub, "楼道灯坏了一个月了")
-    socket = await _web_chat_appeal(client, await _only_case(client))
+    await sms_complaint(stub, "楼道灯坏了一个月了")
+    socket = await _web_chat_appeal(client, await only_case(client))
     await socket.close()
     _, web_chat = await _conversation_ids(client)
     await eventually(lambda: _appeal_rows_exist(client), timeout=15)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.channels.conftest import PHONE, Stub
-from tests.channels.test_appeal import _only_case, _sms_complaint, _until_texted
+from tests.channels.sms_complaints import only_case, sms_complaint, until_texted
 from tests.helpers import ChatSocket, new_session
 
 WITH_THE_SUPERVISOR = "值班主管优先处理"
@@ -17,12 +17,12 @@ async def test_an_appealed_case_is_with_the_supervisor_on_every_channel_that_ask
     sms_setup: tuple[Any, Stub],
 ) -> None:
     client, stub = sms_setup
-    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    case_number = await _only_case(client)
+    await sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await only_case(client)
     await stub.phone_sends(f"{case_number} 路灯还是没修好 你们根本不管 都第三次了", sender=PHONE)
-    await _until_texted(stub, "已升级为优先处理")
+    await until_texted(stub, "已升级为优先处理")
     await stub.phone_sends("处理到哪了", sender=PHONE)
-    await _until_texted(stub, WITH_THE_SUPERVISOR)
+    await until_texted(stub, WITH_THE_SUPERVISOR)
 
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
