@@ -20,7 +20,15 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import ECHO_SERVER, ROOT, cpu_seconds, free_port, unlimited_config, wait_ready
+from webchat_throughput import (
+    ECHO_SERVER,
+    ROOT,
+    UNCAPPED_CONNECTIONS,
+    cpu_seconds,
+    free_port,
+    unlimited_config,
+    wait_ready,
+)
 
 BROWSER_DEFLATE = 15
 """Offer permessage-deflate as every browser does (aiohttp's client does not unless asked)."""
@@ -62,7 +70,7 @@ async def measure(kind: str, connections: int) -> float:
         if kind == "echo":
             command = [sys.executable, "-c", ECHO_SERVER, str(port)]
         else:
-            env.update(BOT_VAR_DIR=var_dir, BOT_CONFIG_DIR=unlimited_config(var_dir))
+            env.update(BOT_VAR_DIR=var_dir, BOT_CONFIG_DIR=unlimited_config(var_dir), **UNCAPPED_CONNECTIONS)
             for key in ("BOT_DATABASE_URL", "BOT_REDIS_URL"):
                 env.pop(key, None)
             command = [sys.executable, "-m", "bot", "run", "--port", str(port)]

@@ -25,7 +25,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import free_port
+from webchat_throughput import UNCAPPED_CONNECTIONS, free_port
 from wechat_webhook_latency import APPID, FAKE_API, SECRET, TOKEN, signed_query, start
 
 FLOOD = "停水电梯坏了"
@@ -107,6 +107,7 @@ async def main() -> None:
                 BOT_WECHAT_APPID=APPID,
                 BOT_WECHAT_SECRET=SECRET,
                 BOT_WECHAT_API_BASE=f"http://127.0.0.1:{api_port}",
+                **UNCAPPED_CONNECTIONS,
             )
             command = [sys.executable, "-m", "bot", "run", "--port", str(bot_port)]
             processes.append(await start(command, bot_port, bot_env))

@@ -42,7 +42,7 @@ from webchat_e2e import (
     processes_named,
     reset_postgres,
 )
-from webchat_throughput import ROOT, cpu_seconds, free_port, unlimited_config, wait_ready
+from webchat_throughput import ROOT, UNCAPPED_CONNECTIONS, cpu_seconds, free_port, unlimited_config, wait_ready
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/bench_two"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
@@ -86,6 +86,7 @@ async def figures(instances: int, connections: int, seconds: float, postgres_url
             BOT_DATABASE_URL=postgres_url, BOT_REDIS_URL=redis_url, BOT_VAR_DIR=var_dir,
             BOT_IN_PROCESS_WORKER="0", BOT_AUTO_MIGRATE="0", BOT_HOST="127.0.0.1",
             BOT_CONFIG_DIR=unlimited_config(var_dir),
+            **UNCAPPED_CONNECTIONS,
         )  # fmt: skip
         ports, metrics_ports = [free_port() for _ in range(instances)], [free_port() for _ in range(instances)]
         started = await asyncio.gather(

@@ -49,6 +49,10 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log
 """
 
 
+UNCAPPED_CONNECTIONS = {"BOT_MAX_CONNECTIONS_PER_ADDRESS": str(10**6)}
+"""A bench client opens all its connections from 127.0.0.1, far beyond one customer address's cap."""
+
+
 def unlimited_config(var_dir: str) -> str:
     """A copy of config/ in ``var_dir`` without web chat's flood limits (``channels.yaml``): a bench
     client sends as fast as the server answers, from one address, far beyond any customer; and
@@ -149,7 +153,7 @@ async def measure(kind: str, connections: int, messages: int) -> tuple[float, fl
         if kind == "echo":
             command = [sys.executable, "-c", ECHO_SERVER, str(port)]
         else:
-            env.update(BOT_VAR_DIR=var_dir, BOT_CONFIG_DIR=unlimited_config(var_dir))
+            env.update(BOT_VAR_DIR=var_dir, BOT_CONFIG_DIR=unlimited_config(var_dir), **UNCAPPED_CONNECTIONS)
             for key in ("BOT_DATABASE_URL", "BOT_REDIS_URL"):
                 env.pop(key, None)
             profile = os.environ.get("BENCH_PROFILE")

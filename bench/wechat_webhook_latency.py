@@ -26,7 +26,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import ROOT, free_port, wait_ready
+from webchat_throughput import ROOT, UNCAPPED_CONNECTIONS, free_port, wait_ready
 
 TOKEN, APPID, SECRET = "bench-token", "wxbench0000000000", "bench-secret"
 
@@ -142,6 +142,7 @@ async def main() -> None:
                 BOT_WECHAT_APPID=APPID,
                 BOT_WECHAT_SECRET=SECRET,
                 BOT_WECHAT_API_BASE=f"http://127.0.0.1:{api_port}",
+                **UNCAPPED_CONNECTIONS,
             )
             bot = await start([sys.executable, "-m", "bot", "run", "--port", str(bot_port)], bot_port, bot_env)
             processes.append(bot)

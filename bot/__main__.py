@@ -18,7 +18,7 @@ from bot.settings import Settings
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import create_app
+    from bot.app import create_app, serve
     from bot.storage import migrate
 
     try:
@@ -58,14 +58,7 @@ def _run(settings: Settings) -> int:
         )
 
     app.on_startup.append(announce)
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        shutdown_timeout=15,
-        access_log_class=AccessLogger,
-    )
+    serve(app, settings, shutdown_timeout=15, access_log_class=AccessLogger)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import structlog
 from aiohttp import web
@@ -31,6 +32,8 @@ from bot.staff.typing_api import add_routes as add_typing_routes  # issue 15 (ty
 from bot.web import metrics, request_ids
 from bot.web.body_deadline import body_deadline
 from bot.web.client_address import ClientAddresses
+from bot.web.connections import ConnectionGuard
+from bot.web.connections import serve as serve_guarded
 from bot.web.security_headers import security_headers
 from bot.web.unstorable import refuse_unstorable
 
@@ -164,3 +167,12 @@ def create_app(
     if settings.wechat is not None:
         wechat_routes.add_routes(app)
     return app
+
+
+def serve(app: web.Application, settings: Settings, **options: Any) -> None:
+    """Serve ``app`` on ``settings.host`` and ``settings.port`` until SIGTERM or SIGINT, guarded
+    against slow and idle connections (bot/web/connections.py); ``options``: ``shutdown_timeout``
+    and aiohttp's request handler's (``access_log_class``)."""
+    addresses = ClientAddresses(settings.auth.trusted_proxies, settings.auth.ipv6_limit_prefix)
+    guard = ConnectionGuard(settings.connections, addresses)
+    serve_guarded(app, settings.host, settings.port, guard, **options)

@@ -79,6 +79,9 @@ class Environment(BaseSettings):
     image_decode_wait_seconds: float = Field(10.0, gt=0, le=300)
     body_read_seconds: float = Field(30.0, gt=0, le=600)
     upload_read_seconds: float = Field(120.0, gt=0, le=3600)
+    max_connections_per_address: int = Field(300, ge=1)
+    request_header_seconds: float = Field(15.0, gt=0, le=600)
+    idle_connection_seconds: float = Field(20.0, gt=0, le=3600)
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)
     """0: the worker serves no metrics."""

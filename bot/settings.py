@@ -29,6 +29,18 @@ DEFAULT_VAR_DIR = var_dir()
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    """What ``run`` holds one client's connections to (bot/web/connections.py)."""
+
+    per_address: int = 300
+    """``BOT_MAX_CONNECTIONS_PER_ADDRESS``: generous, for many customers behind one NAT."""
+    header_seconds: float = 15.0
+    """``BOT_REQUEST_HEADER_SECONDS``: a new connection's first request's headers arrive within it."""
+    idle_seconds: float = 20.0
+    """``BOT_IDLE_CONNECTION_SECONDS``: aiohttp's keep-alive timeout."""
+
+
+@dataclass(frozen=True, slots=True)
 class AuthSettings:
     """Staff sign-in: rate limits, password hashing, the session cookie, proxies and framing."""
 
@@ -174,6 +186,7 @@ class Settings:
     """The longest a request's body may take to arrive (bot/web/body_deadline.py)."""
     upload_read_seconds: float = 120.0
     """The same for a photo upload, which is also handled within it."""
+    connections: ConnectionLimits = field(default_factory=ConnectionLimits)
     """``BOT_IMAGE_DECODE_WAIT_SECONDS``: the longest a photo waits for a decode before that answer."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     password_cost: PasswordCost = field(default_factory=PasswordCost)
@@ -223,6 +236,9 @@ class Settings:
             image_decode_wait_seconds=env.image_decode_wait_seconds,
             body_read_seconds=env.body_read_seconds,
             upload_read_seconds=env.upload_read_seconds,
+            connections=ConnectionLimits(
+                env.max_connections_per_address, env.request_header_seconds, env.idle_connection_seconds
+            ),
             auth=_auth(env),
             password_cost=PasswordCost(env.password_time_cost, env.password_memory_kib, env.password_parallelism),
             llm=_llm(env),

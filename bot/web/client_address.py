@@ -48,6 +48,17 @@ class ClientAddresses:
         peer = _parse(request.remote or "")
         return peer is not None and self._is_trusted(peer)
 
+    def connection_key(self, peer: str) -> str | None:
+        """What the per-address cap on open connections counts a TCP peer by (its
+        :func:`limit_key`); None for a trusted proxy, whose connections carry many clients (it caps
+        its own: ``deploy/nginx.conf``'s ``limit_conn``)."""
+        address = _parse(peer)
+        if address is None:
+            return peer or None  # not an IP address (a Unix socket): one key for all, or none
+        if self._is_trusted(address):
+            return None
+        return _limit_key(address, self._ipv6_limit_prefix)
+
     def _client(self, request: web.Request) -> Address | None:
         peer = _parse(request.remote or "")
         if peer is None or not self._is_trusted(peer):

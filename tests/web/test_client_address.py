@@ -64,3 +64,12 @@ def test_behind_a_trusted_proxy_the_forwarded_ipv6_client_is_limited_by_its_netw
 def test_the_prefix_is_a_prefix_length() -> None:
     with pytest.raises(ValueError, match="0 to 128"):
         ClientAddresses((), ipv6_limit_prefix=129)
+
+
+def test_connections_are_counted_by_the_peers_network_and_a_trusted_proxys_not_at_all() -> None:
+    addresses = ClientAddresses(["10.0.0.10/32"])
+    assert addresses.connection_key("203.0.113.7") == "203.0.113.7"
+    assert addresses.connection_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert addresses.connection_key("2001:db8:1:2::5") == addresses.connection_key("2001:db8:1:2::9")
+    assert addresses.connection_key("2001:db8:1:2::5") == "2001:db8:1:2::/64"
+    assert addresses.connection_key("10.0.0.10") is None  # nginx: it caps its clients itself
