@@ -56,6 +56,18 @@ class StaffAuth:
 staff_auth_key = web.AppKey("staff_auth", StaffAuth)
 
 
+async def hashers_busy(auth: StaffAuth, username: str, address: str, event: str, what: str) -> web.HTTPException:
+    """The 503 for a password check the hashers had no place for, the attempt the limiter counted
+    given back (``event``: the log's name of the check; ``what``: why, as the answer says it)."""
+    try:
+        await auth.limiter.give_back(username, address)
+    except (RedisError, OSError) as unreachable:  # the attempt stays counted: errs on the safe side
+        log.warning(f"{event}.limiter_unreachable", error=type(unreachable).__name__)
+    busy = api_error(503, f"{what}; try again in a moment")
+    busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return busy
+
+
 async def auth_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the session store, the password hashing threads and the sign-in limiter."""
     shared = resources(app)
@@ -169,13 +181,7 @@ async def login(request: web.Request) -> web.Response:
         raise unstorable
     with auth.hashers.place() as placed:
         if not placed:
-            try:
-                await auth.limiter.give_back(username, address)
-            except (RedisError, OSError) as unreachable:  # the attempt stays counted: errs on the safe side
-                log.warning("login.limiter_unreachable", error=type(unreachable).__name__)
-            busy = api_error(503, "too many sign-ins at once; try again in a moment")
-            busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
-            raise busy
+            raise await hashers_busy(auth, username, address, "login", "too many sign-ins at once")
         account = await authenticate(resources(request).database, auth.hashers, username, password)
     if isinstance(account, SignInRefused):
         resources(request).metrics.login_failures.labels(reason="wrong_credentials").inc()

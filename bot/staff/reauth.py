@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 
 from bot.keys import resources
 from bot.staff.audit import note
-from bot.staff.auth import BUSY_RETRY_AFTER_SECONDS, staff_auth_key
+from bot.staff.auth import hashers_busy, staff_auth_key
 from bot.storage import staff as staff_store
 from bot.web.responses import api_error
 
@@ -56,13 +56,7 @@ async def confirm_password(request: web.Request, given: str | None) -> None:
         account = await session.run_sync(lambda sync: staff_store.user_by_id(sync, staff["id"]))
     with auth.hashers.place() as placed:
         if not placed:
-            try:
-                await auth.limiter.give_back(username, address)
-            except (RedisError, OSError) as unreachable:  # the attempt stays counted: errs on the safe side
-                log.warning("reauth.limiter_unreachable", error=type(unreachable).__name__)
-            busy = api_error(503, "too many password checks at once; try again in a moment")
-            busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
-            raise busy
+            raise await hashers_busy(auth, username, address, "reauth", "too many password checks at once")
         right = account is not None and await auth.hashers.verify(account.password_hash, given)
     if not right:
         resources(request).metrics.login_failures.labels(reason="wrong_current_password").inc()
