@@ -23,6 +23,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import (
     added_to_the_case,
+    another_matter_announced,
     new_case_beside_this_one,
     same_place_as_the_open_case,
     without_openers,
@@ -581,6 +582,8 @@ class ComplaintFlow:
             # customer thanked and reassured that the duty supervisor will call.
             answer_while_escalated(turn)
             return
+        if another_matter_announced(turn, text):
+            return  # "另外 我家楼下的水管爆了" after 垃圾: a case of its own, its danger its own
         # Each with the problem it may tell for the first time ("叫你们经理出来", then "我要投诉…
         # 我要找你们领导"): registered as the case the supervisor's ticket carries.
         if signals & ESCALATING_SIGNALS:
