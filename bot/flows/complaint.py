@@ -151,6 +151,7 @@ from bot.flows.slots import (
     told_as_a_place,
 )
 from bot.flows.status import (
+    asked_after_a_case_by_its_place,
     asks_about_the_case,
     count_unknown_case_numbers,
     status_of_open_case,
@@ -619,6 +620,8 @@ class ComplaintFlow:
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence
+        if asked_after_a_case_by_its_place(turn):
+            return  # "金色家园的呢": the case there, or that none is; never this case's place
         if another_case_named_after_hand_off(turn, text):
             return  # "TS2026…(another case's) 还是没修好": that case's phone's digits first, never this case told
         if Intent.COMPLAINT in intents and _only_a_place_while_none(turn, text):
