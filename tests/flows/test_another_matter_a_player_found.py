@@ -45,3 +45,11 @@ def test_another_matter_at_another_estate_is_a_case_of_its_own(conversation_engi
     promised = chat.send("对")
     assert promised.complaint is not None and promised.complaint.case_number != first
     assert promised.complaint.area == "阳光花园"
+
+
+def test_no_message_meets_silence_while_the_case_waits(conversation_engine: ConversationEngine) -> None:
+    chat = _filed(conversation_engine, "金色家园2栋门口的路灯坏了 13812345678")
+    chat.send("还有 电梯也坏了一个星期了")
+    replies = [chat.texts(chat.send(text)) for text in ("对", "喂", "阳光花园", "好")]
+    assert all(replies), replies
+    assert all(one != next_one for one, next_one in zip(replies, replies[1:], strict=False)), replies
