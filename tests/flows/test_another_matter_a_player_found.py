@@ -4,6 +4,8 @@ burst pipe announced with 另外 became the garbage case's emergency (its place 
 
 from __future__ import annotations
 
+import itertools
+
 from bot.core.engine import ConversationEngine
 from bot.flows.records import State
 from tests.flows.chat import Chat
@@ -52,4 +54,4 @@ def test_no_message_meets_silence_while_the_case_waits(conversation_engine: Conv
     chat.send("还有 电梯也坏了一个星期了")
     replies = [chat.texts(chat.send(text)) for text in ("对", "喂", "阳光花园", "好")]
     assert all(replies), replies
-    assert all(one != next_one for one, next_one in zip(replies, replies[1:], strict=False)), replies
+    assert all(one != next_one for one, next_one in itertools.pairwise(replies)), replies
