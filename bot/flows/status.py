@@ -520,10 +520,7 @@ def asked_after_a_case_by_its_place(turn: Turn) -> bool:
         return False
     if understood.category not in (None, turn.kit.rules.fallback_category):
         return False
-    asking = Intent.STATUS_QUERY in understood.intents or turn.says_any(
-        understood.text, turn.kit.config.followups.which_case_words
-    )
-    if not asking:
+    if not turn.says_any(understood.text, turn.kit.config.followups.which_case_words):
         return False
     place = turn.area or next(iter(turn.kit.understander.estates_named(understood.text)), None)
     if place is None:
