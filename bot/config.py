@@ -255,6 +255,7 @@ class PhraseId(StrEnum):
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
     STATUS_NO_SUCH_CASE = "status_no_such_case"
+    STATUS_NO_CASE_AT_PLACE = "status_no_case_at_place"
     CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
@@ -403,6 +404,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
+    PhraseId.STATUS_NO_CASE_AT_PLACE: frozenset({"area"}),
     PhraseId.PLACE_CORRECTED: frozenset({"area"}),
     PhraseId.FORM_RESUMED: frozenset({"problem"}),
     PhraseId.PLACE_NOTED_ASK_PHONE: frozenset({"area"}),

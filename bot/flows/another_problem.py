@@ -7,12 +7,14 @@ and promised with its own deadline: the service standards, §1)."""
 
 from __future__ import annotations
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.scripts import places_overlap
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE
+from bot.flows.case import ESCALATING_SIGNALS
 from bot.flows.closing import OPEN_CASE
 from bot.flows.data import FlowData
+from bot.flows.escalation import escalate, escalation_reason, safety_first
 from bot.flows.form import ask_next_missing, on_description
 from bot.flows.records import COLLECTING, CaseContact, State
 from bot.flows.slots import append_description, description_text, keep_slots, kept_place
@@ -102,6 +104,48 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     return True
 
 
+def another_matter_announced(turn: Turn, text: str) -> bool:
+    """Another matter announced after the hand-off (``followups.new_problem_words``: "另外 我家楼下的水管爆了",
+    "另外还有个事 阳光花园的电梯也坏了") of another category than the case or at another place it
+    names: a case of its own at once, before the case's own escalations are looked at, so danger
+    told in it (a burst pipe) is the new case's emergency, never the first case's, and the place it
+    names is the new case's. True if handled."""
+    data, understood = turn.step.data, turn.understood
+    case_number = data.case_number
+    if case_number is None or data.appeal_of is not None or understood is None or not _settled(turn):
+        return False
+    if Intent.COMPLAINT not in turn.intents or Intent.STATUS_QUERY in turn.intents:
+        return False
+    if not turn.says_any(text, turn.kit.config.followups.new_problem_words):
+        return False
+    category = understood.category
+    rules = turn.kit.rules
+    if category is None or category == rules.fallback_category:
+        return False
+    if category in turn.kit.config.followups.handling_categories:
+        return False
+    told = description_text(data)
+    before = turn.kit.understander.understand(told, turn.locale).category if told else None
+    if category == before and not _names_another_place(turn, text):
+        return False
+    signals = understood.signals
+    # The message's signals are the new case's, never the first case's (read onto it already).
+    data.signals = tuple(sorted(turn.earlier_signals))
+    estates = [] if turn.area is not None else turn.kit.understander.estates_named(text)
+    _take_as_a_case_of_its_own(turn, text, case_number, category, signals=signals, place=next(iter(estates), None))
+    return True
+
+
+def _names_another_place(turn: Turn, text: str) -> bool:
+    """The message names a place, or an estate ("阳光花园的电梯也坏了"), other than the case's."""
+    here = turn.step.data.area
+    if here is None:
+        return False
+    if turn.area is not None:
+        return not _at_the_case_s_place(turn)
+    return any(not places_overlap(estate, here) for estate in turn.kit.understander.estates_named(text))
+
+
 def _opens_with(turn: Turn, text: str, openers: list[str]) -> bool:
     return turn.kit.understander.matchable(text).lstrip().startswith(tuple(word.lower() for word in openers if word))
 
@@ -153,7 +197,13 @@ def new_case_beside_this_one(turn: Turn, text: str) -> None:
 
 
 def _take_as_a_case_of_its_own(
-    turn: Turn, text: str, case_number: str, category: str | None, announce: bool = True
+    turn: Turn,
+    text: str,
+    case_number: str,
+    category: str | None,
+    announce: bool = True,
+    signals: frozenset[Signal] = frozenset(),
+    place: str | None = None,
 ) -> None:
     """Another problem of another category or place: taken down as a first complaint is (the form:
     what is missing asked, then restated, promised with its own deadline and case number, and
@@ -169,13 +219,29 @@ def _take_as_a_case_of_its_own(
     if not data.phone and turn.customer.proven_phone and joined:
         # The case an appeal here joined, proven theirs by its phone's digits: that phone is theirs.
         data.phone, data.phone_from_channel = turn.customer.proven_phone, True
+    danger = bool(signals & ESCALATING_SIGNALS)
+    if danger:
+        turn.earlier_signals = frozenset()
+        safety_first(turn)  # how to stay safe before anything else
     if announce:
         turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
     turn.audit(TimelineKind.ANOTHER_CASE_STARTED, case_number=case_number, category=category)
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:
         keep_slots(turn, turn.understood)
-    on_description(turn, without_openers(turn, text))
+    if data.area is None and place is not None:
+        data.area = kept_place(place)  # "阳光花园的电梯也坏了": the estate named is the new case's place
+    problem = without_openers(turn, text)
+    if signals:
+        data.signals = tuple(sorted(signals))
+    if danger:
+        turn.earlier_signals = signals  # the advice is said: not again
+        # Danger now in the new matter ("另外 我家楼下的水管爆了"): its safety advice at once, and the
+        # new case is the duty supervisor's emergency, as when told first.
+        append_description(turn, problem)
+        escalate(turn, reason=escalation_reason(signals))
+    else:
+        on_description(turn, problem)
     if turn.step.state in COLLECTING:
         turn.arm_idle()
 

@@ -556,9 +556,26 @@ def on_handed_off(turn: Turn, text: str) -> None:
             # "你们根本不管": anger at how the case is handled is answered too; only plain additions
             # to the case ("而且水是黄的") are let pass without a word.
             turn.say(PhraseId.MESSAGE_RECORDED)
+        else:
+            _short_acknowledgement(turn)
         return
     data.acked_at, data.recorded_ack = turn.now, False
     turn.say(PhraseId.HANDOFF_ACK)
+
+
+_SHORT_ACKS = "short_acks"
+"""``FlowData.extra`` key: how many short acknowledgements were said since the last ``handoff_ack``."""
+
+
+def _short_acknowledgement(turn: Turn) -> None:
+    """Right after the acknowledgement, a message the person reads ("喂", "对", "而且水是黄的") is
+    never met with silence: ``please_wait`` and ``message_recorded`` by turns, so no two replies
+    running are the same words."""
+    extra = turn.step.data.extra
+    said = extra.get(_SHORT_ACKS)
+    count = said if isinstance(said, int) else 0
+    extra[_SHORT_ACKS] = count + 1
+    turn.say(PhraseId.PLEASE_WAIT if count % 2 == 0 else PhraseId.MESSAGE_RECORDED)
 
 
 def _asks(turn: Turn, text: str) -> bool:

@@ -23,6 +23,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import (
     added_to_the_case,
+    another_matter_announced,
     new_case_beside_this_one,
     same_place_as_the_open_case,
     without_openers,
@@ -150,6 +151,7 @@ from bot.flows.slots import (
     told_as_a_place,
 )
 from bot.flows.status import (
+    asked_after_a_case_by_its_place,
     asks_about_the_case,
     count_unknown_case_numbers,
     status_of_open_case,
@@ -581,6 +583,8 @@ class ComplaintFlow:
             # customer thanked and reassured that the duty supervisor will call.
             answer_while_escalated(turn)
             return
+        if another_matter_announced(turn, text):
+            return  # "另外 我家楼下的水管爆了" after 垃圾: a case of its own, its danger its own
         # Each with the problem it may tell for the first time ("叫你们经理出来", then "我要投诉…
         # 我要找你们领导"): registered as the case the supervisor's ticket carries.
         if signals & ESCALATING_SIGNALS:
@@ -616,6 +620,8 @@ class ComplaintFlow:
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence
+        if asked_after_a_case_by_its_place(turn):
+            return  # "金色家园的呢": the case there, or that none is; never this case's place
         if another_case_named_after_hand_off(turn, text):
             return  # "TS2026…(another case's) 还是没修好": that case's phone's digits first, never this case told
         if Intent.COMPLAINT in intents and _only_a_place_while_none(turn, text):

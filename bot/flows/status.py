@@ -573,6 +573,34 @@ def asks_after_one_of_the_cases(turn: Turn) -> bool:
     return said.endswith(tuple(folded(word) for word in which if word and not word.isascii()))
 
 
+def asked_after_a_case_by_its_place(turn: Turn) -> bool:
+    """After the hand-off, a place alone with a word asking after a case ("金色家园的呢", "金色家园那个呢",
+    "金色家园那边怎么样了": ``followups.which_case_words`` or a status question) asks where the case
+    at that place stands: the customer's open cases there are told, or that none is there; never
+    the place of the case, nor more of it. True if handled."""
+    understood = turn.understood
+    if understood is None or turn.step.data.case_number is None:
+        return False
+    if understood.category not in (None, turn.kit.rules.fallback_category):
+        return False
+    if not turn.says_any(understood.text, turn.kit.config.followups.which_case_words):
+        return False
+    place = turn.area or next(iter(turn.kit.understander.estates_named(understood.text)), None)
+    if place is None:
+        return False
+    own = this_case(turn)
+    own_area = own.area or turn.step.data.area
+    cases = [(case, case.area) for case in turn.customer.open_cases] or [(own, own_area)]
+    there = [case for case, area in cases if area and places_overlap(place, area)]
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    if not there:
+        turn.say(PhraseId.STATUS_NO_CASE_AT_PLACE, area=place, verbatim=(place,))
+        return True
+    for case in there:
+        tell_status(turn, case, apologise=False)
+    return True
+
+
 def _waited_too_long(turn: Turn) -> bool:
     """Words saying so, each time; anger, the first time it shows (asked again with "？？？", the
     apology already given is not said again)."""

@@ -583,6 +583,24 @@ class PlaceFinder:
             return match.start("name"), match.end("name"), match.group("name")
         return None
 
+    def estates_named(self, text: str) -> list[str]:
+        """The estates' names ending with an estate word that start a clause of ``text`` (simplified),
+        with or without a building after them ("另外还有个事 阳光花园的电梯也坏了": 阳光花园), for telling
+        whether a message is about another place than a case's."""
+        if self._estate_typed_on_re is None:
+            return []
+        names: list[str] = []
+        for match in self._estate_typed_on_re.finditer(text):
+            begins = match.start()
+            if begins and not _A_PAUSE.match(text, begins - 1) and not text.endswith(self._triggers, 0, begins):
+                continue
+            name = match.group("name")
+            if any(word in name[:-1] for word in self._not_estate_names) or name in self._not_places:
+                continue
+            if name.endswith(self._estate_endings) and name not in self._estate_endings:
+                names.append(name)
+        return names
+
     def _lone_estates(self, text: str) -> Iterator[re.Match[str]]:
         """The estates' names said as pauses of their own in ``text`` (``_lone_estate``)."""
         if self._lone_estate_re is None:
@@ -879,14 +897,11 @@ class PlaceFinder:
                 cuts[spoken.end()] = (end, spoken.start("building"))
                 end = spoken.end()
                 parts += 1
-            if (
-                self._estate_part_re is not None
-                and (
-                    (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
-                    or text.endswith(self._estate_endings, 0, end)
-                    # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
-                    or (parts and anchor.kind in _ESTATE_KINDS and text.endswith(self._place_endings, 0, end))
-                )
+            if self._estate_part_re is not None and (
+                (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
+                or text.endswith(self._estate_endings, 0, end)
+                # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
+                or (parts and anchor.kind in _ESTATE_KINDS and text.endswith(self._place_endings, 0, end))
             ):
                 # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is
                 # in front of a house, "住门口" names no estate).

@@ -126,6 +126,12 @@ class SlotExtractor:
             simplified = self._simplifier.convert(folded)
         return self.extract_prepared(folded, simplified, traditional)
 
+    def estates_named(self, text: str) -> list[str]:
+        """The estates' names starting a clause of ``text``, in simplified characters
+        (:meth:`PlaceFinder.estates_named`)."""
+        folded = unicodedata.normalize("NFKC", text).encode("utf-8", "replace").decode("utf-8")
+        return self._places.estates_named(self._simplifier.convert(folded))
+
     def asked_phones(self, text: str) -> list[str]:
         """The Hong Kong or Macao mobiles typed without their country code anywhere in an answer to
         the phone question ("i told you already, 98765432"), as E.164: asked for, eight digits of a

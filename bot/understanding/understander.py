@@ -38,6 +38,8 @@ class ExtractsSlots(Protocol):
 
     def asked_phones(self, text: str) -> list[str]: ...
 
+    def estates_named(self, text: str) -> list[str]: ...
+
 
 class NoSlots:
     """No slots at all (the rules alone, to measure them)."""
@@ -46,6 +48,9 @@ class NoSlots:
         return Slots()
 
     def asked_phones(self, text: str) -> list[str]:
+        return []
+
+    def estates_named(self, text: str) -> list[str]:
         return []
 
 
@@ -282,6 +287,11 @@ class Understander:
     def asked_phones(self, text: str) -> list[str]:
         """The Hong Kong or Macao mobiles anywhere in an answer to the phone question."""
         return self._slots.asked_phones(text)
+
+    def estates_named(self, text: str) -> list[str]:
+        """The estates' names starting a clause of ``text`` with or without a building after them
+        (simplified): a place the message is about that ``understand`` may not take as the address."""
+        return self._slots.estates_named(text)
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages

@@ -79,3 +79,20 @@ def test_a_case_named_by_its_place_after_another_is_told_alone(engine: Conversat
     step = chat.send("金色家园的呢")
     said = chat.texts(step)
     assert "TS20261123GOLD23" in said and "TS20261123SUNNY2" not in said, said
+
+
+@pytest.mark.parametrize("question", ["金色家园的呢", "金色家园那个呢", "金色家园那边怎么样了"])
+def test_a_place_with_no_case_of_theirs_is_said_so(engine: ConversationEngine, question: str) -> None:
+    chat = handed_off(engine)  # the case is at 阳光花园3栋
+    chat.send("处理到哪了")
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_no_case_at_place"], chat.texts(step)
+    assert "金色家园" in chat.texts(step) and chat.data.area == "阳光花园3栋"
+
+
+def test_the_case_s_own_place_after_a_status_answer_is_told_its_status(engine: ConversationEngine) -> None:
+    chat = handed_off(engine)
+    chat.send("处理到哪了")
+    step = chat.send("阳光花园的呢")
+    assert chat.phrase_ids(step) == ["status_answer"], chat.texts(step)
+    assert chat.data.case_number is not None and chat.data.case_number in chat.texts(step)

@@ -251,7 +251,7 @@ def test_cannot_be_used_without_equipment_keeps_its_category(
 
 
 def test_equipment_and_another_category_between_make_no_repair(understander: Understander) -> None:
-    """"电梯里网用不了": it is the network that cannot be used, in the lift."""
+    """ "电梯里网用不了": it is the network that cannot be used, in the lift."""
     assert understander.understand("电梯里网用不了").category != "engineering_repair"
 
 
@@ -402,6 +402,9 @@ class _Digits:
 
     def asked_phones(self, text: str) -> list[str]:
         return [phone] if (phone := self.extract(text).phone) else []
+
+    def estates_named(self, text: str) -> list[str]:
+        return []
 
 
 def test_slots_come_from_the_connected_extractor_given_the_original_text(

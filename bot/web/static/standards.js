@@ -47,7 +47,7 @@ const Standards = (() => {
     status_case_number: T("进度查询·编号"), status_waiting: T("进度·排队中"), status_waiting_next: T("进度·下一位"),
     status_waiting_unplaced: T("进度·等待分配"), status_with_agent: T("进度·客服处理中"), status_with_staff: T("进度·工作人员处理中"),
     status_resolved: T("进度·已解决"), status_deadline: T("进度·答复时限"), status_deadline_extended: T("进度·时限已延长"),
-    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), supplement_added: T("补充情况已记入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), status_no_such_case: T("查无所问投诉·告知现有投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
+    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), supplement_added: T("补充情况已记入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), status_no_such_case: T("查无所问投诉·告知现有投诉"), status_no_case_at_place: T("查无该地点的投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
     escalation_ask_phone: T("升级·询问回电号码"), escalation_phone_noted: T("升级·已记下号码"), supervisor_told: T("客服处理中·已报告主管"), supervisor_told_ask_phone: T("客服处理中·已报告主管·询问回电号码"), supervisor_ask_details: T("找主管·先问情况"),
     escalation_without_phone: T("升级·无回电号码"), escalation_reassure: T("升级·客户催促安抚"), escalation_reassure_brief: T("升级·再次催促·简短确认"), phone_reassure: T("说明电话用途"), ask_phone_again: T("再次请留电话"), phone_not_needed: T("无需电话"),
     option_yes: T("选项·对"), option_no: T("选项·不对"), option_description: T("选项·问题描述"), option_phone: T("选项·联系电话"),

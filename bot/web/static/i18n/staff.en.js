@@ -717,6 +717,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "查询进度·多个投诉逐个告知": "Status: each of several open complaints",
     "查无投诉": "No complaint found",
     "查无所问投诉·告知现有投诉": "No complaint about that · their complaints told",
+    "查无该地点的投诉": "No complaint at that place",
     "登记后告知编号": "Case number once registered",
     "申诉已关联": "Appeal linked",
     "申诉·已超时": "Appeal · deadline passed",
