@@ -57,6 +57,7 @@ window.auditLog = (() => {
     role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("退出的登录数"), conversations_returned: T("退回队列的客户会话"),
     previous_tier: T("原客户类别"), tier: T("新客户类别"), reply_in: T("回复所在会话"),
     case_number: T("投诉编号"), case_numbers: T("投诉编号"), owner: T("处理人"), fields: T("更正项"), forbidden: T("忌语"), suggestion: T("建议说法"),
+    client_gone: T("下载中途被客户端中断"),
   };
   // A key an action notes in its own sense: a transfer's username is whom the case went to.
   const ACTION_DETAILS = {

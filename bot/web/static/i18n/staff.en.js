@@ -1172,6 +1172,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "确定重置 {0} 的密码吗？其所有登录立即失效。": "Give {0} a new password? They are signed out everywhere now.",
     "系统生成密码": "Password made",
     "退出的登录数": "Signed out in",
+    "下载中途被客户端中断": "Download stopped by the client",
     "退回队列的客户会话": "Customer conversations back in their queues",
     "角色": "Role",
     "请填写用户名": "Enter a username",
