@@ -183,6 +183,11 @@ class StaffEventHub:
     def __contains__(self, staff: object) -> bool:
         return staff in self._sockets
 
+    def told_of(self, conversation_id: int) -> bool:
+        """Whether a socket here has the conversation on its watch list and may read it: told of its
+        events from now on (a console's watch frame is applied after its socket opens)."""
+        return any(conversation_id in staff.watching and conversation_id in staff.readable for staff in self._sockets)
+
     async def reread(self, staff: StaffSocket) -> bool:
         """Read the socket's access and which of its watched conversations it may read, now.
         False when its account is turned off or gone (the caller closes it); a read that a newer
