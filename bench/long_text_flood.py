@@ -5,9 +5,11 @@ one openid pushes ``--pushes`` signed texts of ``--chars`` characters ("停水�
 the penetration test sent) ``--rounds`` times, opens a new web chat session every 0.2 s and times
 how long its greeting takes to arrive, and times ``/healthz``. Prints the greeting latencies
 (p50, max) and ``/healthz``'s with no flood and during it: one sender's long texts must not hold
-up anyone else (a greeting is 10-30 ms on an idle instance).
+up anyone else (a greeting is 10-30 ms on an idle instance). With ``--seed``, the texts are the
+second penetration test's instead: random characters of ``RANDOM_ALPHABET``, hundreds of short
+clauses each (``random.Random(seed)``, one seed more for each push).
 
-    python bench/long_text_flood.py [--pushes 5] [--chars 20000] [--rounds 3]
+    python bench/long_text_flood.py [--pushes 5] [--chars 20000] [--rounds 3] [--seed 11]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -29,10 +32,15 @@ from webchat_throughput import UNCAPPED_CONNECTIONS, free_port
 from wechat_webhook_latency import APPID, FAKE_API, SECRET, TOKEN, signed_query, start
 
 FLOOD = "停水电梯坏了"
+RANDOM_ALPHABET = "漏水电梯坏了，，，。。！！  我不知道"
 
 
-def long_xml(openid: str, msg_id: int, chars: int) -> str:
-    text = (FLOOD * (chars // len(FLOOD) + 1))[:chars]
+def long_xml(openid: str, msg_id: int, chars: int, seed: int | None = None) -> str:
+    if seed is None:
+        text = (FLOOD * (chars // len(FLOOD) + 1))[:chars]
+    else:
+        chosen = random.Random(seed + msg_id - 1)
+        text = "".join(chosen.choice(RANDOM_ALPHABET) for _ in range(chars))
     return (
         f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
         f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
@@ -69,12 +77,14 @@ async def probe(http: aiohttp.ClientSession, port: int, until: asyncio.Event) ->
     return greetings, checks
 
 
-async def flood(http: aiohttp.ClientSession, port: int, pushes: int, chars: int, rounds: int) -> None:
+async def flood(
+    http: aiohttp.ClientSession, port: int, pushes: int, chars: int, rounds: int, seed: int | None = None
+) -> None:
     msg_id = 1
     for _ in range(rounds):
 
         async def one(number: int) -> None:
-            body = long_xml("o-flooder", number, chars)
+            body = long_xml("o-flooder", number, chars, seed)
             url = f"http://127.0.0.1:{port}/channels/wechat"
             async with http.post(url, params=signed_query(), data=body.encode()) as response:
                 await response.read()
@@ -94,6 +104,7 @@ async def main() -> None:
     parser.add_argument("--pushes", type=int, default=5)
     parser.add_argument("--chars", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=None, help="random texts (the second penetration test)")
     arguments = parser.parse_args()
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
     api_port, bot_port = free_port(), free_port()
@@ -121,7 +132,7 @@ async def main() -> None:
                 idle_greetings, idle_checks = await quiet
                 done = asyncio.Event()
                 during = asyncio.create_task(probe(http, bot_port, done))
-                await flood(http, bot_port, arguments.pushes, arguments.chars, arguments.rounds)
+                await flood(http, bot_port, arguments.pushes, arguments.chars, arguments.rounds, arguments.seed)
                 await asyncio.sleep(1)
                 done.set()
                 flood_greetings, flood_checks = await during

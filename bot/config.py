@@ -106,6 +106,7 @@ class PhraseId(StrEnum):
     PHONE_DIGIT_LONG = "phone_digit_long"
     PHONE_PIECES_MORE = "phone_pieces_more"
     ASK_PHONE_NUMBER = "ask_phone_number"
+    PHONE_NOT_KNOWN = "phone_not_known"
     PLACE_PIECES_MORE = "place_pieces_more"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
@@ -162,6 +163,7 @@ class PhraseId(StrEnum):
     SAFETY_INJURED = "safety_injured"
     SAFETY_CHILD = "safety_child"
     SAFETY_CHILD_WATER = "safety_child_water"
+    SAFETY_CHILD_CAR = "safety_child_car"
     SAFETY_VIOLENCE = "safety_violence"
     SAFETY_MANHOLE = "safety_manhole"
     SELF_HARM_CARE = "self_harm_care"
@@ -178,6 +180,7 @@ class PhraseId(StrEnum):
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
     PRESENCE_WAIT = "presence_wait"
+    HELLO_AGAIN = "hello_again"
     PHOTO_NOT_RECEIVED = "photo_not_received"
     ANYTHING_ELSE = "anything_else"
     GOODBYE = "goodbye"
@@ -228,6 +231,9 @@ class PhraseId(StrEnum):
     # Danger now or talk of self-harm (queue.served_first): never a place and a wait in a queue.
     QUEUE_URGENT = "queue_urgent"
     QUEUE_URGENT_CARE = "queue_urgent_care"
+    # An emergency held back behind many from the same network address (escalations_per_address):
+    # the truth, that no one may call at once, and whom to call now.
+    QUEUE_URGENT_HELD = "queue_urgent_held"
     URGENT_WAITING_APOLOGY = "urgent_waiting_apology"
     URGENT_WAITING_CARE = "urgent_waiting_care"
     URGENT_DEADLINE_PASSED = "urgent_deadline_passed"
@@ -752,6 +758,23 @@ class ForbiddenList(_Strict):
                 raise ValueError(f"{side}: a filler must not be blank")
         return value
 
+    phrase_fillers: dict[str, list[str]] = {}
+    """Room a forbidden phrase leaves for the way it is said: ``address`` words (您) may stand between
+    two of its Chinese characters ("喂？你说话啊" is 喂,说话呀), and a phrase ending with one of the
+    ``final_particles`` (呀, 吧…) is caught without it ("喂，说话！") when three characters remain."""
+
+    @field_validator("phrase_fillers")
+    @classmethod
+    def _fillers_known(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, words in value.items():
+            if kind not in ("address", "final_particles"):
+                raise ValueError(f"phrase fillers are address words or final particles, not {kind!r}")
+            if any(not word.strip() for word in words):
+                raise ValueError(f"{kind}: a filler must not be blank")
+            if kind == "final_particles" and any(len(word.strip()) != 1 for word in words):
+                raise ValueError("final_particles: each is one character")
+        return value
+
     pinyin: dict[str, list[str]] = {}
     """Pinyin an agent may type for a character of a Chinese phrase ("我bu知道" for 我不知道): each
     character with its syllables, without tones ("不": ["bu"]); a tone digit after one is read too.
@@ -804,6 +827,12 @@ class Category(_Strict):
     """Understander only: words naming where a thing of ``together`` is ("corridor", "hallway"): between
     the thing and what is wrong with it they part nothing, though another category lists them ("the
     lights in the corridor are out" is this category's, as "the corridor lights are out" is)."""
+
+    @property
+    def things(self) -> list[str]:
+        """The things of ``together`` ("燃气灶", "电梯"): what a problem is about, though it
+        counts as this category's only beside what is wrong with it."""
+        return self.together[0] if self.together else []
 
     @model_validator(mode="after")
     def _together_pairs(self) -> Category:
@@ -940,6 +969,10 @@ class ComplaintRule(_Strict):
     unless: list[Intent] = []
     """Category keywords, mention words and signals do not make a complaint of a message that
     shows one of these intents ("怎么交物业费?" is a question)."""
+    unless_in_its_clause: list[Intent] = []
+    """Of ``unless``, the intents that stop a complaint only when no category keyword stands in a
+    clause without their words: a question asked apart from the problem ("你是机器人吗 楼上天天装修
+    好吵") leaves the problem a complaint."""
     symptom_words: list[str] = []
     """Words that describe a problem, asked about or not ("请问你们宽带老是掉线怎么回事"): they make a
     complaint of a question too, but not of a message with one of ``symptom_unless``."""
@@ -1000,6 +1033,14 @@ class FormRules(_Strict):
     """A problem told in more characters than this (a 3,000-character rant over SMS) is restated by
     its clauses saying what is wrong first ("楼道灯坏了好几天了", a word of ``complaint.problem_words``
     or ``symptom_words``), the rant's anger after them if room is left. 0: off."""
+    summary_read_clauses: int = Field(default=24, ge=1, le=10_000)
+    """The restatement's problem is read from the description's first clauses, at most this many
+    different ones (a clause told again is read once): a long text of short clauses costs every other
+    conversation little; the staff see it whole, and the category and signals read all of it."""
+    summary_read_chars: int = Field(default=3000, ge=100, le=100_000)
+    """Nor more than this many characters of the description, clauses told again included (a rant
+    repeating itself before the problem at its end is read to that end: a clause read once costs
+    little the next time)."""
     typed_apart_max_chars: int = Field(default=2, ge=0, le=10)
     """In the restatement, two Chinese words of at most this many characters each typed apart ("家里
     暖气") run on (家里暖气): a space between such words is no pause ("态度差 骂人" keeps its). 0: off."""
@@ -1191,6 +1232,10 @@ class FormRules(_Strict):
     phone_change_words: list[str] = []
     """Words saying the customer will give another number while the complaint is taken ("等一下 我换个号码
     这个号不常用"): without a number, the new one is asked for; with one, it replaces the phone kept."""
+    phone_given_words: list[str] = []
+    """Words answering the phone question with the number given already ("我电话不是给过你们了吗",
+    "还是那个号码", "same number as before"): a number known for the customer is the contact, said
+    back (``contact_noted``); none known, that is said and the phone asked once more (``phone_not_known``)."""
     language_words: list[str] = []
     """Words saying which language the customer will write in ("我还是说中文吧", "I'll write in
     English"): that pause, and the words of no problem before it ("算了"), are no part of the
@@ -1317,6 +1362,9 @@ class FormRules(_Strict):
     put_right_intros: list[str] = []
     """Words that introduce what is right ("是", "应该是", "it's"): "不是保洁 是保安" puts 保安 in
     place of 保洁 in the problem; "不对 是晚上十点以后" at the restatement is the problem put right."""
+    not_put_right_after: list[str] = []
+    """English words after an intro saying more of the same thing, not what is right instead ("no,
+    it's been broken for a week", "no it's still leaking"): a no before them takes nothing back."""
     take_back_intros: list[str] = []
     """Words opening a pause that takes the problem back to what was said before it was put right
     ("还是电梯的事", "还是电梯"): with a thing named and no word for what is wrong, the message's
@@ -1415,6 +1463,18 @@ class ModelTrust(_Strict):
     message holding one is read by the rules alone."""
 
 
+class ShortQuestions(_Strict):
+    """A short English question asked in a conversation told in Chinese ("what should i do" in
+    an emergency told in Chinese): the conversation keeps its language, as for a few English words.
+    A question saying which language to write in (``form.language_words``, "can you speak english")
+    still switches, as does anything longer."""
+
+    max_words: int = Field(default=5, ge=0, le=20)
+    """At most this many English words of two letters or more."""
+    openers: list[str] = []
+    """The question's first words ("what", "how", "where"); a message ending in a question mark is one too."""
+
+
 class Classification(_Strict):
     """``config/classification.yaml``: categories, grading, signals and side intents."""
 
@@ -1442,11 +1502,17 @@ class Classification(_Strict):
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
     whole_words: list[str] = []
     """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
+    word_runs: list[str] = []
+    """Understander only: keywords matched only as the segmenter's words in a row, never made one
+    word of its dictionary: 卡在 is 电梯/卡/在 in "电梯卡在12楼了", while "门禁卡在物业办" keeps its card, 门禁卡."""
     misspellings: dict[str, str] = {}
     """Understander only: words customers type for others, matched as the word meant ("宽代": 宽带)."""
     pinyin: dict[str, str] = {}
     """Understander only: Chinese typed in pinyin, read as the characters meant ("dui": 对,
     "zhuangxiu": 装修), in a message of pinyin only (:mod:`bot.understanding.pinyin`)."""
+    short_questions: ShortQuestions = ShortQuestions()
+    """Understander only: a short English question in a Chinese conversation ("what should i do")
+    keeps the conversation's language."""
     cantonese_markers: list[str] = []
     """Understander only: words written only in Cantonese, the same in both scripts ("唔", "咗",
     "搞掂"): a message tied between traditional and simplified characters that has one is traditional
@@ -1649,7 +1715,10 @@ class Followups(_Strict):
     holding one is rated so (the longest found wins), the rest of it kept as the comment."""
     again_words: list[str] = []
     """Words saying the resolved problem is back ("昨晚又开始了", "照样吵"): such a message, while
-    the callback waits for its rating, reopens the case with the agent who resolved it."""
+    the callback waits for its rating, reopens the case with the agent who resolved it. With
+    ``still_words``, a message naming no category ("又停了") from a customer with an open case of
+    theirs (their own, or proven by its phone's digits) is more of that case
+    (:mod:`bot.flows.open_case_follow_up`)."""
     new_problem_words: list[str] = []
     """Words that introduce another problem ("另外", "还有个问题"): a complaint with one, while the
     callback waits for its rating, is a new case, not the resolved one again."""
@@ -1674,7 +1743,8 @@ class Followups(_Strict):
     during the callback, alone or beside a score, the case is reopened as for ``not_resolved``."""
     still_words: list[str] = []
     """Words saying the problem goes on ("还是", "还在"): beside a score, or as the comment, a
-    complaint about the resolved problem with one of these (or ``again_words``) reopens the case."""
+    complaint about the resolved problem with one of these (or ``again_words``) reopens the case;
+    see ``again_words`` for an open case of the writer's."""
     suggestion_words: list[str] = []
     """Words with which a comment criticises or suggests beside a good score ("就是太慢了", "下次快点",
     "but it took too long"): the callback ends with thanks for the suggestion, not the praise answer."""
@@ -1688,6 +1758,10 @@ class Followups(_Strict):
     which_case_words: list[str] = []
     """Words asking after one case by what it is about ("漏水的那个呢", "what about the leak"): from a
     customer with two or more open cases, naming one of them, a status question of that case."""
+    which_case_endings: list[str] = []
+    """Words ending a message that asks after one case by what it is about, though alone they ask
+    nothing ("燃气灶那个" after a list of cases; "那个路灯又坏了" is a problem): from a customer with
+    two or more open cases, naming one of them, a status question of that case."""
     rating_reasks: int = Field(default=2, ge=0)
     """How many messages that are no rating the callback answers with its rating question; the
     next one is recorded and passed to the staff (the conversation waits in the queue)."""
@@ -2012,6 +2086,20 @@ class ClusterAlert(_Strict):
     complaints of one category cluster by the problem their description names first, so a gas smell
     and a leak at one estate are two problems, not one cluster; a complaint naming none clusters by
     its category alone."""
+    problem_names: dict[str, dict[str, str]] = {}
+    """A problem's name in another language the staff console reads ("电梯": {en: Lift}); a problem
+    without one is shown as configured."""
+
+    @model_validator(mode="after")
+    def _names_of_problems(self) -> ClusterAlert:
+        unknown = sorted(set(self.problem_names) - set(self.problems))
+        if unknown:
+            raise ValueError(f"problem_names names no problem: {', '.join(unknown)}")
+        return self
+
+    def problem_name(self, problem: str, locale: str) -> str:
+        """The problem as a reader of ``locale`` reads it (the configured word when not named)."""
+        return self.problem_names.get(problem, {}).get(locale, problem)
 
 
 class DashboardSettings(_Strict):
@@ -2037,7 +2125,8 @@ class ServedFirstSettings(_Strict):
 
 class UnseenAlertSettings(_Strict):
     """``unseen_alert`` in ``config/queue.yaml``: a threat told to the supervisors while an agent holds
-    the case (the ``supervisor_told`` notice) is alerted again until a supervisor reads it."""
+    the case (the ``supervisor_told`` notice), or another danger told while it waits for the duty
+    supervisor (``another_danger``), is alerted again until a supervisor reads it."""
 
     signals: list[Signal] = []
     """The threats alerted again (the file: violence, danger, self-harm): at the P0 pickup alert's times."""
@@ -2175,6 +2264,17 @@ class CannedReplyLimits(_Strict):
     """Replies the team may keep in all; the list serves at most this many."""
 
 
+class StaffSearch(_Strict):
+    """``search:`` in ``config/handoff.yaml``: what the staff search (``GET /api/search``) reads."""
+
+    agent_candidates: int = Field(default=500, ge=1, le=100_000)
+    """An agent's search (who may read only some conversations) reads at most this many of the
+    newest messages holding the query's text, whoever's, and finds the conversations the agent may
+    read among them (so is the masked phone search): it costs no more than a supervisor's however
+    long the history. Older messages holding it are not searched, and the answer says so
+    (``bounded``): the console tells the agent to search by more words, a case number or a place."""
+
+
 REQUIRED_QUEUES = ("general", "supervisor", "consultation")
 """The queues the complaint flow hands off to by name (unmatched complaints, escalations, questions):
 they get cases without a routing rule naming them."""
@@ -2186,6 +2286,7 @@ class HandoffSettings(_Strict):
     queues: list[QueueDefinition] = Field(min_length=1)
     labels: RuleLabels = RuleLabels()
     canned_replies: CannedReplyLimits = CannedReplyLimits()
+    search: StaffSearch = StaffSearch()
     repeat_link_days: int = Field(default=30, ge=0, le=366)
     """A new case of a category the same customer (or the same contact phone) had a case of, still
     open or resolved within this many days, is linked to it as a repeat (seed 003: graded complex),
@@ -2314,15 +2415,26 @@ class Gazetteer(_Strict):
     place_time_words: list[str] = []
     """Words saying when, around a place told in the customer's own words ("就是今天早上 在南门" is
     南门): no part of it."""
-    place_time_joiners: list[str] = []
-    """Words between a time and the place ("今天早上 在南门"): no part of it after a time."""
+    place_at_words: list[str] = []
+    """Words saying "at" before the place ("就在小区门口", "今天早上 在南门"): no part of it."""
     estate_gates: list[str] = []
     """Gates that, named alone ("南门"), are asked which estate's, once."""
+    estate_spots: list[str] = []
+    """Spots inside an estate or a building that, named with no estate ("小区门口", "我家楼下",
+    "电梯里"), are asked which estate's, once, as a gate is; the estate told goes before them."""
+    spot_owners: list[str] = []
+    """Whose a spot is, besides ``form.item_owners`` ("我们家", "咱们" 小区门口): never said back with it."""
+    spot_sides: list[str] = []
+    """Words that may stand with a spot and name no estate ("单元", "那边", "旁边"), besides whose it is,
+    fillers, locatives and ``generic_estate_words``."""
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []
     english_floor_words: list[str] = []
     """A floor in English, after its number ("12/F", "8th floor") or before it ("floor 8")."""
+    english_building_units: list[str] = []
+    """Of ``english_unit_words``, those naming a building ("Tower 3"): an English place told in pieces is
+    written the flat first, then the floor, then the building, then the estate ("15/F, Tower 3, Taikoo Shing")."""
     english_ground_floors: list[str] = []
     """Floors named by letters before a floor word ("G/F", "LG/F")."""
     english_unit_joiners: list[str] = []
@@ -2400,6 +2512,15 @@ class NameRules(_Strict):
     female_honorifics: list[str] = []
     """Which honorifics say a man or a woman: a confirmed complaint's 王先生 is remembered as the
     customer's surname and title, and the next conversation greets them by it."""
+    female_words: list[str] = []
+    male_words: list[str] = []
+    """Which one the customer is, said without the surname at the restatement ("不对 我是女的",
+    "I'm a woman, Ms not Mr"): the title known is put right (``bot/flows/title_said.py``)."""
+    title_intros: list[str] = []
+    title_denials: list[str] = []
+    title_openers: list[str] = []
+    """Said before those words: a self intro ("我是", "I'm a"), a denial ("不是", "not"), and
+    opening the message, a correction ("不对", "no")."""
     name_intros: list[str] = []
     self_intros: list[str] = []
     surname_intros: list[str] = []
@@ -2452,6 +2573,10 @@ class FaqEntry(_Strict):
     after_handoff: LocalizedText | None = None
     """The answer once the conversation is with the staff, when ``answer`` no longer fits ("你是机器人吗"
     must not be told to reply "转人工" when people have the case already)."""
+    greeting_answers: bool = False
+    """The question asks whom the customer reached ("是物业吗", "你叫什么名字", "is this customer
+    service?"): asked before anything else, the greeting answers it (it names the organisation and
+    the work number) with the invitation to tell the problem, never a contact asked for."""
 
     @field_validator("keywords")
     @classmethod

@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiohttp import web
+from aiohttp import web, web_app
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -67,6 +67,22 @@ def _in_thread(function: Callable[[], None]) -> None:
     thread.join()
     if errors:
         raise errors[0]
+
+
+@pytest.fixture(autouse=True)
+def _closed_apps_are_freed() -> Iterator[None]:
+    """Forget, after each test, the middleware chains aiohttp cached for its apps.
+
+    aiohttp keeps the last 1,024 (handler, apps) chains in a module-level cache, and each entry
+    holds its application, and so the test's whole ``Resources`` (engines with their statement
+    caches, the pipeline, Redis clients), alive. A worker then carries about a hundred finished
+    tests' apps, and every full garbage collection walks them all: seconds of a loaded CI
+    machine's time with the event loop stopped, so a batch held its conversation's lock past its
+    life and a customer's message went unanswered for more than 10 s late in the suite."""
+    yield
+    cache = getattr(web_app, "_cached_build_middleware", None)
+    if cache is not None:
+        cache.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,14 @@
 """Staff helpers: accounts, sign-in (through the API, or holding exactly one session cookie),
 queue membership, conversation ownership, a handed-off ticket, a claimed conversation, customers
-waiting in the queue, the staff event socket (what it watches, and every frame it got up to now)."""
+waiting in the queue, the staff event socket (what it watches, and every frame it got up to now),
+a watch list held on its way in."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import aiohttp
@@ -21,6 +22,7 @@ from bot.staff.accounts import Role, create_user
 from bot.staff.auth import staff_auth_key
 from bot.staff.event_socket import staff_hub_key
 from bot.staff.events import publish
+from bot.staff.socket_access import AccessReader, Reading
 from bot.storage.models import Conversation, HandoffTicket, User
 from tests.helpers import ChatSocket, new_session
 
@@ -260,3 +262,28 @@ async def event_socket_with_cookie(client: Any, token: str) -> tuple[aiohttp.Cli
         await session.close()
         raise
     return session, socket
+
+
+class HeldWatchLists(AccessReader):
+    """The staff event hub's reader of access, holding the read of any watch list naming one
+    conversation until released: the window between a console's watch frame reaching the server
+    and the list being applied, as wide as a test needs. Installed by :meth:`install`."""
+
+    def __init__(self, client: Any, conversation_id: int) -> None:
+        super().__init__(resources(client.app).sessions)
+        self.conversation_id = conversation_id
+        self.held = asyncio.Event()
+        """Set once a watch list naming the conversation is being held."""
+        self.released = asyncio.Event()
+
+    @classmethod
+    def install(cls, client: Any, conversation_id: int) -> HeldWatchLists:
+        held = cls(client, conversation_id)
+        client.app[staff_hub_key]._reader = held
+        return held
+
+    async def reading(self, user_id: int, watching: Collection[int]) -> Reading | None:
+        if self.conversation_id in watching:
+            self.held.set()
+            await self.released.wait()
+        return await super().reading(user_id, watching)

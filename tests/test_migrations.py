@@ -415,7 +415,7 @@ async def test_0033_places_and_words_written_before_it_are_found_in_either_scrip
     _in_thread(lambda: migrate.upgrade(url))
 
     def searched(sync: Connection, query: str) -> list[tuple[int, str, str | None]]:
-        hits = search_conversations(Session(sync), query, None, agent_id=1)
+        hits = search_conversations(Session(sync), query, None, agent_id=1).hits
         return [(hit.conversation_id, hit.matched, hit.place) for hit in hits]
 
     async with engine.connect() as connection:
@@ -485,7 +485,7 @@ async def test_without_pg_trgm_the_migration_succeeds_and_search_still_finds(dat
             indexes = await connection.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'"))
             assert indexes.all() == []
             hits = await connection.run_sync(
-                lambda sync: search_conversations(Session(sync), "垃圾三天", None, agent_id=1)
+                lambda sync: search_conversations(Session(sync), "垃圾三天", None, agent_id=1).hits
             )
         await engine.dispose()
         assert [(hit.conversation_id, hit.matched) for hit in hits] == [(1, "text")]

@@ -317,3 +317,91 @@ async def test_a_stranger_proven_by_the_digits_is_that_cases_customer_for_anothe
     if own_phone is None:
         assert not any("电话号码" in text or "联系电话；" in text for text in said), said
     assert (await _case_state(client, conversation_id))["contact"] == "13912344455"
+
+
+async def test_more_of_the_same_problem_from_a_stranger_proven_by_the_digits_goes_on_the_case(
+    make_client: AppFactory,
+) -> None:
+    """More of the problem ("又停了") after the digits proved the case theirs at a status question: its staff read it
+    on its timeline, from the customer who proved it, and on its description; no second case, no
+    form, and nothing raised to the supervisors for it."""
+    client = await make_client()
+    case_conversation, filed = await confirmed_complaint(client, "阳光花园5栋停水两天了，电话13912344455")
+    await filed.close()
+    async with resources(client.app).sessions() as session:
+        water = (await session.execute(select(Complaint.case_number))).scalar_one()
+    before = await _case_state(client, case_conversation)
+    socket, stranger = await _stranger(client)
+    await socket.send(f"投诉编号{water} 处理到哪了")
+    await socket.until_bot_says("后四位")
+    await socket.tell([("4455", water)])
+    told = socket.times_said(water)
+    await socket.send("又停了")
+    await socket.until_bot_says_anew(water, told)
+    await socket.close()
+    await settled(client)
+    assert f"您补充的情况我已记录在投诉{water}中" in socket.bot_texts()[-1]
+    assert not any("电话号码" in text or "小区或地址" in text for text in socket.bot_texts())
+    async with resources(client.app).sessions() as session:
+        cases = (await session.execute(select(Complaint.conversation_id, Complaint.description))).all()
+        followed = (
+            await session.execute(
+                select(TimelineEvent.detail).where(
+                    TimelineEvent.conversation_id == case_conversation, TimelineEvent.kind == "message_after_handoff"
+                )
+            )
+        ).scalars()
+        follow_ups = [dict(detail) for detail in followed]
+    assert [conversation for conversation, _ in cases] == [case_conversation]
+    assert cases[0][1].endswith("\n又停了")
+    assert [(row["text"], row["conversation_id"], row.get("phone_checked")) for row in follow_ups] == [
+        ("又停了", stranger, True)
+    ]
+    assert await _case_state(client, case_conversation) == before
+    assert "appeal" not in await _notifications(client)
+
+
+async def test_more_of_the_same_problem_from_its_own_customer_in_a_new_conversation_goes_on_the_case(
+    make_client: AppFactory,
+) -> None:
+    """The case's own customer back in a new conversation ("又停水了"): greeted with where it
+    stands, then told it is added; its staff read the words on its timeline, from its own customer
+    (no phone check), and on its description; no second case, no form, nothing raised."""
+    client = await make_client()
+    case_conversation, socket = await confirmed_complaint(client, "阳光花园5栋停水两天了，电话13912344455")
+    async with resources(client.app).sessions() as session, session.begin():
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == case_conversation)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="idle")
+        )
+    before = await _case_state(client, case_conversation)
+    socket.frames.clear()
+    await socket.send("又停水了")
+    await socket.until_bot_says(f"您补充的情况我已记录在投诉{case_number}中")
+    await socket.close()
+    await settled(client)
+    said = socket.bot_texts()
+    assert any(f"您之前反映的问题（投诉编号{case_number}）正在处理中" in text for text in said), said
+    assert not any("电话号码" in text or "小区或地址" in text or "后四位" in text for text in said), said
+    async with resources(client.app).sessions() as session:
+        cases = (await session.execute(select(Complaint.conversation_id, Complaint.description))).all()
+        [returned] = (
+            await session.execute(select(Conversation.id).where(Conversation.id != case_conversation))
+        ).scalars()
+        followed = (
+            await session.execute(
+                select(TimelineEvent.detail).where(
+                    TimelineEvent.conversation_id == case_conversation, TimelineEvent.kind == "message_after_handoff"
+                )
+            )
+        ).scalars()
+        follow_ups = [dict(detail) for detail in followed]
+    assert [conversation for conversation, _ in cases] == [case_conversation]
+    assert cases[0][1].endswith("\n又停水了")
+    assert [(row["text"], row["conversation_id"], row.get("phone_checked")) for row in follow_ups] == [
+        ("又停水了", returned, None)
+    ]
+    assert await _case_state(client, case_conversation) == before
+    assert "appeal" not in await _notifications(client)

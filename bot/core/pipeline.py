@@ -1132,6 +1132,8 @@ class _BatchWrites:
                 self._appeal_of_an_owned_case(session, conversation, complaint_id, routed.ticket_id, now)
         if step.supervisor_told is not None and conversation.owner != BOT_OWNER:
             complaint_id = self._supervisor_told(session, conversation, step.supervisor_told, now) or complaint_id
+        elif step.supervisor_told is not None:
+            self._another_danger(session, conversation, step.supervisor_told, complaint_id, now)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -1247,6 +1249,38 @@ class _BatchWrites:
             session, conversation.id, complaint_id, conversation.owner, detail, told_now, now
         )
         return complaint_id
+
+    def _another_danger(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        told: SupervisorTold,
+        complaint_id: int | None,
+        now: dt.datetime,
+    ) -> None:
+        """Danger of another kind told in a chat whose case waits for the duty supervisor already ("阳光花园3栋
+        着火了" after the gas there): an urgent ``another_danger`` notice to the supervisors, once per
+        message, where the waiting ticket would take it in silence; unread, alerted again (``unseen_threats``)."""
+        detail = {
+            "case_number": conversation.data.case_number,
+            "reason": told.reason.value,
+            "signals": list(told.signals),
+            "text": told.text,
+            "channel": conversation.channel,
+            "priority": 0,
+        }
+        notified = notify(
+            session,
+            "another_danger",
+            SUPERVISORS,
+            now,
+            conversation_id=conversation.id,
+            complaint_id=complaint_id,
+            detail=detail,
+            dedupe_key=f"another_danger:{conversation.id}:{conversation.activity_seq}",
+        )
+        if notified is not None:
+            self.staff_events.append(notified)
 
     def _tell_supervisors_and_holder(
         self,

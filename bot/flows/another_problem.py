@@ -106,10 +106,10 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
 
 def another_matter_announced(turn: Turn, text: str) -> bool:
     """Another matter announced after the hand-off (``followups.new_problem_words``: "另外 我家楼下的水管爆了",
-    "另外还有个事 阳光花园的电梯也坏了") of another category than the case or at another place it
-    names: a case of its own at once, before the case's own escalations are looked at, so danger
-    told in it (a burst pipe) is the new case's emergency, never the first case's, and the place it
-    names is the new case's. True if handled."""
+    "另外还有个事 阳光花园的电梯也坏了") of another category than the case, about other things of
+    it, or at another place it names: a case of its own at once, before the case's own escalations
+    are looked at, so danger told in it (a burst pipe) is the new case's emergency, never the first
+    case's, and the place it names is the new case's. True if handled."""
     data, understood = turn.step.data, turn.understood
     case_number = data.case_number
     if case_number is None or data.appeal_of is not None or understood is None or not _settled(turn):
@@ -126,7 +126,9 @@ def another_matter_announced(turn: Turn, text: str) -> bool:
         return False
     told = description_text(data)
     before = turn.kit.understander.understand(told, turn.locale).category if told else None
-    if category == before and not _names_another_place(turn, text):
+    # Of the case's category, it is another matter when it names another place or other things
+    # ("另外 我家楼下的水管爆了" after "燃气灶打不着火", both 工程维修): never the first case's.
+    if category == before and not _names_another_place(turn, text) and not is_another_problem(turn, understood, told):
         return False
     signals = understood.signals
     # The message's signals are the new case's, never the first case's (read onto it already).

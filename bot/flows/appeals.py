@@ -355,8 +355,8 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     if named is not None:
         return named
     case = turn.customer.open_case
-    if case is None:
-        return None
+    if case is None or case.case_number == set_aside_case(turn):
+        return None  # the case this conversation joined, set aside: the problem told now is another one
     understood = turn.kit.understander.understand(description_text(data), turn.locale)
     category = understood.category
     if category == turn.kit.rules.fallback_category:

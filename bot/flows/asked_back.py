@@ -11,6 +11,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.form import ask_next_missing
 from bot.flows.records import State
 from bot.flows.slots import ends_as_a_question, only_insults, said_without_edges
+from bot.flows.small_talk import only_asks_whom
 from bot.flows.turn import Turn
 
 _ASKED_BACK_AT = frozenset({State.AWAIT_PHONE, State.CONFIRMING})
@@ -34,6 +35,22 @@ def read_as_a_question(turn: Turn, text: str) -> None:
     if not ends_as_a_question(turn, said_without_edges(text)) or turn.only_asks(text):
         return  # a bare "？" asks nothing of its own: the form's question is asked again
     turn.understood = dataclasses.replace(understood, intents=frozenset({Intent.QUESTION}))
+
+
+def read_as_asking_whom(turn: Turn, text: str) -> None:
+    """A message that only asks whom the customer reached ("是XX物业客服吗", "美女 你叫什么名字", "你几号",
+    "is this customer service?"), before the hand-off: a question (the ``question`` intent), answered by
+    the FAQ entries with ``greeting_answers`` (before any problem, the greeting, if not said yet), never
+    a complaint about the service named nor more of the problem. Told beside a problem ("是物业吗 楼上
+    天天装修"), the problem is the message."""
+    understood = turn.understood
+    if understood is None or turn.changed or understood.signals or understood.intents == {Intent.QUESTION}:
+        return
+    if not only_asks_whom(turn, turn.kit.summary.without_greeting(text)):
+        return
+    turn.understood = dataclasses.replace(
+        understood, intents=frozenset({Intent.QUESTION}), category=None, other_categories=(), grade=None
+    )
 
 
 def read_as_insults(turn: Turn, text: str) -> None:

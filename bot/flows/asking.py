@@ -42,11 +42,12 @@ def phone_question(turn: Turn, agreed: bool = False) -> PhraseId:
     """The form's phone question: the plain one and the one saying how to decline in turn (by how
     often it was asked), the latter once the customer has refused (they are not asked as if they
     had not) unless they have just agreed to give it; never the one asked last, so never the same
-    words twice running."""
+    words twice running (``phone_not_known`` asks plainly too: the way out follows it)."""
     data = turn.step.data
     declining = not agreed and (data.phone_refusals > 0 or data.phone_asks % 2 == 0)
     question = PhraseId.ASK_PHONE_AGAIN if declining else PhraseId.ASK_PHONE
-    if data.extra.get(_LAST_PHONE_QUESTION) == question.value:
+    last = data.extra.get(_LAST_PHONE_QUESTION)
+    if last == question.value or (last == PhraseId.PHONE_NOT_KNOWN.value and question is PhraseId.ASK_PHONE):
         question = PhraseId.ASK_PHONE if question is PhraseId.ASK_PHONE_AGAIN else PhraseId.ASK_PHONE_AGAIN
     return said_as_last(turn, question)
 

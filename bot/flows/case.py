@@ -29,6 +29,7 @@ from bot.flows.slots import (
     only_a_part,
     place_as_written,
     place_in_own_words,
+    place_told_last,
     said_without_edges,
     told_as_a_place,
     whole_place_answer,
@@ -354,9 +355,10 @@ def problem_told_at_last(turn: Turn, text: str) -> None:
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
 
 
-def place_after_hand_off(turn: Turn) -> bool:
+def place_after_hand_off(turn: Turn, last_pause: bool = False) -> bool:
     """A place given after the hand-off, for a case that has none ("海淀区苏州街3号院2号楼501"
-    after a gas leak was handed over at once): it goes on the case. True if kept."""
+    after a gas leak was handed over at once): it goes on the case. True if kept. ``last_pause``:
+    the message's last pause may name it alone ("孩子还在车里 快来人啊 地下车库B2")."""
     data = turn.step.data
     area = turn.area
     if area and turn.understood is not None and Signal.DANGER in data.signals:
@@ -364,6 +366,8 @@ def place_after_hand_off(turn: Turn) -> bool:
     area = area or _place_in_words(turn)
     if not area and turn.understood is not None:
         area = told_as_a_place(turn, turn.understood.text)  # "翠湖天地 地面停车场" at the phone question
+    if not area and last_pause and turn.understood is not None:
+        area = place_told_last(turn, turn.understood.text)
     case_number = data.appeal_of or data.case_number
     if not area or case_number is None:
         return False

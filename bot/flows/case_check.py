@@ -99,10 +99,10 @@ def filed_here(turn: Turn, case_number: str | None) -> bool:
 
 
 def set_aside_case(turn: Turn) -> str | None:
-    """The number of this conversation's first case, set aside while another problem told after
-    its hand-off is taken down as a case of its own."""
+    """The number of this conversation's first case (the one it filed, or joined), set aside while
+    another problem told after its hand-off is taken down as a case of its own."""
     kept = turn.step.data.extra.get(SET_ASIDE_CASE)
-    number = kept.get("case_number") if isinstance(kept, dict) else None
+    number = (kept.get("case_number") or kept.get("appeal_of")) if isinstance(kept, dict) else None
     return number if isinstance(number, str) else None
 
 

@@ -49,8 +49,10 @@ from bot.flows.asked_back import (
     answered_how_contacted,
     empathy_for_insults,
     read_as_a_question,
+    read_as_asking_whom,
     read_as_insults,
 )
+from bot.flows.asked_beside import answer_asked_beside, asked_beside
 from bot.flows.asking import ask_current
 from bot.flows.attitude_waiting import told_of_staff_attitude_while_waiting
 from bot.flows.callback import (
@@ -63,6 +65,7 @@ from bot.flows.callback import (
     rating_phrase_scores,
     words_pattern,
 )
+from bot.flows.care import stayed_in_care
 from bot.flows.case import (
     CONSULTATION_QUEUE,
     ESCALATING_SIGNALS,
@@ -107,6 +110,7 @@ from bot.flows.confirmation import (
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
+from bot.flows.english_pieces import EnglishPieces
 from bot.flows.escalated import answer_while_escalated
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.explaining import explained_again
@@ -128,7 +132,9 @@ from bot.flows.held import read_phone_for_the_supervisor, told_the_supervisor
 from bot.flows.language_said import without_the_language_said
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
+from bot.flows.open_case_follow_up import followed_up_open_case
 from bot.flows.over_messages import read_with_what_was_told
+from bot.flows.phone_given import answered_phone_given
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.photo_asked import answered_photo_not_received
 from bot.flows.place_words import InsultWords, PlaceWords
@@ -150,6 +156,7 @@ from bot.flows.slots import (
     place_as_written,
     told_as_a_place,
 )
+from bot.flows.small_talk import SmallTalkWords
 from bot.flows.status import (
     asked_after_a_case_by_its_place,
     asks_about_the_case,
@@ -163,6 +170,7 @@ from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import confirmed_after_the_hand_off, keep_owed_promise, owe_promise
 from bot.flows.taken_back import took_back_withdrawal
+from bot.flows.title_said import TitleWords
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn, WordSearches
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
@@ -261,6 +269,7 @@ class ComplaintFlow:
             guard=guard,
             area_marker=markers(form.address_levels),
             english_parts=english_parts(config.gazetteer),
+            english_pieces=EnglishPieces.from_config(config.gazetteer),
             rating_words=words_pattern(config.followups.rating_words),
             rating_phrases=words_pattern(list(rating_scores)),
             rating_phrase_scores=rating_scores,
@@ -270,6 +279,8 @@ class ComplaintFlow:
             insults=InsultWords.from_config(config),
             searches=WordSearches(),
             service_voice=service_voice,
+            titles=TitleWords.from_config(config),
+            small_talk=SmallTalkWords.from_config(config, understander.matchable),
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,
@@ -526,7 +537,11 @@ class ComplaintFlow:
             if explained_again(turn, text):
                 turn.arm_idle()  # "什么电话 是要我打电话给你们吗": the question in simpler words
                 return
+            if answered_phone_given(turn, text):
+                turn.arm_idle()  # "我电话不是给过你们了吗": the number known taken, or asked once more
+                return
             read_as_a_question(turn, text)  # "你们会派人抓猫吗？": asked, not more of the problem
+            read_as_asking_whom(turn, text)  # "是XX物业客服吗", "你叫什么名字": asked, no complaint nor the problem
             intents = turn.intents
             if answered_how_contacted(turn):
                 turn.arm_idle()
@@ -539,6 +554,8 @@ class ComplaintFlow:
                     turn.arm_idle()  # the case's phone's digits asked for first
                 return
             note_followed_case(turn)
+            if followed_up_open_case(turn, text):
+                return  # "楼上还在敲" beside an open case of theirs: on that case, never a second one
             if same_place_as_the_open_case(turn, text):
                 turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
                 return
@@ -552,7 +569,10 @@ class ComplaintFlow:
                 ask_current(turn)
                 turn.arm_idle()
                 return
-            if placed or side_intent(turn, intents, state):
+            # "你们几点上班 楼上装修好吵", "13800138000 你们几点下班": the form takes the message as without
+            # the question, and the question is answered after it.
+            asked = None if placed else asked_beside(turn, text, state)
+            if placed or (asked is None and side_intent(turn, intents, state)):
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return
@@ -561,7 +581,9 @@ class ComplaintFlow:
                 # "另外还有个事 楼下垃圾桶满了" beside a case of theirs: the new problem as told.
                 text = without_openers(turn, text)
             self._handlers[state](turn, text)
-            acknowledge_asked_sooner(turn, text, first_reply)
+            noted = acknowledge_asked_sooner(turn, text, first_reply)
+            if asked is not None:
+                answer_asked_beside(turn, asked, first_reply, noted)
             self._emotion_first(turn, signals, first_reply)
             if turn.step.state in COLLECTING:
                 turn.arm_idle()
@@ -588,8 +610,13 @@ class ComplaintFlow:
         # Each with the problem it may tell for the first time ("叫你们经理出来", then "我要投诉…
         # 我要找你们领导"): registered as the case the supervisor's ticket carries.
         if signals & ESCALATING_SIGNALS:
+            if Signal.DANGER in signals and data.area is None and data.urgent_place_asks:
+                # "孩子还在车里 快来人啊 地下车库B2" at "请您告诉我具体地址": the danger told again with the place.
+                place_after_hand_off(turn, last_pause=True)
             escalate(turn, reason=escalation_reason(signals), told=text)
             return
+        if stayed_in_care(turn):
+            return  # "没人管我" after "我不想活了": care and the helpline again, never the complaint's questions
         appeal = appeals_the_handling(turn)
         if Intent.SUPERVISOR in intents or appeal:
             # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off; "你们根本不管

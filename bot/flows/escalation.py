@@ -16,6 +16,7 @@ from bot.flows.appeals import (
     phone_for_supervisor_asked,
     supervisor_will_call,
 )
+from bot.flows.care import cared_for_again
 from bot.flows.case import (
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
@@ -30,8 +31,15 @@ from bot.flows.case import (
 from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_known, named_status
 from bot.flows.escalated import appeal_due, escalated_deadline
 from bot.flows.greeting import greet
-from bot.flows.records import ComplaintRecord, HandoffRequest, State
-from bot.flows.safety import SAID_AT, acknowledged_safe_now, names_another_danger, say_advice, say_again_when_due
+from bot.flows.records import ComplaintRecord, HandoffRequest, State, SupervisorTold
+from bot.flows.safety import (
+    SAID_AT,
+    acknowledged_safe_now,
+    kind_said,
+    names_another_danger,
+    say_advice,
+    say_again_when_due,
+)
 from bot.flows.slots import description_text
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise, track_unsaid
 from bot.flows.turn import Turn
@@ -46,9 +54,14 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     told how to stay safe and whom to call first, and hears it is handled as an emergency.
     ``told``: the message, after the hand-off, when it may tell the problem not told before."""
     urgent = reason is TicketReason.DANGER
+    before = kind_said(turn)
     if urgent:
+        first = len(turn.step.replies)
         safety_first(turn)
+        cared_for_again(turn, first)  # "不想活了" again soon after: the helpline again, not only the supervisor's words
     if turn.step.state is State.HANDED_OFF:
+        if urgent:
+            _another_danger(turn, before)
         if told is not None and first_problem_told(turn, Intent.COMPLAINT in turn.intents):
             _escalated_with_the_problem(turn, reason, told, urgent)
             return
@@ -88,6 +101,28 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
         track_unsaid(turn, record)
         return
     _asked_then_promised(turn, record)
+
+
+_DANGERS = "dangers_escalated"
+"""``FlowData.extra`` key: the kinds of danger (their advice's phrase ids) escalated in this chat."""
+
+
+def _another_danger(turn: Turn, before: str | None) -> None:
+    """Danger of another kind than any escalated in this handed-over chat (a fire after the gas, at the
+    same place too; ``before``: the kind named until now): told to the duty supervisors on its own
+    (``Step.supervisor_told``), where the ticket already with them would take it in silence."""
+    understood = turn.understood
+    kind = kind_said(turn)
+    if understood is None or kind is None or Signal.DANGER not in understood.signals:
+        return
+    data = turn.step.data
+    kept = data.extra.get(_DANGERS)
+    kinds = {str(item) for item in kept} if isinstance(kept, list) else ({before} if before else set())
+    if kind in kinds:
+        return
+    data.extra[_DANGERS] = sorted(kinds | {kind})
+    if kinds:
+        turn.step.supervisor_told = SupervisorTold(TicketReason.DANGER, (Signal.DANGER.value,), understood.text)
 
 
 def _unproven_case_named(turn: Turn) -> str | None:

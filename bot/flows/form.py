@@ -20,10 +20,10 @@ from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description, told_already
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.noise import only_noise
-from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
-from bot.flows.put_right import problem_put_right, what_is_right
+from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES, answer_without_punctuation
+from bot.flows.put_right import denies_only, problem_put_right, puts_itself_right, what_is_right
 from bot.flows.records import State
-from bot.flows.side_answers import open_consultation
+from bot.flows.side_answers import answer_small_talk, open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
     append_description,
@@ -37,9 +37,11 @@ from bot.flows.slots import (
     place_in_own_words,
     said_without_edges,
     says_no_problem,
+    spot_as_asked,
     told_as_a_place,
     within_place,
 )
+from bot.flows.small_talk import MOST_SMALL_TALK_LEFT, only_small_talk
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 
@@ -139,14 +141,23 @@ def on_description(turn: Turn, text: str) -> None:
         else:
             invite(turn)
         return
-    if not data.description and (nothing or _only_small_talk(turn, told)):
-        # "我电话139…", "气死我了", "👍", "test", "物业吗", "你这个机器人听得懂人话吗": the problem is still to hear.
+    if not data.description and nothing:
+        # "我电话139…", "气死我了", "👍": the problem is still to hear.
         invite(turn)
+        return
+    if not data.description and only_small_talk(turn, told):
+        # "test", "物业吗", "你这个机器人听得懂人话吗", "是XX物业客服吗", "你叫什么名字": who we are said when
+        # asked, and the problem still to hear.
+        answer_small_talk(turn, told)
         return
     if not data.description and only_names_a_complaint(turn, text):
         turn.say(PhraseId.ASK_DETAILS)  # "我要投诉": listen first
         return
-    append_description(turn, text)
+    put_right = problem_put_right(turn, text, restated=False) if puts_itself_right(turn, text) else None
+    if put_right is not None:
+        data.description = put_right  # "停水了 哦不对 是停电了": what the customer meant, 停电了
+    else:
+        append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
     if len(data.description) == 1 and _too_vague(turn, text):
         turn.say(PhraseId.ASK_DETAILS)  # "你们服务太差了": recorded, and what happened is asked once
@@ -283,7 +294,8 @@ def on_area(turn: Turn, text: str) -> None:
             _more_of_the_problem(turn, text)
             return
         # No address the understanding layer knows; "不对 是东门那边" is 东门那边.
-        place = place_in_own_words(turn, what_is_right(turn, text) or text)
+        right = what_is_right(turn, text, denied_beside=True)
+        place = place_in_own_words(turn, right or text, put_right=right is not None)
         if place is None:
             data.place_asks += 1
         else:
@@ -307,7 +319,7 @@ def _phone_noted(turn: Turn) -> None:
 
 
 def _will_change_the_phone(turn: Turn, text: str) -> bool:
-    """"等一下 我换个号码 这个号不常用" at the place question (``form.phone_change_words``, no number
+    """ "等一下 我换个号码 这个号不常用" at the place question (``form.phone_change_words``, no number
     with them): the new number is asked for, the old one kept as the number to try too. True if so."""
     data = turn.step.data
     if not data.phone or turn.phone or turn.changed or not turn.says_any(text, turn.kit.form.phone_change_words):
@@ -440,6 +452,14 @@ def place_beside_politeness(turn: Turn, text: str) -> bool:
     data, understood = turn.step.data, turn.understood
     if turn.step.state is not State.AWAIT_AREA or data.area or turn.changed or understood is None:
         return False
+    if (
+        Intent.CORRECTION in understood.intents
+        and understood.intents <= _POLITENESS | {Intent.CORRECTION}
+        and not understood.signals
+        and what_is_right(turn, text) is not None
+    ):
+        on_area(turn, text)  # "sorry I mean 15/F": the place put right, the apology only politeness
+        return True
     if not understood.intents or not understood.intents <= _POLITENESS or understood.signals:
         return False
     understand = turn.kit.understander.understand
@@ -450,7 +470,8 @@ def place_beside_politeness(turn: Turn, text: str) -> bool:
     ]
     if not rest:
         return False
-    said = " ".join(rest)
+    # "sorry, 15th floor, not 5th": what is not right is never said back as the place.
+    said = " ".join([part for part in rest if not denies_only(turn, part)] or rest)
     turn.understood = understand(said, turn.locale)
     on_area(turn, said)
     return True
@@ -459,9 +480,13 @@ def place_beside_politeness(turn: Turn, text: str) -> bool:
 def _more_of_the_problem(turn: Turn, text: str) -> None:
     """Recorded; said so with the question again at most once per ``timers.form_reask_after``: a
     customer still telling the problem in several messages is not interrupted after each one.
-    Words of not knowing alone ("不知道", "不清楚", "不记得") answer the question: never the problem."""
+    Words of not knowing alone ("不知道", "不清楚", "不记得") answer the question: never the problem; nor
+    does a retort ("不用了", "I already told you"): the place is asked again with the way out, as for
+    any answer that is no place."""
     data = turn.step.data
     if not turn.changed and Intent.COMPLAINT not in turn.intents and turn.kit.never_a_place(text):
+        if turn.step.state is State.AWAIT_AREA and not data.area:
+            data.place_asks += 1
         _ask_next_missing(turn, evaded=True)
         return
     put_right = problem_put_right(turn, text, restated=False)
@@ -501,7 +526,7 @@ def _of_their_health(turn: Turn) -> bool:
 
 
 def _keep_their_health_beside_an_item(turn: Turn, text: str) -> None:
-    """"13800138000 我老婆怀孕了", "我有心脏病 住在阳光花园3栋": the item is kept as ever, and the health
+    """ "13800138000 我老婆怀孕了", "我有心脏病 住在阳光花园3栋": the item is kept as ever, and the health
     condition told beside it goes with the problem (the restatement leaves the item out of it)."""
     understood = turn.understood
     if turn.changed and understood is not None and Signal.HEALTH in understood.signals:
@@ -536,6 +561,8 @@ def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None:
         return False
+    if _only_asks_what_to_do(turn, text):
+        return False  # "点算", "怎么办": a question to the bot, answered with the question again
     if is_fragment(turn, text):
         return True  # "睡觉": one more word of the problem being typed
     if understood.category in (None, turn.kit.rules.fallback_category) and _names_the_phone(turn, text):
@@ -544,6 +571,12 @@ def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
         return True
     # A word of a story, not one character ("了", "被") that any sentence about oneself has.
     return turn.says_any(text, [word for word in turn.kit.form.story_words if len(word) > 1])
+
+
+def _only_asks_what_to_do(turn: Turn, text: str) -> bool:
+    """The message only asks what to do ("点算", "點算", "怎么办啊": ``form.safety_questions``)."""
+    said = turn.kit.understander.matchable(text).strip(" 。.!！?？~～啊呀呢")
+    return said in (word.lower() for word in turn.kit.form.safety_questions)
 
 
 def _told_a_problem(turn: Turn, description: list[str]) -> bool:
@@ -604,8 +637,7 @@ def _says_there_is_no_place(turn: Turn, text: str) -> bool:
     form = turn.kit.config.classification.form
     if turn.says_any(text, form.no_place_words):
         return True
-    answer = _PUNCTUATION.sub("", turn.kit.understander.matchable(text))
-    if answer in {no_place.lower() for no_place in form.no_place_answers}:
+    if answer_without_punctuation(turn.kit.understander.matchable(text)) in turn.kit.place_words.no_place_answers:
         return True
     # "不想说"; a bare "不对" to the question says nothing of a place and is asked again.
     return bool(understood.intents) and understood.intents <= _REFUSING and Intent.NO not in understood.intents
@@ -752,12 +784,7 @@ def _only_these_words(turn: Turn, text: str, words: list[str], beside: Sequence[
     if Intent.COMPLAINT in understood.intents or understood.category is not None:
         return False
     latin = len(re.findall(r"[a-z]+", rest))
-    return sum(1 for char in rest if char.isalnum() and not char.isascii()) + 2 * latin <= _MOST_SMALL_TALK_LEFT
-
-
-_MOST_SMALL_TALK_LEFT = 3
-"""Letters (a Latin word counting two) a message may hold beside ``form.small_talk_words`` and
-still be only small talk ("你这个" of "你这个机器人听得懂人话吗")."""
+    return sum(1 for char in rest if char.isalnum() and not char.isascii()) + 2 * latin <= MOST_SMALL_TALK_LEFT
 
 
 def _only_digits(turn: Turn, text: str) -> bool:
@@ -768,23 +795,6 @@ def _only_digits(turn: Turn, text: str) -> bool:
     return any(char.isdigit() for char in folded) and all(
         char.isdigit() or char.isspace() or not char.isalnum() for char in folded
     )
-
-
-def _only_small_talk(turn: Turn, text: str) -> bool:
-    """Before any problem, a message that only tries the service or asks about it ("test", "测试一下",
-    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``) or whether anyone is there ("有人吗
-    怎么不说话": ``form.presence_words``), its greeting already taken off: nothing to record; what is
-    left beside those words tells no problem."""
-    small_talk = (*turn.kit.form.small_talk_words, *turn.kit.form.presence_words)
-    if turn.changed or not turn.says_any(text, small_talk):
-        return False
-    rest = turn.kit.understander.matchable(text)
-    for word in sorted((word.lower() for word in small_talk), key=len, reverse=True):
-        rest = rest.replace(word, " ")
-    if Intent.COMPLAINT in turn.kit.understander.understand(rest, turn.locale).intents:
-        return False
-    latin = len(re.findall(r"[a-z]+", rest))
-    return sum(1 for char in rest if char.isalnum() and not char.isascii()) + 2 * latin <= _MOST_SMALL_TALK_LEFT
 
 
 def _angry_without_a_place(turn: Turn) -> bool:
@@ -880,12 +890,13 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
     elif data.area and not data.estate_asked and needs_its_estate(turn.kit, data.area):
-        # "我是5栋的李阿姨", "在南门": a building or a gate of which estate? Asked once; the answer
-        # completes the place.
+        # "我是5栋的李阿姨", "在南门", "小区门口": a building, a gate or a spot of which estate? Asked
+        # once; the answer completes the place.
         data.estate_asked = True
         turn.step.state = State.AWAIT_AREA
         written = place_as_written(turn)
-        turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
+        asked = spot_as_asked(turn.kit, written or data.area)  # "我们小区门口": 请问小区门口是哪个小区的呢？
+        turn.say(PhraseId.ASK_ESTATE, area=asked, verbatim=(asked if written else "",))
     else:
         restate(turn)
 
@@ -904,6 +915,7 @@ def _place_noted_then_next(turn: Turn) -> None:
     _ask_next_missing(turn, place_noted=place_noted, evaded=not place_noted)
 
 
-def ask_next_missing(turn: Turn) -> None:
-    """The form's next question, or the restatement, after an answer handled beside the form."""
-    _ask_next_missing(turn)
+def ask_next_missing(turn: Turn, evaded: bool = False) -> None:
+    """The form's next question, or the restatement, after an answer handled beside the form
+    (``evaded``: one answering the phone question with neither a number nor a refusal)."""
+    _ask_next_missing(turn, evaded=evaded)

@@ -49,6 +49,8 @@ def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
         understood = turn.understood
         if understood is not None:
             turn.understood = dataclasses.replace(understood, intents=understood.intents | {Intent.GOODBYE})
+        # No number, no phone, nothing new: the case looked for is not asked after any more.
+        data.consultation = None
         return text
     if is_fragment(turn, text):
         data.fragments = (*data.fragments, text)
@@ -62,8 +64,16 @@ def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
 
 
 def _nothing_more_after_a_status(turn: Turn, text: str) -> bool:
+    """ "没有", "没有了" answering a question asked before anything was told: where a case stands
+    (请问还有什么可以帮助您？), no case found here (its number or phone, or a new problem, asked
+    for) or the problem asked for again after a hello. Never held as a word being typed."""
     data = turn.step.data
-    if data.told_case is None or data.fragments or data.withdrawing or data.consultation is not None:
+    if data.fragments or data.withdrawing:
+        return False
+    if data.told_case is not None:
+        if data.consultation is not None:
+            return False
+    elif data.consultation is None and not data.invites:
         return False
     said = turn.kit.understander.matchable(text).strip(" 。.!！~～")
     return said in (word.lower() for word in turn.kit.form.nothing_more_answers)

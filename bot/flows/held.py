@@ -12,13 +12,16 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE, phone_for_supervisor_asked, phone_for_supervisor_missing
+from bot.flows.care import cared_for_again, mark_care_said
 from bot.flows.case import URGENT_SIGNALS, note_on_case
 from bot.flows.deadline import describe_moment
 from bot.flows.escalated import escalated_deadline
 from bot.flows.escalation import safety_first
 from bot.flows.records import SupervisorTold
+from bot.flows.safety import advice_said_since, kind_said, say_advice
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
+from bot.understanding.result import Understanding
 
 THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 _TOLD = "supervisor_told"
@@ -36,8 +39,10 @@ def told_the_supervisor(turn: Turn) -> bool:
     or danger, the escalation's time. Said again with nothing new, only reassured. True if handled."""
     data = turn.step.data
     understood = turn.understood
-    if understood is None or data.case_number is None:
+    if understood is None:
         return False
+    # A chat an agent took before any problem was told ("转人工") has no case: danger or a threat there
+    # is heard all the same, the notice naming no case.
     urgent = understood.signals & URGENT_SIGNALS
     threats = understood.signals & THREATS | urgent
     attitude = Signal.STAFF_ERROR in understood.signals
@@ -47,13 +52,15 @@ def told_the_supervisor(turn: Turn) -> bool:
         _staff_attitude_told(turn, understood.text)
         return True
     reason = _reason(urgent, threats)
-    if urgent:
-        safety_first(turn)
+    cared_again = _safe_first(turn, understood) if urgent else False
     told = data.extra.get(_TOLD)
     earlier = set(told) if isinstance(told, list) else set()
-    news = {reason.value, *(signal.value for signal in threats)} - earlier
+    news = {reason.value, *(signal.value for signal in threats), *_danger_kind(turn, urgent)} - earlier
     if not news:
-        _reassured_again(turn)
+        if cared_again:
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)  # the care phrase says the supervisor is reaching them
+        else:
+            _reassured_again(turn)
         return True
     data.extra[_TOLD] = sorted(earlier | news)
     with_the_supervisor_before = data.escalation_phone_asks > 0
@@ -70,6 +77,31 @@ def told_the_supervisor(turn: Turn) -> bool:
     turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
     escalated_deadline(turn, with_the_supervisor_before, reason)
     return True
+
+
+def _safe_first(turn: Turn, understood: Understanding) -> bool:
+    """Danger now or talk of self-harm told while an agent holds the case: how to stay safe from the
+    danger named, or care and the helpline, is the first thing the customer reads every time, never a
+    word of the supervisor before or instead of it (``timers.safety_repeat_after`` spaces the advice
+    only where the bot answers every message itself). Talk of self-harm told again hears care in
+    other words (``care_again``: the helpline each time). True if so."""
+    first = len(turn.step.replies)
+    safety_first(turn)
+    if Signal.DANGER in understood.signals and not advice_said_since(turn, first):
+        say_advice(turn, understood.text)
+    if cared_for_again(turn, first):
+        return True
+    if Signal.SELF_HARM in understood.signals:
+        mark_care_said(turn)  # the next care hears other words
+    return False
+
+
+def _danger_kind(turn: Turn, urgent: frozenset[Signal]) -> set[str]:
+    """The kind of danger told (its advice, ``classification.safety_advice``), as ``danger:<advice>``: a
+    danger of another kind (a fire after the gas, at the same place too) is news for the supervisor,
+    the same one told again is not."""
+    kind = kind_said(turn) if Signal.DANGER in urgent else None
+    return {f"{Signal.DANGER.value}:{kind}"} if kind is not None else set()
 
 
 def _reassured_again(turn: Turn) -> None:
@@ -138,12 +170,13 @@ def read_phone_for_the_supervisor(turn: Turn) -> bool:
     Anything else is the agent's to read, the phone still awaited. True if handled."""
     data = turn.step.data
     case_number = data.appeal_of or data.case_number
-    if not phone_for_supervisor_asked(turn) or case_number is None:
+    if not phone_for_supervisor_asked(turn):
         return False
     phone = turn.phone
     if phone:
         data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
-        note_on_case(turn, case_number, phone=phone)
+        if case_number is not None:  # a chat held with no case keeps it for the staff to see
+            note_on_case(turn, case_number, phone=phone)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
     elif Intent.REFUSE_CONTACT in turn.intents:
@@ -152,7 +185,8 @@ def read_phone_for_the_supervisor(turn: Turn) -> bool:
         turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
     else:
         return False
-    _say_owed_time(turn, case_number)
+    if case_number is not None:
+        _say_owed_time(turn, case_number)
     return True
 
 

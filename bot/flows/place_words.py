@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.config import ServiceConfig
+from bot.flows.spots import SpotWords
 from bot.understanding.patterns import alternation
 
 PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
@@ -47,10 +48,8 @@ def _last(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class PlaceWords:
     openers: WordsByChar
-    """``place_answer_openers`` and ``place_time_words`` by their first character in lower case."""
-    openers_after_a_time: WordsByChar
-    """Those and ``place_time_joiners`` ("在" after "今天早上"), the longest first."""
-    time_words: frozenset[str]
+    """``place_answer_openers``, ``place_time_words`` and ``place_at_words`` by their first character
+    in lower case."""
     fillers_after: WordsByChar
     """``place_fillers`` and ``place_time_words`` by their last character."""
     trigger_prefix: re.Pattern[str] | None
@@ -85,6 +84,11 @@ class PlaceWords:
     ("小区", "停车场", "楼道", "住在"). One character alone (园, 路, 门, 住) is inside everyday words too."""
     numbered_unit: re.Pattern[str] | None
     """A number and a unit's word ("4栋", "12樓" as simplified, "三单元"): a building, a floor, a flat."""
+    spots: SpotWords
+    """A spot inside an estate or a building ("小区门口", "电梯里") and the words beside it."""
+    no_place_answers: frozenset[str]
+    """``form.no_place_answers`` as whole answers are compared: lowered, without spaces or punctuation
+    ("skip it" is skipit)."""
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> PlaceWords:
@@ -108,9 +112,7 @@ class PlaceWords:
         lead_ins = tuple(word.lower() for word in (*gazetteer.address_triggers, *named))
         others = (*gazetteer.place_answer_openers, *form.item_owners, *config.classification.fillers)
         return cls(
-            openers=_by_char(openers, _first_lowered),
-            openers_after_a_time=_by_char([*openers, *gazetteer.place_time_joiners], _first_lowered),
-            time_words=frozenset(gazetteer.place_time_words),
+            openers=_by_char([*openers, *gazetteer.place_at_words], _first_lowered),
             fillers_after=_by_char([*gazetteer.place_fillers, *gazetteer.place_time_words], _last),
             trigger_prefix=re.compile(rf"^(?:{alternation(triggers)})[\s:：]*") if triggers else None,
             endings=(
@@ -148,7 +150,17 @@ class PlaceWords:
                 if gazetteer.unit_suffixes
                 else None
             ),
+            spots=SpotWords.from_config(config),
+            no_place_answers=frozenset(answer_without_punctuation(word) for word in form.no_place_answers),
         )
+
+
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def answer_without_punctuation(answer: str) -> str:
+    """``answer`` lowered, without spaces or punctuation, as whole answers are compared."""
+    return _PUNCTUATION.sub("", answer.lower())
 
 
 def _pinyin_place_word(estate_words: Iterable[str], unit_words: Iterable[str]) -> re.Pattern[str] | None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from itertools import islice
+from itertools import islice, pairwise
 
 from bot.config import Intent
 from bot.core.timeline import TimelineKind
+from bot.flows.fragments import told_already
 from bot.flows.place_words import PLACE_ANSWER_EDGES
 from bot.flows.slots import corrected_area, kept_place, without_openers
 from bot.flows.summary import only_answers, pauses
@@ -20,6 +21,8 @@ from bot.understanding.patterns import alternation
 
 _TAKING_BACK = frozenset({Intent.CORRECTION, Intent.NO, Intent.APOLOGY})
 """What a pause saying the customer said it wrong holds ("我说错了", "sorry I said it wrong")."""
+_NO_OR_SORRY = frozenset({Intent.NO, Intent.APOLOGY})
+"""What a pause taking back the words before it holds, when what is right follows ("不对", "no wait", "sorry")."""
 _NUMERALS = {char: str(digit) for digit, char in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 _DIGIT_AFTER = re.compile(r"\D{0,12}?([0-9零〇一二三四五六七八九])(?![0-9零〇一二三四五六七八九])")
 
@@ -39,6 +42,8 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     denied ("不是保洁", "不是对面的") is replaced by them in the problem ("我要投诉保安", "我家楼上的
     空调滴水…"); else, at the restatement (``restated``), a no and what is right ("哦不对 是晚上十点
     以后还在钻") is the problem. A denial of nothing said ("不是我说 你们物业太差了") puts nothing right.
+    What the message says before it takes it back (:func:`meant_pauses`: "停水了 哦不对 是停电了") is
+    never right; while the form is taken, what is right then joins the problem told before.
     At the restatement, a problem taken back ("还是电梯的事 电梯坏了") is put right as
     :func:`problem_taken_back` says."""
     form = turn.kit.form
@@ -51,16 +56,24 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO}) or bool(faults)
     if not correcting and not turn.says_any(text, form.denial_words):
         return None  # most messages: nothing denied, no "不对", nothing to read again
+    parts, took_back = meant_pauses(turn, text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
     denials = set(denied)
     kept = [part for part in parts if part not in denials and part not in faults and not _only_answers(turn, part)]
-    kept = [part for part in kept if not _says_it_was_said_wrong(turn, part)]
+    kept = [part for part in kept if not _says_it_was_said_wrong(turn, part) and not _only_no_or_sorry(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
     right = _without_intro(turn, " ".join(kept))
     if not right:
         return None
     description = turn.step.data.description
+    if took_back and not restated:
+        # "停水了 哦不对 是停电了" while the form is taken: the message takes back its own words, never
+        # what was told before it; what is right is told beside that.
+        understood = turn.read(right)
+        if Intent.COMPLAINT not in understood.intents or understood.category is None:
+            return None  # "漏水 不对 是楼上那家": no problem of its own, the message kept as told
+        return list(description) if told_already(description, right) else [*description, right]
     replaced = next(
         (
             found
@@ -78,6 +91,132 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     if restated and correcting and not denied and (faults or _introduced(turn, " ".join(kept))):
         return _completed(turn, description, right) if _INCOMPLETE in faults.values() else [right]
     return None
+
+
+def meant_pauses(turn: Turn, text: str) -> tuple[list[str], bool]:
+    """The pauses of ``text`` from the last one taking back what was said before it in the message
+    ("停水了 哦不对 是停电了" is 哦不对, 是停电了; "哦说错了 是电梯坏了"), a pause saying what is right
+    and then what is not cut in two ("是电梯坏了不是门禁坏了" is 是电梯坏了, 不是门禁坏了); and whether
+    anything said before was taken back. A no is a taking back only before what is right
+    (``form.put_right_intros``: "不对 是…"): "物业说修好了 不对 根本没修好" takes nothing back."""
+    parts = _pieces(turn, text)
+    for at in range(len(parts) - 2, -1, -1):
+        if _taking_back(turn, parts[at], parts[at + 1]):
+            return parts[at:], any(not _only_answers(turn, part) for part in parts[:at])
+    return parts, False
+
+
+def puts_itself_right(turn: Turn, text: str) -> bool:
+    """The message takes back words of its own before saying what is right ("停水了 哦不对 是停电了",
+    "哦说错了 是电梯坏了", "唔係 係停電"), as :func:`meant_pauses` reads it."""
+    if not turn.intents & {Intent.CORRECTION, Intent.NO}:
+        return False  # most messages: no word of a no, no pause read again
+    parts = _pieces(turn, text)
+    return any(_taking_back(turn, part, following) for part, following in pairwise(parts))
+
+
+def _pieces(turn: Turn, text: str) -> list[str]:
+    """The pauses of ``text``, a no or a sorry run into what is right cut after it ("不对是15楼" is 不对,
+    是15楼; "sorry I mean the power is off" is sorry, I mean the power is off) and what is right then
+    what is not cut at the denial ("是15楼不是5楼" is 是15楼, 不是5楼)."""
+    intros = _longest_first(tuple(turn.kit.form.put_right_intros))
+    rules = turn.kit.rules.intents
+    noes = _longest_first(
+        tuple(word for intent in _NO_THEN_SORRY if (rule := rules.get(intent)) is not None for word in rule.keywords)
+    )
+    denials = _denials(turn)
+    lowered_denials = frozenset(word.lower() for word in denials)
+    denial = _denial_pattern(denials)
+    english_no = _english_no_run(noes, intros, lowered_denials)
+    return [
+        piece
+        for part in pauses(text)
+        for said in _cut_before_a_no(part, english_no)
+        for run in _no_then_right(turn, said, noes, lowered_denials, intros)
+        for piece in _right_then_denied(turn, run, intros, denial)
+    ]
+
+
+_NO_THEN_SORRY = (Intent.NO, Intent.APOLOGY)
+
+
+@functools.lru_cache(maxsize=8)
+def _english_no_run(noes: tuple[str, ...], intros: tuple[str, ...], denials: frozenset[str]) -> re.Pattern[str] | None:
+    """An English no or sorry and a word introducing what is right, words of their own ("sorry I
+    mean", "no wait it's"), compiled once per word list."""
+    english_noes = [word.lower() for word in noes if word.isascii() and word.lower() not in denials]
+    english_intros = [word.lower() for word in intros if word.isascii()]
+    if not english_noes or not english_intros:
+        return None
+    return re.compile(rf"(?<![a-z'’])(?:{alternation(english_noes)})\s+(?:{alternation(english_intros)})(?![a-z])")
+
+
+def _cut_before_a_no(part: str, english_no: re.Pattern[str] | None) -> list[str]:
+    """``part`` cut before each English no or sorry run into what is right, typed without a comma
+    ("the water is off sorry I mean the power is off" is the water is off, sorry I mean the power is off)."""
+    lowered = part.lower()
+    if english_no is None or len(lowered) != len(part):
+        return [part]
+    starts = [found.start() for found in english_no.finditer(lowered) if found.start() > 0]
+    if not starts:
+        return [part]
+    return [piece for at, end in pairwise([0, *starts, len(part)]) if (piece := part[at:end].strip())]
+
+
+def _no_then_right(
+    turn: Turn, part: str, noes: tuple[str, ...], denials: frozenset[str], intros: tuple[str, ...]
+) -> list[str]:
+    """``part`` cut after the no or sorry it opens with when what is right follows at once ("不对是15楼",
+    "错了应该是停电", "no it's 15/F", "sorry I mean the power is off"); ``part`` alone otherwise, and when
+    its no is a denial ("不是5楼", "不是就是停电吗"). An English no is a word of its own ("nothing")."""
+    read = _read_as_written(turn, part)
+    no = next((word.lower() for word in noes if _opens_with(read, word.lower())), None)
+    if no is None or no in denials:
+        return [part]
+    rest = read[len(no) :].lstrip()
+    intro = next((word.lower() for word in intros if _opens_with(rest, word.lower())), None)
+    if intro is None or not rest[len(intro) :].strip(PLACE_ANSWER_EDGES):
+        return [part]
+    return [part[: len(no)], part[len(no) :].strip()]
+
+
+def _taking_back(turn: Turn, part: str, following: str) -> bool:
+    """``part`` takes back what came before it: it says it was said wrong ("哦说错了"), or it only says
+    no or sorry ("哦不对", "唔係", "no wait", "sorry") and ``following`` says what is right ("是停电了",
+    "係停電", "it's no power", "I mean the power is off")."""
+    if _says_it_was_said_wrong(turn, part):
+        return True
+    return _only_no_or_sorry(turn, part) and _introduced(turn, following)
+
+
+def _only_no_or_sorry(turn: Turn, part: str) -> bool:
+    """The pause says only no or sorry, or both ("不对", "no wait", "sorry", "no sorry"), nothing named."""
+    read = turn.read(part)
+    return bool(read.intents) and read.intents <= _NO_OR_SORRY and read.category is None
+
+
+def _right_then_denied(turn: Turn, part: str, intros: tuple[str, ...], denial: re.Pattern[str]) -> list[str]:
+    """``part`` cut where it denies after saying what is right ("是15楼不是5楼" is 是15楼, 不是5楼);
+    ``part`` alone when it opens with none of ``intros`` or denies nothing after one ("是不是停电了"
+    says nothing before its 不是)."""
+    read = _read_as_written(turn, part)
+    intro = next((word for word in intros if _opens_with(read, word.lower())), None)
+    if intro is None:
+        return [part]
+    found = denial.search(read, len(intro))
+    if found is None or not part[len(intro) : found.start()].strip(PLACE_ANSWER_EDGES):
+        return [part]
+    return [part[: found.start()].strip(), part[found.start() :].strip()]
+
+
+def _denials(turn: Turn) -> tuple[str, ...]:
+    """The words denying a part of the problem or of the place ("不是", "唔係", "not")."""
+    return (*turn.kit.form.denial_words, *turn.kit.config.gazetteer.place_denial_words)
+
+
+def denies_only(turn: Turn, part: str) -> bool:
+    """``part`` opens with a denial ("不是5楼", "唔係停水"): what is not, never what is."""
+    return _denial_pattern(_denials(turn)).match(_read_as_written(turn, part)) is not None
 
 
 _FAULT = "fault"
@@ -215,13 +354,30 @@ def place_part_put_right(turn: Turn, text: str) -> str | None:
     return corrected if corrected != said else None
 
 
-def what_is_right(turn: Turn, text: str) -> str | None:
+def what_is_right(turn: Turn, text: str, *, denied_beside: bool = False) -> str | None:
     """What a correction says is right, without its no and the word introducing it ("哦不对 是东门那边"
-    is 东门那边), or None when the message is no correction or says nothing beside the no."""
-    if not turn.intents & {Intent.CORRECTION, Intent.NO}:
+    is 东门那边, "sorry I mean Tower 3" Tower 3), or None when the message is no correction or says
+    nothing beside the no. ``denied_beside``: a message with no word of a no is read too, for what
+    it says beside what it denies ("sorry, 15th floor, not 5th" is 15th floor, "15楼 不是5楼" 15楼)."""
+    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
+    if not correcting and not (denied_beside and _denial_pattern(_denials(turn)).search(text.lower())):
         return None
-    kept = [part for part in pauses(text) if not _only_answers(turn, part)]
+    parts, _ = meant_pauses(turn, text)
+    kept = [
+        part
+        for part in parts
+        if not _only_answers(turn, part)
+        and not _says_it_was_said_wrong(turn, part)
+        and not _only_no_or_sorry(turn, part)
+    ]
+    # "不对 是15楼 不是5楼": what is not right is never said back as what is.
+    not_denied = [part for part in kept if not denies_only(turn, part)]
+    if not correcting and (not not_denied or len(not_denied) == len(kept)):
+        return None  # no no, and nothing denied beside what is said: nothing put right
+    kept = not_denied or kept
     right = _without_intro(turn, _without_no(turn, without_openers(turn, " ".join(kept)) or " ".join(kept)))
+    if right and any(_opens_with(right.lower(), word.lower()) for word in turn.kit.form.not_put_right_after):
+        return None  # "no it's fine": all is well, nothing put right
     return right if right and right != text.strip(PLACE_ANSWER_EDGES) else None
 
 
@@ -451,8 +607,27 @@ def _tells_a_problem(turn: Turn, text: str) -> bool:
 
 
 def _introduced(turn: Turn, text: str) -> bool:
+    """``text`` opens with a word introducing what is right ("是停电了", "it's no power"), not with one
+    saying more of the same thing after it (``form.not_put_right_after``: "it's been broken a week")."""
+    form = turn.kit.form
     lowered = _read_as_written(turn, text.strip(PLACE_ANSWER_EDGES))
-    return any(lowered.startswith(intro.lower()) for intro in turn.kit.form.put_right_intros)
+    intro = next(
+        (word.lower() for word in _longest_first(tuple(form.put_right_intros)) if _opens_with(lowered, word.lower())),
+        None,
+    )
+    if intro is None:
+        return False
+    rest = lowered[len(intro) :].lstrip()
+    return not any(_opens_with(rest, word.lower()) for word in form.not_put_right_after)
+
+
+def _opens_with(read: str, word: str) -> bool:
+    """``read`` starts with ``word``, both lowered; an English word as a word of its own ("its" is not
+    the start of "itself", "no" not of "nothing")."""
+    if not read.startswith(word):
+        return False
+    after = read[len(word) : len(word) + 1]
+    return not (word[-1:].isascii() and word[-1:].isalpha() and after.isascii() and after.isalpha())
 
 
 def _read_as_written(turn: Turn, text: str) -> str:
@@ -468,7 +643,7 @@ def _without_intro(turn: Turn, text: str) -> str:
     said = text.strip(PLACE_ANSWER_EDGES)
     read = _read_as_written(turn, said)
     for intro in _longest_first(tuple(turn.kit.form.put_right_intros)):
-        if read.startswith(intro.lower()):
+        if _opens_with(read, intro.lower()):
             return said[len(intro) :].strip(PLACE_ANSWER_EDGES)
     return said
 

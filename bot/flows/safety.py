@@ -52,6 +52,19 @@ def say_advice(turn: Turn, text: str) -> None:
     data.extra[SAID_AT] = turn.now.isoformat()
 
 
+def kind_said(turn: Turn) -> str | None:
+    """The advice said for the conversation's danger (its phrase id), if any: the kind of danger told."""
+    said = turn.step.data.extra.get(_ADVICE)
+    return said if isinstance(said, str) else None
+
+
+def advice_said_since(turn: Turn, first: int) -> bool:
+    """Whether the replies from ``first`` on hold the advice for the conversation's danger, or that the
+    customer is safe now."""
+    said = {kind_said(turn), PhraseId.SAFE_NOW_NOTED.value}
+    return any(reply.phrase_id in said for reply in turn.step.replies[first:])
+
+
 def names_another_danger(turn: Turn, text: str) -> bool:
     """After the advice for one kind of danger, ``text`` names another ("it's all over the floor near
     the sockets" after the water's): its own advice is due at once."""
@@ -74,8 +87,12 @@ def say_again_when_due(turn: Turn, text: str, again_after: dt.timedelta) -> bool
 
 def says_safe_now(turn: Turn, text: str) -> bool:
     """After the safety advice, the customer says they are safe now ("我已经出来了", "I'm out":
-    ``form.safe_now_words``), not asking what to do."""
-    if not isinstance(turn.step.data.extra.get(_ADVICE), str) or asks_what_to_do(turn, text):
+    ``form.safe_now_words``), not asking what to do, nor in the message the advice answers ("水管爆了
+    水漫出来了": the water is out, not the customer)."""
+    said = turn.step.data.extra.get(_ADVICE)
+    if not isinstance(said, str) or asks_what_to_do(turn, text):
+        return False
+    if any(reply.phrase_id == said for reply in turn.step.replies):
         return False
     return turn.says_any(text, turn.kit.form.safe_now_words)
 

@@ -7,12 +7,13 @@ from bot.config import FaqEntry, Intent, PhraseId
 from bot.core.messages import OutboundMessage
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.asking import ask_current
+from bot.flows.asking import ask_current, invite
 from bot.flows.case import CONSULTATION_QUEUE, open_ticket
 from bot.flows.closing import close
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.records import State
 from bot.flows.slots import only_announces_a_question
+from bot.flows.small_talk import only_small_talk
 from bot.flows.turn import Turn
 
 _SIDE_ANSWERS = {
@@ -32,6 +33,8 @@ or a greeting beside one is only politeness."""
 _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 """Side intents whose words go on the timeline: praise for the staff it names, suggestions for
 the departments concerned (seed 001 (10), (15))."""
+_HELLO_ANSWERED = "hello_answered"
+"""``FlowData.extra`` key: what the last hello after the hand-off heard (the greeting, or ``hello_again``)."""
 
 
 def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
@@ -84,9 +87,16 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
             return True
     said = turn.understood.text if turn.understood is not None else ""
     if Intent.GREETING in intents and state is State.HANDED_OFF and not more_than_a_hello(turn, said):
-        # "你好" while the case waits (after a goodbye too): greeted back, and asked what else they need.
+        # "你好" while the case waits (after a goodbye too): greeted back, and asked what else they need;
+        # "喂" / "喂喂" again hears the silent line's second prompt in turn, never the greeting twice running.
+        data = turn.step.data
+        if data.extra.get(_HELLO_ANSWERED) == PhraseId.GREETING_OPENING.value:
+            turn.say(PhraseId.HELLO_AGAIN)
+            data.extra[_HELLO_ANSWERED] = PhraseId.HELLO_AGAIN.value
+            return True
         greet(turn, tell_open_case=False, invite=False)
         turn.say(PhraseId.ANYTHING_ELSE)
+        data.extra[_HELLO_ANSWERED] = PhraseId.GREETING_OPENING.value
         return True
     if Intent.GREETING in intents and state is not State.NEW and not more_than_a_hello(turn, said):
         ask_current(turn)
@@ -100,6 +110,16 @@ def _on_question(turn: Turn, state: State) -> bool:
     goes on; after hand-off it reaches the agent as any message does. True if handled."""
     question = turn.understood.text if turn.understood is not None else ""
     entry = turn.kit.faq.match(question)
+    data = turn.step.data
+    if (
+        state in (State.NEW, State.AWAIT_DESCRIPTION)
+        and not data.description
+        and (entry is None or entry.greeting_answers)
+        and only_small_talk(turn, turn.kit.summary.without_greeting(question))
+    ):
+        # "你好 请问 是物业吗", "你几号": whom they reached, said; the problem asked for, no contact.
+        answer_small_talk(turn, question)
+        return True
     if entry is not None:
         answer_faq(turn, entry)
         if state is not State.HANDED_OFF:
@@ -107,7 +127,6 @@ def _on_question(turn: Turn, state: State) -> bool:
         return True
     if state is State.HANDED_OFF:
         return False
-    data = turn.step.data
     if state not in (State.NEW, State.AWAIT_DESCRIPTION) and _only_a_retort(turn, question):
         ask_current(turn)  # "你说呢？" at the phone question: asked again, nothing recorded
         return True
@@ -136,20 +155,51 @@ def _on_question(turn: Turn, state: State) -> bool:
     return True
 
 
+def answer_small_talk(turn: Turn, text: str) -> None:
+    """Small talk before any problem (``bot/flows/small_talk.py``): nothing recorded. Not greeted yet,
+    the greeting answers it (it names the organisation and the work number: "是物业吗", "你几号"), with
+    the invitation; greeted, a question whom they reached hears the FAQ's answer to it
+    (``greeting_answers``: "是物业吗" after "你好") and the invitation, anything else the problem asked
+    for again in other words ("test")."""
+    if turn.step.state is State.NEW:
+        greet(turn)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return
+    if any(reply.phrase_id == PhraseId.GREETING_OPENING for reply in turn.step.replies):
+        invite(turn)  # greeted by this very message: the invitation
+        return
+    entry = turn.kit.faq.match(text)
+    if entry is not None and entry.greeting_answers:
+        answer_faq(turn, entry)
+        turn.say(PhraseId.INVITE_COMPLAINT)
+        return
+    invite(turn)
+
+
 def _only_a_retort(turn: Turn, question: str) -> bool:
     said = turn.kit.understander.matchable(question).strip(" \t?？!！。.,，~～…")
     return said in {word.lower() for word in turn.kit.form.retort_words}
 
 
-def acknowledge_asked_sooner(turn: Turn, text: str, first_reply: int) -> None:
+def acknowledge_asked_sooner(turn: Turn, text: str, first_reply: int) -> bool:
     """A problem told with a request to handle it sooner ("下水道堵了 臭死了 能不能今天就处理",
     ``form.sooner_words``): noted for the staff and said so, ``message_recorded`` in place of
     ``description_recorded`` (or before this message's other replies; with the current question
-    when the message was heard out in silence). The promised time stays the standard's."""
+    when the message was heard out in silence). The promised time stays the standard's. True if noted."""
     if not turn.says_any(text, turn.kit.form.sooner_words):
-        return
+        return False
+    note_for_the_staff(turn, text, first_reply)
+    return True
+
+
+def note_for_the_staff(turn: Turn, text: str, first_reply: int) -> None:
+    """``text`` asks what the staff answer: on the timeline for them, and ``message_recorded`` said in
+    place of ``description_recorded`` (or before this message's other replies, after a greeting;
+    with the current question when the message was heard out in silence)."""
     turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
     replies = turn.step.replies
+    if any(reply.phrase_id == PhraseId.MESSAGE_RECORDED for reply in replies[first_reply:]):
+        return  # said so already by this message's other replies
     noted = OutboundMessage(text=turn.text(PhraseId.MESSAGE_RECORDED), phrase_id=PhraseId.MESSAGE_RECORDED.value)
     for position in range(first_reply, len(replies)):
         if replies[position].phrase_id == PhraseId.DESCRIPTION_RECORDED:
@@ -230,13 +280,16 @@ def go_on_after_an_answer(turn: Turn, state: State) -> None:
 
 
 def answer_faq(turn: Turn, entry: FaqEntry) -> None:
+    turn.step.replies.append(faq_answer(turn, entry))
+
+
+def faq_answer(turn: Turn, entry: FaqEntry) -> OutboundMessage:
+    """The entry's answer, as said now; its answering goes on the timeline."""
     handed_off = turn.step.state is State.HANDED_OFF and entry.after_handoff is not None
     answer = entry.after_handoff if handed_off and entry.after_handoff is not None else entry.answer
-    text = turn.kit.phrases.fill(
-        answer.get(turn.locale), turn.locale, **turn.kit.config.faq_answer_values(turn.locale)
-    )
-    turn.step.replies.append(OutboundMessage(text=text, phrase_id=f"faq:{entry.id}"))
+    text = turn.kit.phrases.fill(answer.get(turn.locale), turn.locale, **turn.kit.config.faq_answer_values(turn.locale))
     turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+    return OutboundMessage(text=text, phrase_id=f"faq:{entry.id}")
 
 
 def open_consultation(turn: Turn) -> None:

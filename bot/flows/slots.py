@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from bot.config import Intent, ServiceConfig, Signal
 from bot.core.scripts import place_within, same_place
 from bot.core.timeline import TimelineKind
+from bot.flows import spots
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.fragments import told_already
@@ -17,6 +18,7 @@ from bot.flows.latin_place import latin_words_beside_the_phone
 from bot.flows.place_words import LATIN_CHARS_PER_HAN, LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.markup import without_markup
 from bot.understanding.patterns import alternation
 from bot.understanding.places import DASHED_FLAT, tidy_place
 from bot.understanding.result import Understanding
@@ -162,6 +164,13 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         elif correcting:  # "不是王先生，是王女士"
             _changed(turn, "name", None, replaced=True)
             data.honorific = slots.honorific
+    elif data.surname and not slots.surname and not slots.honorific and state in RESTATED:
+        # "不对 我是女的", "是女的不是先生", "I'm a woman, Ms not Mr": the title put right, the surname kept.
+        said = turn.kit.understander.matchable(understood.text)
+        title = turn.kit.titles.title(said, data.surname, data.honorific)
+        if title is not None:
+            _changed(turn, "name", None, replaced=True)
+            data.honorific = title
     if turn.changed:
         # An item given answers the bot's question: what the customer tells next is answered, not
         # heard out in silence as the rest of a problem still being typed (``form_reask_after``).
@@ -244,19 +253,39 @@ def kept_place(area: str) -> str:
     return area[:AREA_MAX_CHARS]
 
 
-def place_in_own_words(turn: Turn, text: str) -> str | None:
+def place_in_own_words(turn: Turn, text: str, *, put_right: bool = False) -> str | None:
     """The customer's words as the place, when they hold no address the understanding layer
     knows; None when they only say yes or no ("係 啱晒"), only words of not knowing, not wanting
     or fillers ("不知道", "随便", "你猜": ``bot/flows/not_a_place.py``), hold only characters never
     inside a place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
-    restatement would say back."""
-    place = _place_in_the_words(turn, text)
+    restatement would say back. Markup typed or pasted with it (`翠湖天地"><img src=x onerror=alert(1)>`)
+    is no part of the place: the words around it are the place, and markup alone is none.
+    ``put_right``: ``text`` is what a correction says is right, its no already taken off ("不对，是15楼"
+    is 15楼), so the message's no is no answer."""
+    text = without_markup_around(text)
+    place = _place_in_the_words(turn, text, put_right=put_right)
     return place if place is not None and _may_be_kept_as_a_place(turn, text) else None
 
 
-def _place_in_the_words(turn: Turn, text: str) -> str | None:
+_MARKUP_LEFT = re.compile(r"""["'<>]+""")
+"""What markup leaves once its tags are gone: the quote and bracket that closed an attribute before a
+tag (`"><img…>`), and a bracket of a tag cut short."""
+
+
+def without_markup_around(text: str) -> str:
+    """``text`` without markup tags (a script's code too) and what they leave: the words as typed
+    around them; ``text`` itself when it holds no tag."""
+    if "<" not in text:
+        return text
+    cut = without_markup(text)
+    if cut == text:
+        return text
+    return " ".join(_MARKUP_LEFT.sub(" ", cut).split())
+
+
+def _place_in_the_words(turn: Turn, text: str, *, put_right: bool = False) -> str | None:
     """The words a place could be, before the dearer checks of :func:`_may_be_kept_as_a_place`."""
-    if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
+    if not put_right and turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
     if not _could_be_a_place(turn, text):
         return None
@@ -322,6 +351,15 @@ def told_as_a_place(turn: Turn, text: str) -> str | None:
     if turn.says_any(text, complaint.symptom_words):
         return None
     return _ends_as_a_place(turn, text)
+
+
+def place_told_last(turn: Turn, text: str) -> str | None:
+    """The last pause of ``text``, when it names a place by itself ("孩子还在车里 快来人啊 地下车库B2":
+    the danger told again with where it is); None otherwise."""
+    pauses = text.split()
+    if len(pauses) < 2:
+        return None
+    return _ends_as_a_place(turn, pauses[-1])
 
 
 def _ends_as_a_place(turn: Turn, text: str) -> str | None:
@@ -416,15 +454,28 @@ def _in_their_characters(simplified: Callable[[str], str], meant: str, written: 
 def within_place(kit: FlowKit, old: str, new: str) -> str:
     """The place ``new`` told after ``old``: when ``old`` names only a part of a place (a building,
     a gate: "6栋门口") and ``new`` names no part of its own, ``old`` is inside it ("紫郡长安" makes
-    紫郡长安6栋门口); otherwise ``new`` in its place."""
-    if place_within(old, new) or not only_a_part(kit, old) or only_a_part(kit, new):
+    紫郡长安6栋门口; a spot alone goes after an estate or a building: "阳光花园3栋" and "我家楼下" make
+    阳光花园3栋楼下); otherwise ``new`` in its place. In English, ``old`` only a flat, floor or block, the
+    parts go first ("15/F" and "Taikoo Shing Tower 3" are "15/F, Tower 3, Taikoo Shing")."""
+    english = kit.english_pieces.joined(old, new)
+    if english is not None:
+        return kept_place(english)
+    if place_within(old, new) or not only_a_part(kit, old):
+        return kept_place(new)
+    if only_a_spot(kit, old) and (only_a_building(kit, new) or not only_a_part(kit, new)):
+        return kept_place(_spot_in_estate(kit, old, new))  # "阳光花园" or "3栋" for "我家楼下"
+    if only_a_part(kit, new):
         return kept_place(new)
     marker = kit.area_marker
-    lowered = new.lower()
-    if marker is not None and any(
-        _level_of(kit.form.address_levels, found.group(0)) >= _BUILDING_LEVEL for found in marker.finditer(lowered)
-    ):
-        return kept_place(new)  # "御景华府3栋": a whole place of its own
+    if marker is not None:
+        levels, floors = kit.form.address_levels, kit.config.gazetteer.floor_suffixes
+        new_levels = [_level_of(levels, found.group(0), floors) for found in marker.finditer(new.lower())]
+        if new_levels and max(new_levels) >= _BUILDING_LEVEL:
+            told_before = kit.understander.simplified(old).lower()
+            old_levels = [_level_of(levels, found.group(0), floors) for found in marker.finditer(told_before)]
+            # "御景华府3栋" after "6栋门口": a whole place of its own; after "15楼", 御景华府3栋15楼
+            if max(new_levels) >= min(old_levels, default=_BUILDING_LEVEL):
+                return kept_place(new)
     return kept_place(new + old)
 
 
@@ -436,18 +487,52 @@ _PART_NUMBER = re.compile(r"^(?:[\d〇零幺一二三四五六七八九十两]+|
 
 def only_a_part(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
-    building ("门口", "地下车库"): it names no estate, road or district. In either script ("18樓")."""
+    building ("门口", "地下车库"), or is a spot alone ("我们小区门口", "电梯里"): it names no estate,
+    road or district. In either script ("18樓")."""
     gazetteer = kit.config.gazetteer
     place = kit.understander.simplified(place)
     if _PART_NUMBER.match(place) is not None:
         return only_a_building(kit, place)
-    return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
+    if any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts)):
+        return True
+    return only_a_spot(kit, place)
 
 
 def needs_its_estate(kit: FlowKit, place: str) -> bool:
-    """``place`` is a building's number ("5栋", "3号楼2单元") or a gate ("南门", ``estate_gates``)
-    alone: which estate's is asked."""
-    return only_a_building(kit, place) or place in kit.config.gazetteer.estate_gates
+    """``place`` is a building's number ("5栋", "3号楼2单元"), a spot ("南门", "小区门口", "我家楼下":
+    ``estate_gates``, ``estate_spots``) or English flats, floors or blocks ("15/F", "Block B") alone:
+    which estate's is asked."""
+    return only_a_building(kit, place) or only_a_spot(kit, place) or kit.english_pieces.only_parts(place)
+
+
+def only_a_spot(kit: FlowKit, place: str) -> bool:
+    """``place`` is a spot inside an estate or a building with no estate, road or district named
+    ("小区门口", "我家楼下", "电梯里", "南门"), in either script."""
+    return spots.only_a_spot(kit.place_words.spots, kit.understander.simplified(place))
+
+
+def spot_as_asked(kit: FlowKit, place: str) -> str:
+    """The place as the question for its estate says it: a spot without whose it is ("我们小区门口"
+    is 小区门口), a building as told."""
+    if not only_a_spot(kit, place):
+        return place
+    return spots.spot_as_said(kit.place_words.spots, place, kit.understander.simplified)
+
+
+def _spot_in_estate(kit: FlowKit, spot: str, estate: str) -> str:
+    """The estate told for a spot alone, the spot after it ("阳光花园" for "我们小区门口" is
+    阳光花园小区门口); an estate told with a spot of its own ("阳光花园南门") is the place as told, and
+    words naming none ("我们小区") leave the spot as it was."""
+    words, simplified = kit.place_words.spots, kit.understander.simplified
+    read = simplified(estate)
+    if spots.names_a_spot(words, read):
+        return estate
+    if spots.names_no_place(words, read):
+        return spot
+    said = spots.spot_as_said(words, spot, simplified)
+    numbered = kit.place_words.numbered_unit
+    building = (numbered is not None and numbered.search(read) is not None) or DASHED_FLAT.search(read) is not None
+    return spots.spot_in_estate(words, estate, said, building, simplified)
 
 
 def only_a_building(kit: FlowKit, place: str) -> bool:
@@ -466,20 +551,16 @@ def only_a_building(kit: FlowKit, place: str) -> bool:
 
 def without_openers(turn: Turn, text: str) -> str:
     """``text`` without the words an answer starts with before its place (``place_answer_openers``:
-    "嗯 是东城国际" is 东城国际; ``place_time_words``: "就是今天早上 在南门" is 南门) and the spaces and
-    punctuation around them."""
-    place_words = turn.kit.place_words
+    "嗯 是东城国际" is 东城国际; ``place_time_words``: "就是今天早上 在南门" is 南门; ``place_at_words``:
+    "就在小区门口" is 小区门口) and the spaces and punctuation around them."""
+    openers = turn.kit.place_words.openers
     said = text.strip(PLACE_ANSWER_EDGES)
-    after_a_time = False
     while True:
-        # "今天早上 在南门": after a time, "在" goes too ("在电梯里" alone is said so).
-        words = place_words.openers_after_a_time if after_a_time else place_words.openers
         opener = next(
-            (word for word in words.get(said[:1].lower(), ()) if _opens(said, word) and len(said) > len(word)), None
+            (word for word in openers.get(said[:1].lower(), ()) if _opens(said, word) and len(said) > len(word)), None
         )
         if opener is None:
             return said
-        after_a_time = opener in place_words.time_words
         said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
 
 
@@ -603,8 +684,20 @@ def _more_of_the_place(turn: Turn, text: str, address: str, after: str) -> bool:
     inside = set(gazetteer.address_stop_chars) - set(gazetteer.estate_name_chars)
     if any(char in inside or not (char.isalnum() or char.isspace() or char in _NUMBER_JOINERS) for char in after):
         return False
-    return not turn.says_any(after, turn.kit.rules.complaint.problem_words) and not turn.says_any(
-        after, turn.kit.form.story_words
+    return not (
+        turn.says_any(after, turn.kit.rules.complaint.problem_words)
+        or turn.says_any(after, turn.kit.form.story_words)
+        or _asks(turn, after)
+    )
+
+
+def _asks(turn: Turn, part: str) -> bool:
+    """``part`` of a message asking a question is the question ("阳光花园3栋 几点关门"): never more of the place."""
+    understood = turn.understood
+    return (
+        understood is not None
+        and Intent.QUESTION in understood.intents
+        and Intent.QUESTION in turn.kit.understander.understand(part, turn.locale).intents
     )
 
 
@@ -625,8 +718,10 @@ def _estate_named_after(turn: Turn, text: str, after: str) -> bool:
         return False
     if any(char in gazetteer.address_stop_chars or not char.isalpha() for char in after):
         return False
-    return not turn.says_any(after, turn.kit.rules.complaint.problem_words) and not turn.says_any(
-        after, turn.kit.form.story_words
+    return not (
+        turn.says_any(after, turn.kit.rules.complaint.problem_words)
+        or turn.says_any(after, turn.kit.form.story_words)
+        or _asks(turn, after)
     )
 
 
@@ -762,6 +857,9 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     朝阳区建国路88号院 with "海淀区" is 海淀区建国路88号院."""
     if only_district:
         return _with_district(kit, old, new)
+    english = kit.english_pieces.joined(old, new)
+    if english is not None:
+        return english  # "Taikoo Shing Tower 3" after "15/F": 15/F, Tower 3, Taikoo Shing
     if _ends_a_name(kit, old, new):
         return old + new  # "小区" typed after "和平里" is 和平里小区: the name typed in pieces
     if only_a_part(kit, old) and _numbers_a_part_within(kit, old, new):

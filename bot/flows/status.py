@@ -545,12 +545,13 @@ def shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
 
 
 def _category_words(turn: Turn, category: str, text: str, weak: bool = False) -> set[str]:
-    """The keywords of ``category`` that ``text`` holds: not its weak ones (where or who: "电梯",
-    "保安"), unless ``weak``."""
+    """The keywords of ``category``, and the things of its paired words, that ``text`` holds: not
+    its weak ones (where or who: "电梯", "保安"), unless ``weak``."""
     rule = turn.kit.rules.category(category)
     matchable = turn.kit.understander.matchable(text)
     left_out = set() if weak else {word.lower() for word in rule.weak_keywords}
-    words = (*rule.keywords, *rule.weak_keywords) if weak else rule.keywords
+    # The things of its paired words count ("燃气灶" of "燃气灶打不着火").
+    words = (*rule.keywords, *rule.things, *(rule.weak_keywords if weak else ()))
     return {word.lower() for word in words if word.lower() not in left_out and word.lower() in matchable}
 
 
@@ -563,13 +564,16 @@ def asks_after_one_of_the_cases(turn: Turn) -> bool:
     cases = list(turn.customer.open_cases)
     if understood is None or len(cases) < 2:
         return False
-    which = turn.kit.config.followups.which_case_words
-    if not turn.says_any(understood.text, which):
-        return False
-    if named_among(turn, cases):
-        return True
+    followups = turn.kit.config.followups
+    which = followups.which_case_words
     folded = turn.kit.understander.matchable
     said = _NOT_WORDS.sub("", folded(understood.text)).strip()
+    if not turn.says_any(understood.text, which):
+        # "燃气灶那个" after the list of their cases: one of them, by what it is about.
+        ending = tuple(folded(word) for word in followups.which_case_endings if word)
+        return bool(ending) and said.endswith(ending) and bool(named_among(turn, cases))
+    if named_among(turn, cases):
+        return True
     return said.endswith(tuple(folded(word) for word in which if word and not word.isascii()))
 
 

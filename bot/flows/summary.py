@@ -274,13 +274,23 @@ class ProblemSummary:
         joiner = self._rules.summary_joiner.get(locale)
         limit = self._rules.summary_limit(locale)
         kept: list[str] = []
-        clauses = list(map(self._run_on, self._problem_clauses(description, locale)))
         description = list(description)
-        if 0 < self._rules.long_text_chars < sum(map(len, description)):
+        long_text = 0 < self._rules.long_text_chars < sum(map(len, description))
+        description = self._within_reading(description)
+        clauses = list(map(self._run_on, self._problem_clauses(description, locale)))
+        # "路灯坏了，路灯坏了晚上黑漆漆的": a clause told again at the start of another is said once.
+        distinct = set(clauses)
+        clauses = [
+            clause
+            for clause in clauses
+            if not any(len(other) > len(clause) and other.startswith(clause) for other in distinct)
+        ]
+        if long_text:
             # A long rant: what is wrong ("楼道灯坏了") before the anger, and what it tells once before
             # what it tells over and over.
             told = collections.Counter(clauses)
-            clauses.sort(key=lambda clause: (not self._says_what_is_wrong(clause), told[clause] > 1))
+            wrong = {clause: self._says_what_is_wrong(clause) for clause in told}
+            clauses.sort(key=lambda clause: (not wrong[clause], told[clause] > 1))
         for clause in clauses:
             if clause in kept:
                 continue
@@ -305,17 +315,51 @@ class ProblemSummary:
             summary = said
         return summary if summary and self._guard.check(summary) is None else ""
 
+    def _within_reading(self, description: list[str]) -> list[str]:
+        """The description as far as the summary reads it: its first clauses, at most
+        ``form.summary_read_clauses`` different ones and ``form.summary_read_chars`` characters, cut
+        where a clause ends (a text without punctuation at the characters' bound). Each clause costs
+        the understanding layer several readings, so a 2,000-character text of short clauses cost a
+        second of the thread every conversation shares; 40 characters are said back at most."""
+        clauses_left, chars_left = self._rules.summary_read_clauses, self._rules.summary_read_chars
+        seen: set[str] = set()
+        read: list[str] = []
+        for message in description:
+            if chars_left <= 0 or clauses_left <= 0:
+                break
+            start, cut = 0, len(message)
+            breaks = _CLAUSE_BREAK.finditer(message, 0, chars_left + 1)
+            while start < len(message):
+                found = next(breaks, None)
+                stop = found.start() if found is not None else len(message)
+                if stop > chars_left:
+                    cut = start if start else chars_left
+                    break
+                clause = message[start:stop].strip()
+                if clause and clause not in seen:
+                    if clauses_left <= 0:
+                        cut = start
+                        break
+                    seen.add(clause)
+                    clauses_left -= 1
+                start = found.end() if found is not None else len(message)
+            if message[:cut].strip():
+                read.append(message[:cut])
+            chars_left -= cut
+        return read
+
     def _with_the_customer_s_health(
         self, summary: str, clauses: list[str], joiner: str, limit: int, locale: str
     ) -> str:
         """``summary`` with the customer's health condition ("我有心脏病") when the limit cut it off: it
         is part of the situation, so the problem before it is shortened to make room, never it."""
-        if not summary or Signal.HEALTH not in self._understander.understand(" ".join(clauses), locale).signals:
+        different = list(dict.fromkeys(clauses))  # a rant's clause told over and over, read once
+        if not summary or Signal.HEALTH not in self._understander.understand(" ".join(different), locale).signals:
             return summary
         told = next(
             (
                 pause
-                for clause in clauses
+                for clause in different
                 for pause in _PAUSE.split(clause)
                 if Signal.HEALTH in self._understander.understand(pause, locale).signals
             ),
@@ -357,9 +401,13 @@ class ProblemSummary:
         """The customer's pauses asking a question of ``form.kept_question_words`` ("要收费吗",
         "收不收费"), cleaned as the problem is; only the pauses holding such a word are read."""
         found: list[str] = []
+        read: set[str] = set()  # a pause told again is read once
         for message in map(_without_markup, description):
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 for part in _PAUSE.split(raw.strip()):
+                    if part in read:
+                        continue
+                    read.add(part)
                     matchable = self._understander.matchable(part)
                     if not any(word in matchable for word in self._kept_questions):
                         continue
@@ -641,37 +689,19 @@ class ProblemSummary:
         told: list[str] = []  # calm or unread, in the order said
         detailed: list[str] = []  # calm or telling the problem's story ("3rd time this month"), in the order said
         messages = list(description)
+        read: dict[str, tuple[str, Understanding] | None] = {}  # a clause told again is read once
         for message in map(_without_markup, messages):
             if self._spoken_punctuation is not None:
                 message = self._spoken_punctuation.sub("，", message)  # "态度特别差逗号他还骂我了句号"
             message = self._unquoted_speech(message)
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
-                # "投诉编号我忘了": about an earlier case's number, not what went wrong
-                clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)
-                if not clause:
+                raw = raw.strip()
+                if raw not in read:
+                    read[raw] = self._problem_clause(raw, locale)
+                if (found := read[raw]) is None:
                     continue
-                clause = self._without_vents(self._without_chatter(clause, locale))
-                if not clause:
-                    continue  # "wy的人呢", "你们到底管不管": a vent, not what went wrong
-                clause = self._told(self._without_curses(clause, locale), locale)
-                clause = self._without_message_talk(clause, locale)
-                clause = self._without_numbers_to_try(clause)
-                if clause and self._guard.check(clause) is not None:
-                    clause = self._without_forbidden(clause, locale)
-                if not clause:
-                    continue
-                understood = self._understander.understand(clause, locale)
+                cleaned, understood = found
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
-                if not about_it and (understood.intents or understood.signals - _STORY_SIGNALS - _OF_THE_CUSTOMER):
-                    continue  # thanks, a question, anger alone: not the problem
-                if self._is_bare_complaint_mention(self._understander.matchable(clause)):
-                    continue  # "我要投诉": says what they want, not what went wrong
-                if self._guard.check(clause) is not None:
-                    continue
-                # "还骂我 就在阳光花园东门": what introduced the place may leave a filler behind.
-                cleaned = self._without_fillers(self._without_abuse(self._named_items_out(clause, understood.slots)))
-                if len(cleaned) < 2:
-                    continue
                 if not about_it:
                     unread.append(cleaned)
                     told.append(cleaned)
@@ -689,6 +719,35 @@ class ProblemSummary:
         if calm:
             return told if len(messages) > 1 else detailed
         return angry or unread
+
+    def _problem_clause(self, raw: str, locale: str) -> tuple[str, Understanding] | None:
+        """The clause cleaned as the problem is said back, with its reading; None when it is not
+        about the problem or nothing fit to say is left."""
+        # "投诉编号我忘了": about an earlier case's number, not what went wrong
+        clause = self._without_threats(self._without_asides(raw, locale), locale)
+        if not clause:
+            return None
+        clause = self._without_vents(self._without_chatter(clause, locale))
+        if not clause:
+            return None  # "wy的人呢", "你们到底管不管": a vent, not what went wrong
+        clause = self._told(self._without_curses(clause, locale), locale)
+        clause = self._without_message_talk(clause, locale)
+        clause = self._without_numbers_to_try(clause)
+        if clause and self._guard.check(clause) is not None:
+            clause = self._without_forbidden(clause, locale)
+        if not clause:
+            return None
+        understood = self._understander.understand(clause, locale)
+        about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
+        if not about_it and (understood.intents or understood.signals - _STORY_SIGNALS - _OF_THE_CUSTOMER):
+            return None  # thanks, a question, anger alone: not the problem
+        if self._is_bare_complaint_mention(self._understander.matchable(clause)):
+            return None  # "我要投诉": says what they want, not what went wrong
+        if self._guard.check(clause) is not None:
+            return None
+        # "还骂我 就在阳光花园东门": what introduced the place may leave a filler behind.
+        cleaned = self._without_fillers(self._without_abuse(self._named_items_out(clause, understood.slots)))
+        return (cleaned, understood) if len(cleaned) >= 2 else None
 
     def _without_curses(self, clause: str, locale: str) -> str:
         """The clause with each pause holding a curse said without it when what is left still tells

@@ -16,6 +16,7 @@ from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
+from bot.flows.english_pieces import EnglishPieces
 from bot.flows.faq import FaqMatcher
 from bot.flows.not_a_place import says_nothing_of_a_place
 from bot.flows.place_words import InsultWords, PlaceWords
@@ -32,7 +33,9 @@ from bot.flows.records import (
     TimerChange,
     UnverifiedMention,
 )
+from bot.flows.small_talk import SmallTalkWords
 from bot.flows.summary import ProblemSummary
+from bot.flows.title_said import TitleWords
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
@@ -108,6 +111,8 @@ class FlowKit:
     """Any word of the form's address levels (``form.address_levels``)."""
     english_parts: re.Pattern[str] | None
     """One flat, room, block or floor written in English ("Flat 12B", "15/F": ``english_parts``)."""
+    english_pieces: EnglishPieces
+    """An English place told in pieces, put together (``bot/flows/english_pieces.py``)."""
     rating_words: re.Pattern[str] | None
     """Any of ``followups.rating_words``."""
     rating_phrases: re.Pattern[str] | None
@@ -125,6 +130,10 @@ class FlowKit:
     service_voice: ServiceVoice
     """The customer's clauses in the service's voice (``form.service_voice``): never restated nor
     counted for the category."""
+    titles: TitleWords
+    """Which one the customer is, said without the surname ("不对 我是女的"): the title put right."""
+    small_talk: SmallTalkWords
+    """Words of small talk before any problem (``bot/flows/small_talk.py``)."""
 
     @property
     def rules(self) -> Classification:
@@ -285,11 +294,13 @@ class Turn:
         return self.kit.searches.holds_any(words)(self.kit.understander.matchable(text))
 
     def problem_words(self, category: str, text: str) -> set[str]:
-        """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
+        """The keywords of ``category`` (not its weak ones: where or who), and the things its
+        ``together`` pairs name ("燃气灶" of "燃气灶打不着火"), that ``text`` holds."""
         rule = self.kit.rules.category(category)
         matchable = self.kit.understander.matchable(text)
         weak = {word.lower() for word in rule.weak_keywords}
-        return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+        words = (*rule.keywords, *rule.things)
+        return {word.lower() for word in words if word.lower() not in weak and word.lower() in matchable}
 
     def says_only(self, text: str, words: Iterable[str]) -> bool:
         """``text``, read as keywords are matched and without punctuation around it, is one of ``words``."""

@@ -31,7 +31,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.flows.case import SUPERVISOR_QUEUE
 from bot.flows.deadline import describe_moment
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
-from bot.handoff.queue import ServedFirst, WaitingTicket
+from bot.handoff.queue import HELD_BACK_PRIORITY, ServedFirst, WaitingTicket
 from bot.outbound.effects import Delivery, Dispatcher, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.storage import tickets
@@ -70,11 +70,16 @@ PLACE_NOTICES = frozenset(
 
 URGENT_NOTICE = Notice(PhraseId.QUEUE_URGENT, TOLD_OF_THE_EMERGENCY, 0)
 CARE_NOTICE = Notice(PhraseId.QUEUE_URGENT_CARE, TOLD_OF_THE_EMERGENCY, 0)
+HELD_NOTICE = Notice(PhraseId.QUEUE_URGENT_HELD, TOLD_OF_THE_EMERGENCY, 0)
 
 
 def emergency_notice(ticket: WaitingTicket) -> Notice:
     """Talk of self-harm alone hears care and the helpline; danger (or a case not yet known),
-    that the safety advice stands and whom to call."""
+    that the safety advice stands and whom to call. An emergency held back behind many from its
+    network address (``escalations_per_address``: P3, no alert of its own) is never told the
+    supervisor has it: the truth, and to call 119/110/120 now."""
+    if ticket.priority == HELD_BACK_PRIORITY:
+        return HELD_NOTICE
     caring_only = Signal.SELF_HARM in ticket.signals and Signal.DANGER not in ticket.signals
     return CARE_NOTICE if caring_only else URGENT_NOTICE
 

@@ -319,10 +319,23 @@ class HandoffRouter:
             earlier = notices_of_case(session, kind, ticket_id, complaint_id)
             told = {str(rule) for notice in earlier for rule in (notice.detail or {}).get("rules") or ()}
             unread = next((notice for notice in reversed(earlier) if notice.read_at is None), None)
+            before = (unread.detail or {}) if unread is not None else {}
+            was = before.get("priority")
+            raised = isinstance(was, int) and ticket.priority < was
+            if unread is not None and raised and not set(decision.matched) <= told:
+                # New rules make it more urgent: a new notice, dated now and naming the rules that
+                # matched now, never the routine one made urgent under its old time and rules.
+                unread = None
+                earlier = []
             if unread is not None:
-                rules = list(dict.fromkeys([*((unread.detail or {}).get("rules") or ()), *decision.matched]))
+                rules = list(dict.fromkeys([*(before.get("rules") or ()), *decision.matched]))
                 merged = {**detail, "rules": rules}
-                merged["case_number"] = complaint.case_number or (unread.detail or {}).get("case_number")
+                merged["case_number"] = complaint.case_number or before.get("case_number")
+                if raised:
+                    # The ticket became urgent for a reason of its own (an appeal, a threat: told
+                    # by their own urgent notice, with its time), not by these rules: the routine
+                    # notice stays routine, as it was made, its case brought up to date.
+                    merged["priority"], merged["queue"] = was, before.get("queue", merged["queue"])
                 if merged != unread.detail:
                     routed.events.append(amend_notice(session, unread, merged, complaint_id))
                 continue

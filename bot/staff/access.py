@@ -1,7 +1,8 @@
 """Which conversations a staff member may read and annotate.
 
 Supervisors and managers see every conversation. An agent sees a conversation they own now,
-one with a handoff ticket in one of their queues (waiting, claimed or resolved), one they
+one with a handoff ticket in one of their queues (waiting, claimed or resolved) that the case has
+not left by a transfer since, one they
 claimed before (a ticket ``claimed_by`` them) or whose complaint they resolved.
 """
 

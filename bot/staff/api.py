@@ -252,6 +252,12 @@ async def claim(request: web.Request) -> web.Response:
         return outcome, claimed, reply_in
 
     outcome, conversation_id, reply_in = await resources(request).database.write(take)
+    if outcome != "missing":
+        # the log names the conversation and case the console showed, refused or not, not the ticket's id
+        async with resources(request).sessions() as session:
+            named = await session.run_sync(tickets.ticket_case, ticket_id)
+        if named is not None:
+            note(request, conversation_id=named[0], **({"case_number": named[1]} if named[1] else {}))
     if outcome == "missing":
         raise api_error(404, "no such ticket")
     if outcome == "taken":
@@ -316,6 +322,8 @@ async def conversation(request: web.Request) -> web.Response:
         resolution = await session.run_sync(agent_work.resolution_of, conversation_id)
         appeal_of = (found.flow_data or {}).get("appeal_of")
         waiting = await session.run_sync(lambda sync: tickets.waiting_for(sync, conversation_id, appeal_of))
+        # the queues this person may claim from: a ticket waiting elsewhere is shown, never offered
+        allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
         appealed_complaint = await session.run_sync(lambda sync: conversations.appealed_complaint(sync, found))
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
@@ -341,9 +349,16 @@ async def conversation(request: web.Request) -> web.Response:
             "state": found.flow_state,
             "owner": found.owner,
             # The tickets a console opening it may claim: the conversation's own waiting ones and,
-            # when the customer appealed from here, the case's appeal (``appeal_of``).
+            # when the customer appealed from here, the case's appeal (``appeal_of``); a claim of
+            # one not ``in_my_queues`` would be refused (403).
             "waiting": [
-                {"ticket_id": t.ticket_id, "conversation_id": t.conversation_id, "queue": t.queue, "reason": t.reason}
+                {
+                    "ticket_id": t.ticket_id,
+                    "conversation_id": t.conversation_id,
+                    "queue": t.queue,
+                    "reason": t.reason,
+                    "in_my_queues": allowed is None or t.queue in allowed,
+                }
                 for t in waiting
             ],
             "appeal_of": appeal_of,

@@ -77,7 +77,7 @@ async def deadlines(request: web.Request) -> web.Response:
     """``GET /api/config/deadlines``: the reply deadline table (hours by grade × tier), overrides
     and category names, as configured in ``config/deadlines.yaml``; and the business calendar's
     holiday source with the years it has no data for (counted by weekends only). Category names
-    in ``?locale=`` (default zh-CN)."""
+    and the cluster alerts' problems (``problems``: id, name) in ``?locale=`` (default zh-CN)."""
     shared = resources(request)
     config = shared.config
     body = config.deadlines.model_dump(mode="json", exclude_none=True)
@@ -85,6 +85,9 @@ async def deadlines(request: web.Request) -> web.Response:
     body["categories"] = [
         {"id": category.id, "name": category.name.get(locale)} for category in config.classification.categories
     ]
+    # a cluster alert's problem (电梯) in the reader's language
+    alerts = config.queue.cluster_alert
+    body["problems"] = [{"id": problem, "name": alerts.problem_name(problem, locale)} for problem in alerts.problems]
     calendar = shared.engine.calendar
     status = calendar.source_status(shared.clock().astimezone(calendar.timezone).date())
     body["calendar"] = {

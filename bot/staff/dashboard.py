@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
 from bot.storage import tickets as ticket_store
 from bot.storage.dashboard import OpenDeadline
+from bot.storage.models import Notification
 from bot.storage.notifications import MANAGERS, user_audience
 from bot.web.responses import api_error, path_number
 
@@ -64,9 +66,28 @@ def _brief(complaint: OpenDeadline, waiting_in: dict[int, str]) -> dict[str, Any
         "category": complaint.category,
         "deadline_at": complaint.deadline_at.isoformat(),
         "owner": complaint.owner,
+        "appeal": complaint.appeal,
         # the queue where its ticket waits for someone to claim it, else null (nobody handles it yet)
         "waiting_in": waiting_in.get(complaint.conversation_id),
     }
+
+
+def _flag_appeals(
+    appeals: list[OpenDeadline], at_risk: list[OpenDeadline], breached: list[OpenDeadline], now: dt.datetime
+) -> None:
+    """An appeal waiting for the duty supervisor is at risk whatever its case's time (it is the
+    urgent P0 answer owed, its case possibly resolved meanwhile by the agent appealed against),
+    breached once that time has passed: listed once, marked ``appeal``."""
+    for appeal in appeals:
+        found = False
+        for listed in (at_risk, breached):
+            for index, complaint in enumerate(listed):
+                if appeal.case_number and complaint.case_number == appeal.case_number:
+                    listed[index], found = dataclasses.replace(complaint, appeal=True), True
+        if not found:
+            (breached if appeal.deadline_at <= now else at_risk).append(appeal)
+    at_risk.sort(key=lambda complaint: complaint.deadline_at)
+    breached.sort(key=lambda complaint: complaint.deadline_at)
 
 
 @requires(Role.SUPERVISOR, Role.MANAGER)
@@ -86,6 +107,7 @@ async def dashboard(request: web.Request) -> web.Response:
                 breached.append(complaint)
             elif state == "at_risk":
                 at_risk.append(complaint)
+        _flag_appeals(await session.run_sync(dashboard_store.waiting_appeals), at_risk, breached, now)
         recent = await session.run_sync(
             dashboard_store.complaint_categories_since, now - dt.timedelta(hours=settings.counts_hours)
         )
@@ -149,13 +171,30 @@ def _audiences(staff: dict[str, Any]) -> list[str]:
 async def notifications(request: web.Request) -> web.Response:
     """``GET /api/notifications``: those for the signed-in user and their role, newest first; the
     words in a detail (a customer's praise) with phones masked as in the conversation; one about a
-    conversation names its case as it is now (``case``: number, category, first words)."""
+    conversation names its case as it is now (``case``: number, category, first words); ``handled``
+    once the state it tells of no longer holds (its ticket claimed, its case resolved)."""
     staff = request["staff"]
     async with resources(request).sessions() as session:
         rows = await session.run_sync(notification_store.notifications_for, _audiences(staff), NOTIFICATIONS_LIMIT)
         about = {item.conversation_id for item in rows if item.conversation_id is not None}
         handlers = await session.run_sync(lambda sync: conversation_store.handlers_of(sync, about))
         cases = await session.run_sync(lambda sync: ticket_store.case_previews(sync, about))
+        ticket_ids = {item.ticket_id for item in rows if item.ticket_id is not None}
+        complaint_ids = {item.complaint_id for item in rows if item.complaint_id is not None}
+        settled_tickets, settled_complaints = await session.run_sync(
+            lambda sync: ticket_store.settled_of(sync, ticket_ids, complaint_ids)
+        )
+
+        def handled(item: Notification) -> bool:
+            """What the notice asked for no longer holds: its ticket is no longer waiting, or its
+            case (the one it names, else the conversation's newest) is resolved."""
+            if item.ticket_id is not None:
+                return item.ticket_id in settled_tickets
+            if item.complaint_id is not None:
+                return item.complaint_id in settled_complaints
+            case = cases.get(item.conversation_id or 0)
+            return case is not None and case.status in ticket_store.SETTLED_CASE_STATUSES
+
         body = []
         for item in rows:
             shown = shown_phones(staff, handlers.get(item.conversation_id or 0, ()))
@@ -170,6 +209,8 @@ async def notifications(request: web.Request) -> web.Response:
                     "case": _case_json(cases.get(item.conversation_id or 0), shown),
                     "created_at": item.created_at.isoformat(),
                     "read": item.read_at is not None,
+                    # no longer urgent: the ticket was claimed, the case resolved
+                    "handled": handled(item),
                 }
             )
     return web.json_response({"notifications": body})

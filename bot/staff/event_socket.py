@@ -7,7 +7,11 @@ event naming a queue only to supervisors, managers and the agents of that queue,
 watching one of its conversations that they may read, such as their own). A socket keeps
 only its user's id and role, and optionally the conversations it watches, so thousands of idle
 consoles cost little. Events are hints to refetch: a socket that misses one (reconnecting) loses
-nothing but freshness, and the console refetches everything when it reconnects.
+nothing but freshness, and the console refetches everything when it reconnects. A watch list is
+applied after the frame naming it arrives (its conversations' access read first), so the socket
+answers each with a ``watching`` frame: the console refetches what those conversations show on
+it, and an event told to nobody in between (its socket just opened, a conversation just opened)
+is not lost to the page.
 
 A socket lives no longer than its session: the same listener hears every sign-out (and the
 rotation of a session by a new sign-in) on ``bot:staff:session-ended`` and closes the sockets of
@@ -92,8 +96,12 @@ class StaffSocket:
     role-addressed event meanwhile."""
     reads: int = 0
     """Reads of its access started: only the newest one's answer is kept."""
+    greeted: bool = False
+    """Its hello is sent: told no event before it (the console reads what changed on its hello)."""
 
     def may_see(self, event: StaffEvent) -> bool:
+        if not self.greeted:
+            return False
         if self.pending and (
             event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING)
             or (event.audience or "").startswith("role:")
@@ -182,11 +190,6 @@ class StaffEventHub:
 
     def __contains__(self, staff: object) -> bool:
         return staff in self._sockets
-
-    def told_of(self, conversation_id: int) -> bool:
-        """Whether a socket here has the conversation on its watch list and may read it: told of its
-        events from now on (a console's watch frame is applied after its socket opens)."""
-        return any(conversation_id in staff.watching and conversation_id in staff.readable for staff in self._sockets)
 
     async def reread(self, staff: StaffSocket) -> bool:
         """Read the socket's access and which of its watched conversations it may read, now.
@@ -454,7 +457,9 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     Sends ``{"type": "hello", "user": {...}}``, then one frame per staff event the user may see.
     The console may send ``{"type": "watch", "conversation_ids": [40]}`` to receive
     conversation events only for those conversations its user may read (``[]``: all again, for a
-    supervisor or manager; an agent hears only of conversations it watches). Closed with code 4401
+    supervisor or manager; an agent hears only of conversations it watches); once the list is
+    applied the socket answers ``{"type": "watching", "watching": [40]}``, and the console
+    refetches what it shows (an event before that may not have been told). Closed with code 4401
     when the session ends (sign-out, a new sign-in, expiry, the account deactivated). ``429``
     before the upgrade when the session, the user or the client address already holds as many
     sockets here as ``AuthSettings.event_sockets_per_*`` allow.
@@ -484,6 +489,7 @@ async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -
             await socket.close(code=SESSION_ENDED, message=b"session ended")
             return socket
         await socket.send_json({"type": "hello", "user": request["staff"]})
+        staff.greeted = True
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
                 continue
@@ -496,6 +502,9 @@ async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -
             if not await hub.reread(staff):
                 await socket.close(code=SESSION_ENDED, message=b"session ended")
                 break
+            # Told of these conversations from now on: what changed before (after the page last
+            # read it, or while the list was being read) the page refetches on this answer.
+            await socket.send_json({"type": "watching", "watching": sorted(watching)})
     finally:
         hub.remove(staff)
     return socket

@@ -17,7 +17,8 @@ MAX_OWNED, MAX_RESOLVED = 50, 10
 @requires(*STAFF)
 async def my_conversations(request: web.Request) -> web.Response:
     """Up to 50 open conversations in the caller's hands (the customer's latest message first) and
-    the 10 they resolved last (one taken up again, by a claim or a reopening, is in hands instead)."""
+    the 10 they resolved last (one taken up again, by a claim or a reopening, is in hands instead; one
+    taken up by someone else is listed with ``status`` "open" and its ``owner``)."""
     agent_id = int(request["staff"]["id"])
     async with resources(request).sessions() as session:
         owned = await session.run_sync(lambda sync: owned_conversations(sync, agent_id, MAX_OWNED))
@@ -34,6 +35,7 @@ async def my_conversations(request: web.Request) -> web.Response:
                     "deadline_at": item.deadline_at.isoformat() if item.deadline_at else None,
                     "last_customer_at": item.last_customer_at.isoformat() if item.last_customer_at else None,
                     "resolved_by_me_at": item.resolved_by_me_at.isoformat() if item.resolved_by_me_at else None,
+                    "transferred_at": item.transferred_at.isoformat() if item.transferred_at else None,
                 }
                 for item in owned
             ],
@@ -43,6 +45,9 @@ async def my_conversations(request: web.Request) -> web.Response:
                     "case_number": case.case_number,
                     "resolved_at": case.resolved_at.isoformat(),
                     "last_customer_at": case.last_customer_at.isoformat() if case.last_customer_at else None,
+                    # reopened and taken up by someone else since: not resolved, nor the caller's
+                    "status": "open" if case.taken_up else "resolved",
+                    "owner": case.owner,
                 }
                 for case in resolved
             ],

@@ -66,9 +66,9 @@ COLUMNS = (
     "解决时间",
     "满意度评分",
     "投诉等级",
-    "客户类别",
+    "建单时客户类别",  # the case keeps the tier it was filed with; the customer's may have changed since
 )
-COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 8, 17, 12, 8, 8, 17, 10, 10, 10)
+COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 8, 17, 12, 8, 8, 17, 10, 10, 14)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula: the export prefixes a quote."""
 

@@ -27,6 +27,10 @@ async def search(request: web.Request) -> web.Response:
     ``recent_only``: the query, under three characters, was looked for in the newest messages
     and cases only (``bot.storage.search_index.RECENT_MESSAGES``, ``RECENT_CASES``).
 
+    ``bounded``: an agent's search of the texts read the newest ``search.agent_candidates``
+    (``config/handoff.yaml``) messages holding ``q`` and older ones were left unread, so older
+    conversations holding it may be missing (a case number, a place or more words find them).
+
     A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
     # A control character pasted or typed is a space (a NUL never gets here: bot.web.unstorable refuses it).
@@ -38,10 +42,18 @@ async def search(request: web.Request) -> web.Response:
     # in full everywhere; an agent only in the conversations they handle (own, or resolved a case of).
     mask = None if sees_phones(staff, ()) else mask_phones
 
-    async with resources(request).sessions() as session:
-        hits = await session.run_sync(
+    shared = resources(request)
+    bound = shared.config.handoff.search.agent_candidates
+    async with shared.sessions() as session:
+        found = await session.run_sync(
             lambda sync: search_conversations(
-                sync, query, queues_of(sync, int(staff["id"]), str(staff["role"])), int(staff["id"]), MAX_HITS, mask
+                sync,
+                query,
+                queues_of(sync, int(staff["id"]), str(staff["role"])),
+                int(staff["id"]),
+                MAX_HITS,
+                mask,
+                agent_candidates=bound,
             )
         )
     return web.json_response(
@@ -49,6 +61,8 @@ async def search(request: web.Request) -> web.Response:
             "query": query,
             # Shorter than a trigram: only the newest messages and cases were read.
             "recent_only": not searches_every_message(query),
+            # An agent's: older messages holding it were left unread (never counted).
+            "bounded": found.bounded,
             "hits": [
                 {
                     "conversation_id": hit.conversation_id,
@@ -62,7 +76,7 @@ async def search(request: web.Request) -> web.Response:
                     "place": hit.place if mask is None or hit.handled else mask(hit.place),
                     "ts": hit.at.isoformat() if hit.at else None,
                 }
-                for hit in hits
+                for hit in found.hits
             ],
         }
     )

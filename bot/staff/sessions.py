@@ -29,6 +29,7 @@ from bot.storage.staff_sessions import (
     end_sessions_of,
     find_session,
     open_sessions,
+    session_digests_of,
 )
 from bot.storage.store import token_digest
 
@@ -70,9 +71,14 @@ class StaffSessions:
     async def revoke_all_of(self, user_id: int, reason: str | None = None) -> int:
         """End every session of the account on every instance (deactivated, or a new password);
         ``reason`` ("account_off") is kept for :meth:`end_reason`. Returns how many there were."""
-        digests = await self._database.write(lambda session: end_sessions_of(session, user_id))
+        told: set[str] = set()
         if reason is not None:
-            await self._keep_reason(digests, reason)
+            # Kept before the sessions end: a request made in between is told why, not "expired".
+            told = set(await self._database.write(lambda session: session_digests_of(session, user_id)))
+            await self._keep_reason(told, reason)
+        digests = await self._database.write(lambda session: end_sessions_of(session, user_id))
+        if reason is not None and (opened_since := set(digests) - told):
+            await self._keep_reason(opened_since, reason)
         await self._announce_ended(digests)
         return len(digests)
 

@@ -138,9 +138,10 @@ def phrase_samples(locale: str, phrase_id: str) -> dict[str, str]:
     return {**base, **PHRASE_SAMPLE_OVERRIDES.get(locale, {}).get(phrase_id, {})}
 
 
-MAX_BODY_BYTES = 256 * 1024
+MAX_BODY_BYTES = 768 * 1024
 """A section sent to be saved or tried, as JSON or YAML: the largest shipped one (classification)
-is under 50 KiB. Over it: 413, before anything is parsed."""
+is about 270 KiB, and a manager's words must have room to grow. Over it: 413, before anything is
+parsed."""
 MAX_PROBLEMS = 50
 """Problems a 422 lists; ``more_problems`` counts the rest."""
 MAX_PROBLEM_CHARS = 300
@@ -392,7 +393,8 @@ async def put_standard(request: web.Request) -> web.Response:
     and store as the new version, in force on every instance and worker within seconds.
 
     422 names each bad key's path (``problems``), and refuses YAML with anchors or aliases; 409
-    when ``base_version`` is not the newest; 413 for a request over :data:`MAX_BODY_BYTES`.
+    when ``base_version`` is not the newest, or (``code`` ``unchanged``) when ``body`` is the
+    version in force; 413 for a request over :data:`MAX_BODY_BYTES`.
     """
     section = _section(request)
     given = await read_body(request, StandardBody, MAX_BODY_BYTES)
@@ -407,6 +409,16 @@ async def put_standard(request: web.Request) -> web.Response:
         where = unstorable_at(body)  # YAML's "\0" escape writes the NUL the JSON reader refuses
         if where is not None:
             raise refusal(f"yaml:{where}")
+    current = await _current(request, section)
+    if body == current.body:
+        # A version marked "无改动" in the history tells nobody anything (a rollback, asked for by
+        # name, is still stored).
+        raise api_error(
+            409,
+            f"nothing changed: this is version {current.version} of {section.id}, already in force",
+            code="unchanged",
+            version=current.version,
+        )
     return await _store(
         request, section, body, given.note, base_version=given.base_version, confirm_warnings=given.confirm_warnings
     )

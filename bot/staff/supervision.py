@@ -7,9 +7,10 @@
   detail ``alert``: the second, third… alert).
 - ``agent_silent``: an agent owns a conversation and the customer's last message has had no
   agent reply for ``agent_silent_after_minutes`` (once per customer message).
-- ``supervisor_told`` again: a threat (``unseen_alert.signals``: violence) told to the supervisors
-  while an agent holds the case, read by no supervisor, at the P0 pickup alert's times (detail
-  ``alert``: 2, 3…) until one reads it or one of its alerts.
+- ``supervisor_told`` and ``another_danger`` again: a threat (``unseen_alert.signals``: violence,
+  danger) told to the supervisors while an agent holds the case, or a danger of another kind told
+  while the case waits for the duty supervisor, read by no supervisor, at the P0 pickup alert's
+  times (detail ``alert``: 2, 3…) until one reads it or one of its alerts.
 
 Each function runs in the caller's transaction and returns the staff events to publish after it
 commits; :func:`bot.storage.notifications.notify` makes a repeat run a no-op.
@@ -32,8 +33,10 @@ from bot.storage.supervision import awaiting_agent_reply, waiting_since
 PICKUP_OVERDUE = "pickup_overdue"
 AGENT_SILENT = "agent_silent"
 SUPERVISOR_TOLD = "supervisor_told"
+ANOTHER_DANGER = "another_danger"
+_ALERTED_UNTIL_READ = (SUPERVISOR_TOLD, ANOTHER_DANGER)
 _MOST_TOLD = 500
-"""The newest ``supervisor_told`` notices looked at per run: far more than a day brings."""
+"""The newest notices of a kind looked at per run: far more than a day brings."""
 _URGENT = 0
 
 
@@ -123,14 +126,30 @@ def silent_agents(session: Session, settings: QueueSettings, now: dt.datetime) -
 
 
 def unseen_threats(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
-    """Alert the supervisors again of each threat of ``unseen_alert.signals`` (violence) told while an
-    agent holds the case that no supervisor has read, nor an alert of it: a threat of violence does
-    not sit unseen. Alerted as a P0 ticket left unclaimed is, from when it was told."""
+    """Alert the supervisors again of each threat of ``unseen_alert.signals`` (violence, danger) told
+    while an agent holds the case, or while it waits for the duty supervisor (another danger), that no
+    supervisor has read, nor an alert of it: a threat does not sit unseen. Alerted as a P0 ticket
+    left unclaimed is, from when it was told."""
     alerted = {signal.value for signal in settings.unseen_alert.signals}
     if not alerted:
         return []
     since = now - dt.timedelta(hours=settings.unseen_alert.within_hours)
-    notices = recent_alerts(session, SUPERVISOR_TOLD, SUPERVISORS, since, _MOST_TOLD)
+    events = []
+    for kind in _ALERTED_UNTIL_READ:
+        notices = recent_alerts(session, kind, SUPERVISORS, since, _MOST_TOLD)
+        events += _alert_unseen(session, kind, notices, alerted, settings, now)
+    return events
+
+
+def _alert_unseen(
+    session: Session,
+    kind: str,
+    notices: list[Notification],
+    alerted: set[str],
+    settings: QueueSettings,
+    now: dt.datetime,
+) -> list[StaffEvent]:
+    """The alerts due of the ``kind`` notices (newest first) no supervisor has read."""
     first = dt.timedelta(minutes=settings.pickup_alert_minutes(_URGENT))
     last_read = _last_read(notices)
     events = []
@@ -143,13 +162,13 @@ def unseen_threats(session: Session, settings: QueueSettings, now: dt.datetime) 
         alert = 1 + _alert_number(now - told.created_at - first, settings.pickup_alert_repeat(_URGENT))
         event = notify(
             session,
-            SUPERVISOR_TOLD,
+            kind,
             SUPERVISORS,
             now,
             conversation_id=told.conversation_id,
             complaint_id=told.complaint_id,
             detail={**detail, "alert": alert},
-            dedupe_key=f"{SUPERVISOR_TOLD}:{told.id}:unseen:{alert}",
+            dedupe_key=f"{kind}:{told.id}:unseen:{alert}",
         )
         if event is not None:
             events.append(event)

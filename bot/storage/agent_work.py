@@ -42,6 +42,9 @@ class OwnedConversation:
     resolved_by_me_at: dt.datetime | None = None
     """When the agent last resolved it (before a reopening gave it back): what the customer wrote
     before then the agent has read, on whichever browser."""
+    transferred_at: dt.datetime | None = None
+    """When it was last transferred (to the agent): what the customer wrote before then is the
+    history handed over, not a new message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,10 @@ class ResolvedConversation:
     resolved_at: dt.datetime
     last_customer_at: dt.datetime | None = None
     """When the customer last wrote: after ``resolved_at``, they wrote again since the resolution."""
+    taken_up: bool = False
+    """Taken up since the agent resolved it (reopened, claimed, transferred): no longer resolved."""
+    owner: str | None = None
+    """Who holds the conversation now (``agent:7``, ``queue:…``, ``bot``)."""
 
 
 def owned_conversations(session: Session, agent_id: int, limit: int) -> list[OwnedConversation]:
@@ -66,6 +73,7 @@ def owned_conversations(session: Session, agent_id: int, limit: int) -> list[Own
     rows = [row for row in rows if row.id not in settled][:limit]
     cases = _newest_cases(session, [row.id for row in rows])
     resolved_by_me = _resolved_by(session, [row.id for row in rows], agent_id)
+    transferred = _last_transferred(session, [row.id for row in rows])
     return [
         OwnedConversation(
             conversation_id=row.id,
@@ -75,6 +83,7 @@ def owned_conversations(session: Session, agent_id: int, limit: int) -> list[Own
             deadline_at=cases[row.id][1] if row.id in cases else None,
             last_customer_at=row.last_customer_at,
             resolved_by_me_at=resolved_by_me.get(row.id),
+            transferred_at=transferred.get(row.id),
         )
         for row in rows
     ]
@@ -99,15 +108,22 @@ def resolved_conversations(
     ids = [conversation_id for conversation_id, _ in chosen]
     cases = _newest_cases(session, ids)
     wrote: dict[int, dt.datetime | None] = {}
+    owners: dict[int, str | None] = {}
     if ids:
-        rows = session.execute(select(Conversation.id, Conversation.last_customer_at).where(Conversation.id.in_(ids)))
-        wrote = {row.id: row.last_customer_at for row in rows}
+        rows = session.execute(
+            select(Conversation.id, Conversation.last_customer_at, Conversation.owner).where(Conversation.id.in_(ids))
+        )
+        for row in rows:
+            wrote[row.id], owners[row.id] = row.last_customer_at, row.owner
+    still_resolved = _resolved_since_taken_up(session, ids)
     return [
         ResolvedConversation(
             conversation_id,
             cases[conversation_id][0] if conversation_id in cases else None,
             at,
             wrote.get(conversation_id),
+            taken_up=conversation_id not in still_resolved,
+            owner=owners.get(conversation_id),
         )
         for conversation_id, at in chosen
     ]
@@ -153,6 +169,18 @@ def _resolved_by(session: Session, conversation_ids: list[int], agent_id: int) -
             TimelineEvent.kind == TimelineKind.RESOLVED,
             TimelineEvent.actor == _owner(agent_id),
         )
+        .group_by(TimelineEvent.conversation_id)
+    )
+    return {conversation_id: at for conversation_id, at in rows}
+
+
+def _last_transferred(session: Session, conversation_ids: list[int]) -> dict[int, dt.datetime]:
+    """Each of the conversations' latest transfer."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(TimelineEvent.conversation_id, func.max(TimelineEvent.created_at))
+        .where(TimelineEvent.conversation_id.in_(conversation_ids), TimelineEvent.kind == TimelineKind.TRANSFERRED)
         .group_by(TimelineEvent.conversation_id)
     )
     return {conversation_id: at for conversation_id, at in rows}

@@ -382,8 +382,9 @@ def _figures(
             "satisfied": rated["satisfied"],
             "not_resolved": rated["not_resolved"],
             "answered": rated["answered"],
-            # Over every answer: "没解决" is an answer, and not a satisfied one.
-            "rate": _ratio(rated["satisfied"], rated["answered"]),
+            # Over every answer: "没解决" is an answer, and not a satisfied one. With no score given
+            # yet there is no rate to read (shown "—", never "0.0%" beside an average of "—").
+            "rate": _ratio(rated["satisfied"], rated["answered"]) if rated["rated"] else None,
             "average": round(rated["rating_sum"] / rated["rated"], 2) if rated["rated"] else None,
         },
         "reopened_cases": counts["reopened_cases"],

@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import TypeVar
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import Sender
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
@@ -115,11 +116,20 @@ def handlers_of_one(session: Session, conversation_id: int) -> frozenset[str]:
 
 
 def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:
-    """Has the conversation a ticket in one of ``queues`` or one the agent claimed, or a
-    complaint the agent resolved?"""
+    """Has the conversation a ticket the agent claimed, one in one of ``queues`` that the case
+    has not left (still waiting, or no transfer after it: a case that only passed through the
+    queue, claimed there by someone else and moved on, is no longer the queue's), or a complaint
+    the agent resolved?"""
+    later = aliased(HandoffTicket)
+    moved_on = exists().where(
+        later.conversation_id == HandoffTicket.conversation_id,
+        later.id > HandoffTicket.id,
+        later.reason == TicketReason.TRANSFER,
+    )
+    in_my_queue = and_(HandoffTicket.queue.in_(sorted(queues)), or_(HandoffTicket.status == "waiting", ~moved_on))
     ticket = exists().where(
         HandoffTicket.conversation_id == conversation_id,
-        or_(HandoffTicket.queue.in_(sorted(queues)), HandoffTicket.claimed_by == str(agent_id)),
+        or_(in_my_queue, HandoffTicket.claimed_by == str(agent_id)),
     )
     me = f"agent:{agent_id}"
     resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)

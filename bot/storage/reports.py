@@ -133,7 +133,7 @@ def _satisfaction(session: Session, start: dt.datetime, end: dt.datetime) -> dic
         "rated": int(rated),
         "not_resolved": int(not_resolved),
         "satisfied": int(satisfied_count),
-        "rate": round(int(satisfied_count) / int(count), 4) if count else None,
+        "rate": round(int(satisfied_count) / int(count), 4) if count and rated else None,
     }
 
 

@@ -8,7 +8,9 @@ way round, and a place stored in mixed scripts (太古城金星閣15楼); the hi
 the rows it compares, so a search costs what it finds, not what is stored. Messages are walked
 newest first until 20 conversations are found, so a common word costs no more than a rare one. An
 agent, who may read a few conversations among many holding the word, reads the newest
-:data:`AGENT_CANDIDATES` messages holding it at most, so their search costs no more than anyone's.
+``agent_candidates`` messages holding it at most (``search.agent_candidates`` in
+``config/handoff.yaml``), so their search costs no more than anyone's; when older ones were left
+unread, the result says so (:attr:`SearchResult.bounded`), without counting them.
 
 An agent sees the phone numbers of a conversation they do not handle (neither own nor resolved a
 case of) masked (``bot.staff.privacy``), so a search must not confirm the digits hidden there: in
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, CompoundSelect, Row, and_, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
+from bot.config import StaffSearch
 from bot.core.messages import Sender
 from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
@@ -62,6 +65,14 @@ class SearchHit:
     """Whether the searcher handles it (owns it or resolved one of its cases): sees its phones in full."""
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    bounded: bool
+    """An agent's search of the texts stopped at ``agent_candidates`` messages holding the query with
+    older ones left unread: older conversations holding it may be missing from ``hits``."""
+
+
 _MASKABLE = "*" + SPOKEN_DIGITS
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
 _PHONE_TYPED = re.compile(r"\+?[\d\s()\-]{4,}")
@@ -74,11 +85,12 @@ CASE_CONTENT = Message.sender.in_((Sender.CUSTOMER.value, Sender.AGENT.value))
 """The messages searched as case content: the customer's and the agents'; the bot's standard
 phrases (and their examples, "例如“阳光花园3栋”") would match every conversation."""
 
-AGENT_CANDIDATES = 500
+AGENT_CANDIDATES = StaffSearch().agent_candidates
 """An agent's search (who may read only some conversations) reads at most this many messages holding
 the query's text, newest first, whoever's (a chunk at a time, stopping once enough conversations
 are found): the ones the agent may read among them are found, older ones are not searched. So are
-those whose masked text has the query too."""
+those whose masked text has the query too. The default of ``search.agent_candidates``
+(``config/handoff.yaml``), which the staff API passes."""
 
 
 def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
@@ -136,7 +148,8 @@ def search_conversations(
     mask: Callable[[str | None], str | None] | None = None,
     recent: int = RECENT_MESSAGES,
     recent_case_count: int | None = None,
-) -> list[SearchHit]:
+    agent_candidates: int = AGENT_CANDIDATES,
+) -> SearchResult:
     """Conversations whose case number, phone (customer's or complaint's), case's place or any
     message text contains ``query``, the most recent first, among those the staff member may read.
     Places and texts match in either script (the query and the text read in simplified characters).
@@ -147,7 +160,11 @@ def search_conversations(
 
     Through the search index (:mod:`bot.storage.search_index`): a ``query`` shorter than three
     characters reads the messages of the newest ``recent`` and the newest ``recent_case_count``
-    (:data:`RECENT_CASES`) cases only (:func:`searches_every_message`)."""
+    (:data:`RECENT_CASES`) cases only (:func:`searches_every_message`).
+
+    An agent's search (``queues`` given) of the texts, and as masked, reads the newest
+    ``agent_candidates`` messages holding the query at most; ``bounded`` in the result when older
+    ones were left (known by asking for one more, never by counting them)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
     digits = _phone_digits(query)
@@ -211,19 +228,19 @@ def search_conversations(
     # An agent's query with digits reads the full text of the conversations they handle only: by
     # their ids (a semi-join the planner may start from), not a test of each message found.
     handled = [Message.conversation_id.in_(handled_conversations(agent_id))] if as_masked else []
-    most = None if queues is None else AGENT_CANDIDATES
-    text_matches = (
+    most = None if queues is None else agent_candidates
+    text_matches, bounded = (
         _newest_text_matches(session, wanted, in_text, [readable, *handled], limit, most)
         if not as_masked or _handles_any(session, agent_id)
-        else []  # an agent who handles no conversation: nothing to read in full
+        else ([], False)  # an agent who handles no conversation: nothing to read in full
     )
     if as_masked:
         assert mask is not None
-        text_matches = sorted(
-            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask, recent, limit),
-            key=lambda match: match[1],
-            reverse=True,
-        )[:limit]
+        masked, masked_bounded = _masked_matches(
+            session, query, and_(readable, ~owned), mask, recent, limit, agent_candidates
+        )
+        bounded = bounded or masked_bounded
+        text_matches = sorted(text_matches + masked, key=lambda match: match[1], reverse=True)[:limit]
     case_numbers = {row[0]: row[1] for row in record_matches}
     places = _places_matching(session, wanted, [row[0] for row in record_matches])
     matched: dict[int, str] = {}
@@ -242,7 +259,7 @@ def search_conversations(
     }
     message_ids.update(_messages_naming(session, by_number))
     if not matched:
-        return []
+        return SearchResult([], bounded)
     newest_complaint = (
         select(Complaint.conversation_id, func.max(Complaint.id).label("complaint_id"))
         .where(Complaint.conversation_id.in_(sorted(matched)))
@@ -294,7 +311,7 @@ def search_conversations(
         for row in rows
     ]
     hits.sort(key=lambda hit: hit.conversation_id, reverse=True)
-    return hits[:limit]
+    return SearchResult(hits[:limit], bounded)
 
 
 def _messages_naming(session: Session, case_numbers: dict[int, str]) -> dict[int, int]:
@@ -331,60 +348,80 @@ def _newest_text_matches(
     allowed: list[ColumnElement[bool]],
     limit: int,
     most: int | None = None,
-) -> list[tuple[int, int]]:
+) -> tuple[list[tuple[int, int]], bool]:
     """(conversation, its newest message ``in_text``) of the ``limit`` conversations ``allowed``
-    whose newest such message is the newest (among the newest ``most`` messages ``in_text``)."""
+    whose newest such message is the newest (among the newest ``most`` messages ``in_text``), and
+    whether older messages ``in_text`` were left unread for ``most`` (:attr:`_NewestFirst.bounded`)."""
     found: dict[int, int] = {}
-    for rows in _newest_first(session, term, in_text, allowed, most):
+    walk = _NewestFirst(session, term, in_text, allowed, most)
+    for rows in walk:
         for conversation_id, message_id, _ in rows:
             found.setdefault(conversation_id, message_id)
         if len(found) >= limit:
             break
-    return sorted(found.items(), key=lambda match: match[1], reverse=True)[:limit]
+    return sorted(found.items(), key=lambda match: match[1], reverse=True)[:limit], walk.bounded
 
 
-def _newest_first(
-    session: Session,
-    term: str,
-    holding: ColumnElement[bool],
-    allowed: list[ColumnElement[bool]],
-    most: int | None = None,
-) -> Iterator[Sequence[Row[int, int, str]]]:
+class _NewestFirst:
     """(conversation, id, text) of the messages ``holding`` ``term`` (a condition on the message
     alone) that ``allowed`` keeps, newest first, a chunk at a time (each twice the last), so a
     caller that stops once it has enough pays for what it read, not for every message holding a
     common word. With ``most``, no more than that many of the newest messages ``holding`` it are
     read, however few ``allowed`` keeps (on PostgreSQL too: they are found first, then kept)."""
-    before: int | None = None
-    chunk = TEXT_CHUNK if most is None else min(TEXT_CHUNK, most)
-    while chunk > 0:
-        # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner picks
-        # between its trigram index and walking the primary key backwards, for the candidates
-        # alone when they are bounded (with what ``allowed`` keeps, it could walk them all).
-        candidates = newest_holding(session, term, before, chunk)
-        if candidates is None and most is not None:
-            candidates = _newest_ids(session, holding, before, chunk)
-        if candidates is not None and not candidates:
-            return
-        statement = (
-            select(Message.conversation_id, Message.id, Message.text)
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(holding, *allowed)
-            .order_by(Message.id.desc())
-        )
-        if candidates is not None:
-            statement = statement.where(Message.id.in_(candidates))
-        else:
-            statement = statement.where(*([Message.id < before] if before is not None else [])).limit(chunk)
-        rows = session.execute(statement).all()
-        yield rows
-        read = candidates if candidates is not None else [message_id for _, message_id, _ in rows]
-        if len(read) < chunk:
-            return
-        before, chunk = read[-1], chunk * 2
-        if most is not None:
-            most -= len(read)
-            chunk = min(chunk, most)
+
+    def __init__(
+        self,
+        session: Session,
+        term: str,
+        holding: ColumnElement[bool],
+        allowed: list[ColumnElement[bool]],
+        most: int | None = None,
+    ) -> None:
+        self._session, self._term, self._holding, self._allowed, self._most = session, term, holding, allowed, most
+        self.bounded = False
+        """Set once the walk ended at ``most`` with an older message ``holding`` the term left
+        unread (each chunk of a bounded walk asks for one candidate more to know it: no count)."""
+
+    def __iter__(self) -> Iterator[Sequence[Row[int, int, str]]]:
+        session, term, holding, allowed, most = self._session, self._term, self._holding, self._allowed, self._most
+        before: int | None = None
+        chunk = TEXT_CHUNK if most is None else min(TEXT_CHUNK, most)
+        # A bounded walk asks for one candidate past its chunk: whether any is left when it stops.
+        peek = 0 if most is None else 1
+        beyond = False
+        while chunk > 0:
+            # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner
+            # picks between its trigram index and walking the primary key backwards, for the
+            # candidates alone when they are bounded (with what ``allowed`` keeps, it could walk them all).
+            candidates = newest_holding(session, term, before, chunk + peek)
+            if candidates is None and most is not None:
+                candidates = _newest_ids(session, holding, before, chunk + peek)
+            beyond = candidates is not None and len(candidates) > chunk
+            if candidates is not None:
+                candidates = candidates[:chunk]
+                if not candidates:
+                    return
+            statement = (
+                select(Message.conversation_id, Message.id, Message.text)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(holding, *allowed)
+                .order_by(Message.id.desc())
+            )
+            if candidates is not None:
+                statement = statement.where(Message.id.in_(candidates))
+            else:
+                statement = statement.where(*([Message.id < before] if before is not None else [])).limit(chunk)
+            rows = session.execute(statement).all()
+            yield rows
+            read = candidates if candidates is not None else [message_id for _, message_id, _ in rows]
+            if len(read) < chunk or (peek and not beyond):
+                return
+            before, chunk = read[-1], chunk * 2
+            if most is not None:
+                most -= len(read)
+                chunk = min(chunk, most)
+        # Only a bounded walk gets here: it read ``most`` with one more left past the last chunk.
+        self.bounded = beyond
 
 
 def _newest_ids(session: Session, holding: ColumnElement[bool], before: int | None, count: int) -> list[int]:
@@ -418,28 +455,31 @@ def _masked_matches(
     mask: Callable[[str | None], str | None],
     recent: int,
     limit: int,
-) -> list[tuple[int, int]]:
+    most: int,
+) -> tuple[list[tuple[int, int]], bool]:
     """(conversation, newest message) of up to ``limit`` conversations ``where`` holds whose
     messages have ``query`` in their text as ``mask`` shows it, in either script, among the newest
-    :data:`AGENT_CANDIDATES` messages holding it in full (whoever's: an agent who may read few
-    conversations does not walk the whole history). A star in the query matches the starred digits."""
+    ``most`` messages holding it in full (whoever's: an agent who may read few conversations does
+    not walk the whole history), and whether older ones were left unread for ``most``. A star in
+    the query matches the starred digits."""
     # Stars stand for digits in the full text: search it by the visible part longest without one.
     visible = max(simplified(query).split("*"), key=len)
     if not visible:
-        return []
+        return [], False
     holding = func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True)
     in_text = and_(CASE_CONTENT, holding)
     if not indexed(visible):
         in_text = and_(recent_messages(session, recent), in_text)
     wanted = simplified(query).casefold()
     found: dict[int, int] = {}
-    for rows in _newest_first(session, visible, in_text, [where], AGENT_CANDIDATES):
+    walk = _NewestFirst(session, visible, in_text, [where], most)
+    for rows in walk:
         for conversation_id, message_id, text in rows:
             if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
                 found[conversation_id] = message_id
         if len(found) >= limit:
             break
-    return list(found.items())
+    return list(found.items()), walk.bounded
 
 
 def _phone_digits(query: str) -> str:

@@ -56,6 +56,11 @@ def end_sessions_of(session: Session, user_id: int, keep: str | None = None) -> 
     return digests
 
 
+def session_digests_of(session: Session, user_id: int) -> list[str]:
+    """The token digests of every session of this account."""
+    return list(session.execute(select(StaffSession.token_digest).where(StaffSession.user_id == user_id)).scalars())
+
+
 def delete_session(session: Session, token_digest: str) -> None:
     session.execute(delete(StaffSession).where(StaffSession.token_digest == token_digest))
 

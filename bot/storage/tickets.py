@@ -21,6 +21,8 @@ from bot.storage.newest_inbound import newest_inbound
 ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue", "own appeal"]
 
 WAITING, CLAIMED, RESOLVED = "waiting", "claimed", "resolved"
+SETTLED_CASE_STATUSES = ("resolved", "closed")
+"""A complaint's statuses once it is handled."""
 TRANSFERRED = "transferred"
 """A waiting ticket a transfer closed: the conversation went to a person or to another queue's
 new ticket, so nobody may claim it from this one."""
@@ -330,6 +332,17 @@ def take_conversation(session: Session, conversation_id: int, owner: str) -> Non
     )
 
 
+def ticket_case(session: Session, ticket_id: int) -> tuple[int, str | None] | None:
+    """The ticket's conversation and its case's number (None: no complaint filed), as the consoles
+    name them; None for an unknown ticket."""
+    row = session.execute(
+        select(HandoffTicket.conversation_id, Complaint.case_number)
+        .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
+        .where(HandoffTicket.id == ticket_id)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
 def owner_of_ticket(session: Session, ticket_id: int) -> str | None:
     """Who owns the ticket's conversation now (None for an unknown ticket)."""
     return session.execute(
@@ -449,7 +462,8 @@ class WaitingToTell:
 
 
 def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[WaitingToTell]:
-    """Of these tickets, the waiting ones, with the positions their customers were told."""
+    """Of these tickets, the waiting ones of conversations no agent holds, with the positions
+    their customers were told."""
     traditional = Conversation.flow_data["traditional"].as_boolean()
     ticket = (
         HandoffTicket.id,
@@ -460,7 +474,13 @@ def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[Waiti
     rows = session.execute(
         select(*ticket, Conversation.locale, traditional, Conversation.channel)
         .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
-        .where(HandoffTicket.id.in_(list(ticket_ids)), HandoffTicket.status == "waiting")
+        .where(
+            HandoffTicket.id.in_(list(ticket_ids)),
+            HandoffTicket.status == "waiting",
+            # An agent holds the conversation (its appeal waits for the supervisor meanwhile): the
+            # customer is talking to a person, never told a place in a queue.
+            or_(Conversation.owner.is_(None), ~Conversation.owner.startswith(AGENT_OWNER)),
+        )
     ).all()
     return [
         WaitingToTell(ticket_id, conversation_id, told, best, locale, bool(writes), channel)
@@ -599,6 +619,8 @@ class CasePreview:
     """The newest complaint's description, or else the customer's last message."""
     signals: tuple[str, ...] = ()
     """The newest complaint's signals (``danger`` makes the notice urgent)."""
+    status: str | None = None
+    """The newest complaint's status (``resolved``: what a notice about it asked for is done)."""
 
 
 def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, CasePreview]:
@@ -622,12 +644,41 @@ def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[i
             Complaint.category,
             Complaint.description,
             Complaint.signals,
+            Complaint.status,
             newest_inbound("text", excluding_kind=MessageKind.START.value).label("text"),
         )
         .outerjoin(Complaint, Complaint.id == newest)
         .where(Conversation.id.in_(sorted(conversation_ids)))
     ).all()
     return {
-        row.id: CasePreview(row.case_number, row.category, row.description or row.text, tuple(row.signals or ()))
+        row.id: CasePreview(
+            row.case_number, row.category, row.description or row.text, tuple(row.signals or ()), row.status
+        )
         for row in rows
     }
+
+
+def settled_of(
+    session: Session, ticket_ids: Collection[int], complaint_ids: Collection[int]
+) -> tuple[set[int], set[int]]:
+    """Of the tickets, those no longer waiting (claimed, moved on, resolved); of the complaints,
+    those resolved or closed: what a notice about one of them asked for no longer holds."""
+    tickets: set[int] = set()
+    complaints: set[int] = set()
+    if ticket_ids:
+        tickets = set(
+            session.scalars(
+                select(HandoffTicket.id).where(
+                    HandoffTicket.id.in_(sorted(ticket_ids)), HandoffTicket.status != WAITING
+                )
+            )
+        )
+    if complaint_ids:
+        complaints = set(
+            session.scalars(
+                select(Complaint.id).where(
+                    Complaint.id.in_(sorted(complaint_ids)), Complaint.status.in_(SETTLED_CASE_STATUSES)
+                )
+            )
+        )
+    return tickets, complaints

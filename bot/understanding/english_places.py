@@ -78,8 +78,10 @@ class EnglishPlaceFinder:
             # capitalised words alone, after the flat, floor and block ("Tower 3 The Belcher's 22A": and
             # the floor and flat typed after it).
             patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{_FLAT_AFTER}")
-            # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them.
-            patterns.append(rf"{names}{one_unit}{units_after}(?=\s*(?:$|[,.;:!?()]|\+?\d))")
+            # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them
+            # ("Kornhill, Block B, 15/F, Flat 12A": a comma after the name too).
+            named_first = rf"(?:{word}\s+){{0,2}}{word},?\s+"
+            patterns.append(rf"{named_first}{one_unit}{units_after}(?=\s*(?:$|[,.;:!?()]|\+?\d))")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
         self._units_before = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
@@ -213,19 +213,38 @@ def _pinyin_table(pinyin: dict[str, list[str]], fold_word: Callable[[str], str])
 _NEGATION = "不"
 
 
-def _loose_phrase(folded_phrase: str, before: list[str], after: list[str]) -> ManagerPattern | None:
+def _loose_phrase(
+    folded_phrase: str,
+    before: Sequence[str],
+    after: Sequence[str],
+    address: Sequence[str] = (),
+    particles: Sequence[str] = (),
+) -> ManagerPattern | None:
     """The folded phrase with room for ``forbidden.yaml``'s ``negation_fillers`` around each 不 that
-    follows words ("我(也|完全|并){0,2}不(太)?知道"); None when it has no such 不 or there are no
-    fillers. RE2, so a long text of near misses is still read in linear time."""
-    if _NEGATION not in folded_phrase[1:] or not (before or after):
-        return None
+    follows words ("我(也|完全|并){0,2}不(太)?知道"), its ``phrase_fillers``: an address word between
+    two Chinese characters ("喂(您)?说话"), and its final particle optional when three characters
+    remain ("喂说话(呀)?"); None when it leaves no room. RE2, so a long text of near misses is still
+    read in linear time."""
 
-    def choice(words: list[str]) -> str:
+    def choice(words: Sequence[str]) -> str:
         return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
-    around = (f"(?:{choice(before)}){{0,2}}" if before else "") + _NEGATION + (f"(?:{choice(after)})?" if after else "")
-    head, *rest = folded_phrase.split(_NEGATION)
-    return ManagerPattern(re.escape(head) + "".join(around + re.escape(part) for part in rest))
+    body, tail = folded_phrase, ""
+    if particles and len(body) > 3 and body[-1] in particles:
+        body, tail = body[:-1], f"(?:{re.escape(body[-1])})?"
+    negation = (
+        (f"(?:{choice(before)}){{0,2}}" if before else "") + _NEGATION + (f"(?:{choice(after)})?" if after else "")
+        if before or after
+        else re.escape(_NEGATION)
+    )
+    addressed = f"(?:{choice(address)})?" if address else ""
+    parts: list[str] = []
+    for index, ch in enumerate(body):
+        if index and addressed and _is_han(body[index - 1]) and _is_han(ch):
+            parts.append(addressed)
+        parts.append(negation if ch == _NEGATION and index else re.escape(ch))
+    pattern = "".join(parts) + tail
+    return None if pattern == re.escape(folded_phrase) else ManagerPattern(pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +276,22 @@ class ForbiddenGuard:
         fillers = {
             side: [f for word in words if (f := self.fold(word))] for side, words in forbidden.negation_fillers.items()
         }
+        room = {
+            kind: [f for word in words if (f := self.fold(word))] for kind, words in forbidden.phrase_fillers.items()
+        }
         self._loose = {
             folded: loose
             for folded, *_ in self._phrases
-            if (loose := _loose_phrase(folded, fillers.get("before", []), fillers.get("after", []))) is not None
+            if (
+                loose := _loose_phrase(
+                    folded,
+                    fillers.get("before", []),
+                    fillers.get("after", []),
+                    room.get("address", []),
+                    room.get("final_particles", []),
+                )
+            )
+            is not None
         }
         self._patterns = [
             (ManagerPattern(item.pattern), item.instead, item.source, item.id)

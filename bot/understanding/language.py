@@ -255,3 +255,37 @@ def without_places(message: Normalised, places: Iterable[str]) -> Normalised:
             blank = " " * (end - start)
             text, folded = text[:start] + blank + text[end:], folded[:start] + blank + folded[end:]
     return message if text == message.text else Normalised(text=text, folded=folded)
+
+
+class ShortQuestions:
+    """A short English question that keeps a Chinese conversation Chinese ("what should i do"
+    after an emergency told in Chinese): no Chinese in it, at most ``max_words`` English words,
+    opening with one of ``openers`` or ending in a question mark, and none of ``language_words``
+    ("can you speak english" is a switch asked for). Patterns compiled once per configuration."""
+
+    __slots__ = ("_language", "_max_words", "_openers")
+
+    def __init__(self, max_words: int, openers: Iterable[str], language_words: Iterable[str]) -> None:
+        self._max_words = max_words
+        self._openers = _words_pattern(openers, anchored=True)
+        self._language = _words_pattern(language_words, anchored=False)
+
+    def keeps(self, message: Normalised) -> bool:
+        """Whether ``message`` is such a question."""
+        text = without_markup(message.folded).strip()
+        if not text or _CHINESE.search(text):
+            return False
+        if _english_words(text)[1] > self._max_words:
+            return False
+        if self._language is not None and self._language.search(text):
+            return False
+        asked = text.rstrip().endswith(("?", "？"))
+        return asked or (self._openers is not None and self._openers.match(text) is not None)
+
+
+def _words_pattern(words: Iterable[str], anchored: bool) -> re.Pattern[str] | None:
+    folded = sorted({fold(word).strip() for word in words if word.strip()}, key=len, reverse=True)
+    if not folded:
+        return None
+    alternatives = "|".join(re.escape(word) for word in folded)
+    return re.compile((r"\W*" if anchored else r"(?<![a-z])") + f"(?:{alternatives})(?![a-z])")

@@ -425,6 +425,7 @@ class Rules:
             for category in classification.categories
             if category.together_places
         }
+        self._runs = frozenset(normalise(word) for word in classification.word_runs)
         self._things_and_states = tuple(
             dict.fromkeys(
                 (normalise(thing), normalise(state))
@@ -432,6 +433,8 @@ class Rules:
                 if category.together
                 for thing in category.together[0]
                 for state in category.together[1]
+                # Kept apart, a run would be a dictionary word after all ("门禁卡在" cut 门禁/卡在).
+                if normalise(state) not in self._runs
             )
         )
         # "还是没声音": still or again (not_resolved's first group) before what is wrong, the category's or its own.
@@ -484,8 +487,8 @@ class Rules:
         dictionary, also looked for inside longer words ("法院" in "人民法院"). Not the negation
         and request words, fillers and whole-message answers: those are single words ("不" is
         not in "不能"), and as dictionary words they would hide keywords ("人工客服" would hide
-        "我要人工")."""
-        return self.index.keywords(lambda owner: owner.kind not in _SINGLE_WORDS)
+        "我要人工"); nor ``word_runs``, matched only as words in a row (卡在 would hide 门禁卡)."""
+        return self.index.keywords(lambda owner: owner.kind not in _SINGLE_WORDS) - self._runs
 
     def apply(self, segmented: Segmented, length: int) -> Findings:
         """The rules' findings for a segmented message whose original text is ``length`` long."""
@@ -727,7 +730,7 @@ class Rules:
                 if (
                     problem
                     or (symptom and not progress_query and not intents & set(complaint_rule.symptom_unless))
-                    or (evidence and not intents & set(complaint_rule.unless))
+                    or (evidence and not self._stopping(intents, intent_spans, strong_category_hits, segmented))
                 ):
                     intents.add(intent)
             elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
@@ -764,6 +767,31 @@ class Rules:
         return Findings(
             frozenset(intents), category, grade, frozenset(signals), others, vague, frozenset(parts), sarcastic
         )
+
+    def _stopping(
+        self,
+        intents: set[Intent],
+        spans: dict[str, list[Hit[Owner]]],
+        named: Sequence[Hit[Owner]],
+        segmented: Segmented,
+    ) -> bool:
+        """Whether ``intents`` hold one of ``complaint.unless`` that stops the category keywords ``named``
+        from making a complaint: one of ``unless_in_its_clause`` does only when every keyword of ``named``
+        stands in a clause holding its words or a question's mark ("when is the water bill due?")."""
+        rule = self._config.complaint
+        stopping = intents & set(rule.unless)
+        if not stopping:
+            return False
+        if not named or not stopping <= set(rule.unless_in_its_clause):
+            return True
+        asked_in = [hit for intent in stopping for hit in spans.get(intent.value, ())]
+        if not asked_in:
+            return True  # found by other words than their keywords (a request): the whole message
+        clause_of = _clause_numbers(segmented)
+        asked = {clause_of[index] for hit in asked_in for index in (hit.first, hit.last)}
+        marks = self._question_marks
+        asked.update(clause_of[index] for index, word in enumerate(segmented.words) if any(m in word for m in marks))
+        return all(clause_of[hit.first] in asked or clause_of[hit.last] in asked for hit in named)
 
     def _only_announced(self, asked: Sequence[Hit[Owner]], named: Sequence[Hit[Owner]], segmented: Segmented) -> bool:
         """Whether the question's words ``asked`` only announce it (``complaint.question_announcements``),

@@ -33,6 +33,10 @@ class ServiceVoice:
 
     def __init__(self, patterns: Iterable[str], matchable: Callable[[str], str]) -> None:
         self._patterns = [ManagerPattern(pattern) for pattern in patterns if pattern]
+        # One search for all of them where RE2's memory budget takes the whole: a long text has
+        # hundreds of clauses, each read by every pattern otherwise.
+        combined = ManagerPattern.any_of(self._patterns)
+        self._searched = [combined] if combined is not None else self._patterns
         self._matchable = matchable
 
     def speaks(self, text: str) -> bool:
@@ -40,7 +44,7 @@ class ServiceVoice:
         if not self._patterns or not text.strip():
             return False
         read = self._matchable(text.strip())
-        return any(pattern.search(read) is not None for pattern in self._patterns)
+        return any(pattern.search(read) is not None for pattern in self._searched)
 
     def cut(self, text: str) -> str:
         """``text`` without its clauses and pauses in the service's voice; the rest as typed
@@ -48,9 +52,13 @@ class ServiceVoice:
         if not self._patterns:
             return text
         parts = units(text)
-        if not any(self.speaks(unit) for unit, _ in parts):
+        speaking: dict[str, bool] = {}  # a clause told again is read once
+        for unit, _ in parts:
+            if unit not in speaking:
+                speaking[unit] = self.speaks(unit)
+        if not any(speaking.values()):
             return text
-        return said([(unit, after) for unit, after in parts if unit.strip() and not self.speaks(unit)])
+        return said([(unit, after) for unit, after in parts if unit.strip() and not speaking[unit]])
 
 
 def units(text: str) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from typing import Protocol
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
 from bot.understanding.guard import ForbiddenGuard
-from bot.understanding.language import ZH_CN, ZH_TW, ScriptSigns, answer_locale, detect_locale
+from bot.understanding.language import EN, ZH_CN, ZH_TW, ScriptSigns, ShortQuestions, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
 from bot.understanding.model_slot_filter import ModelSlotFilter
 from bot.understanding.normalise import (
@@ -80,6 +80,7 @@ class Understander:
         mixed: MixedPinyin | None = None,
         said_back: SaidBack | None = None,
         district_only: Mapping[str, str] | None = None,
+        short_questions: ShortQuestions | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -97,6 +98,7 @@ class Understander:
         self._pinyin = pinyin or PinyinReader({})
         self._mixed = mixed or MixedPinyin({})
         self._script = script
+        self._short_questions = short_questions
         # Asked of every message: each list (hundreds of words) as one trie-shaped search, not a word at a time.
         self._over_last = _any_of(rules.over_messages_last())
         self._over_earlier = _any_of(rules.over_messages_earlier())
@@ -169,6 +171,11 @@ class Understander:
             MixedPinyin(config.classification.pinyin),
             SaidBack(ForbiddenGuard(config.forbidden, converter.convert)),
             {name: district.name for district in config.gazetteer.districts for name in district.district_only},
+            ShortQuestions(
+                config.classification.short_questions.max_words,
+                config.classification.short_questions.openers,
+                config.classification.form.language_words,
+            ),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -194,6 +201,14 @@ class Understander:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
         read = [normalise(place, self._converter).text for place in places if place]
         answer = answer_locale(message, locale, settled, self._script, read)
+        if (
+            answer == EN
+            and locale in (ZH_CN, ZH_TW)
+            and settled
+            and self._short_questions is not None
+            and self._short_questions.keeps(message)
+        ):
+            return locale  # "what should i do" in an emergency told in Chinese: a question, no switch
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         if answer == ZH_TW and locale == ZH_CN and settled and not message.traditional_characters:

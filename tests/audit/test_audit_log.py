@@ -6,16 +6,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy import select
 from structlog.testing import capture_logs
 
 from bot.keys import resources
 from bot.settings import AuthSettings
 from bot.staff.accounts import Role
-from bot.storage.models import DeadLetter
+from bot.storage.models import Complaint, DeadLetter, HandoffTicket
 from bot.storage.notifications import notifications_for, notify
 from tests.audit.support import BROWSER, attempt, logged, one, stored_text, user_id
 from tests.audit.triggers import allow_inserts, refuse_inserts
 from tests.conftest import AppFactory
+from tests.helpers import confirmed_complaint
 from tests.observability.scrape import scrape, value
 from tests.promises.support import promised_case, staff
 from tests.staff import PASSWORD, add_user, claimed_conversation, sign_in
@@ -120,7 +122,8 @@ async def test_each_action_on_a_case_leaves_one_entry_with_who_and_what(make_cli
 
     claim = await one(client, "claim")
     assert (claim.actor, claim.actor_id, claim.role, claim.status) == ("li.agent", agent_id, "agent", 200)
-    assert (claim.target or "").startswith("ticket:") and claim.detail == {"conversation_id": conversation_id}
+    assert (claim.target or "").startswith("ticket:") and claim.detail["conversation_id"] == conversation_id
+    assert set(claim.detail) == {"conversation_id", "case_number"}  # the case the console showed, as numbered
 
     words = "您好，维修师傅今天下午三点上门处理电梯。"
     replied = await client.post(f"/api/conversations/{conversation_id}/messages", json={"text": words}, headers=headers)
@@ -330,3 +333,21 @@ async def test_a_deadline_extension_a_confirmation_and_a_notification_read_are_r
     assert (await client.post(f"/api/notifications/{notification_id}/read", headers=headers)).status == 200
     read = await one(client, "notification_read")
     assert (read.actor, read.target, read.status) == ("zhang.supervisor", f"notification:{notification_id}", 200)
+
+
+async def test_a_refused_claim_names_the_conversation_and_case_the_console_showed(make_client: AppFactory) -> None:
+    """A refused claim used to read "认领 工单 8 拒绝 409": the entry names 会话 N and the case number."""
+    client = await make_client()
+    conversation_id, socket = await confirmed_complaint(client)
+    await socket.close()
+    async with resources(client.app).sessions() as session:
+        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+    for username in ("li.agent", "zhao.agent"):
+        await add_user(client, username, Role.AGENT)
+        csrf = await sign_in(client, username)
+        await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})
+    won, refused = await logged(client, "claim")
+    assert (won.actor, won.status, refused.actor, refused.status) == ("li.agent", 200, "zhao.agent", 409)
+    assert refused.detail["conversation_id"] == conversation_id and refused.detail["case_number"] == case_number
+    assert won.detail == {"conversation_id": conversation_id, "case_number": case_number}

@@ -16,6 +16,8 @@ from tests.flows.chat import Chat
 NOT_A_PLACE = [
     *("不知道", "不清楚", "随便", "你猜", "not sure"),
     *("不知道啊", "我也不清楚", "无所谓", "不晓得", "I'm not sure"),
+    # All is well, no need: the words of "不用了", in English.
+    *("no it's fine", "it's fine", "nah it's ok", "that's fine"),
 ]
 REPEATED_ESCALATION = "你们根本不管 第三次投诉了 我要找你们领导"
 MANAGER = "物业乱收停车费 叫你们经理出来"
@@ -88,3 +90,35 @@ def test_a_place_beside_words_of_not_knowing_is_still_the_place(
     step = chat.send(place)
     assert chat.data.area is not None and chat.data.area.startswith("阳光花园")
     assert "地址已记录：阳光花园" in chat.texts(step)
+
+
+ENGLISH_PROBLEM = "hi, my kitchen tap is leaking since yesterday"
+
+
+@pytest.mark.parametrize("answer", ["no it's fine", "it's fine", "nah it's ok", "No, it's fine.", "that's alright"])
+def test_all_is_well_at_the_english_place_question_asks_once_more_with_the_way_out(
+    conversation_engine: ConversationEngine, answer: str
+) -> None:
+    chat = _chat(conversation_engine, answer)
+    chat.send(ENGLISH_PROBLEM)
+    chat.send("my number is 91234567")
+    step = chat.send(answer)
+    assert chat.data.area is None
+    assert chat.phrase_ids(step) == ["ask_area_again"]
+    assert 'If there is no particular place, please reply "none".' in chat.texts(step)
+    step = chat.send(answer)
+    assert chat.line(step, "Place:") == "Place: not given"
+
+
+@pytest.mark.parametrize(
+    "answer", ["skip", "Skip it.", "no need", "not needed", "no thanks", "never mind", "doesn't matter", "I don't know"]
+)
+def test_skipping_the_english_place_question_goes_on_without_a_place(
+    conversation_engine: ConversationEngine, answer: str
+) -> None:
+    chat = _chat(conversation_engine, answer)
+    chat.send(ENGLISH_PROBLEM)
+    chat.send("my number is 91234567")
+    step = chat.send(answer)
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "Place:") == "Place: not given"

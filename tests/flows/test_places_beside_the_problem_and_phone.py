@@ -113,7 +113,9 @@ def test_at_home_is_no_place_and_the_estate_told_next_is_the_place_alone(chat: C
 def test_a_place_beside_home_is_still_the_place(chat: Chat) -> None:
     chat.send("电梯坏了 13912345678")
     step = chat.send("在我家楼下")
-    assert chat.line(step, "地点：") == "地点：在我家楼下"
+    assert chat.data.area == "我家楼下" and "请问楼下是哪个小区的呢" in chat.texts(step)
+    step = chat.send("阳光花园3栋")
+    assert chat.line(step, "地点：") == "地点：阳光花园3栋楼下"
 
 
 def test_at_my_home_in_english_is_no_place(conversation_engine: ConversationEngine) -> None:

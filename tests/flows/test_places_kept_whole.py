@@ -84,6 +84,7 @@ def test_a_filler_around_the_answer_to_where_is_not_the_place(chat: Chat) -> Non
     chat.send("水管漏水了")
     chat.send("13912340050")
     chat.send("就我家楼下啊")
+    chat.send("不知道")  # which estate's
     assert restated_line(chat, "地点：") == "地点：我家楼下"
 
 

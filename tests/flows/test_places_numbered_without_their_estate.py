@@ -134,3 +134,22 @@ def test_an_estate_named_after_a_street_with_its_block_is_the_place_whole(
     chat = at_the_place_question(conversation_engine)
     restated = chat.send("金融街中心B座12楼")
     assert chat.line(restated, "地点：") == "地点：金融街中心B座12楼"
+
+
+@pytest.mark.parametrize(
+    ("part", "estate", "place"),
+    [
+        ("15楼", "阳光花园3栋", "阳光花园3栋15楼"),
+        ("3单元", "阳光花园3栋", "阳光花园3栋3单元"),
+        ("6栋门口", "御景华府3栋", "御景华府3栋"),  # a building of its own replaces the one told before
+        ("15楼", "阳光花园3栋1502室", "阳光花园3栋1502室"),
+    ],
+)
+def test_a_floor_or_unit_told_first_stays_inside_the_estate_and_building_told_after(
+    conversation_engine: ConversationEngine, part: str, estate: str, place: str
+) -> None:
+    chat = at_the_place_question(conversation_engine)
+    chat.send(part)
+    restated = chat.send(estate)
+    assert chat.state is State.CONFIRMING
+    assert chat.line(restated, "地点：") == f"地点：{place}"

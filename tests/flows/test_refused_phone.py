@@ -23,8 +23,8 @@ def started(engine: ConversationEngine, locale: str = "zh-CN") -> Chat:
 @pytest.mark.parametrize(
     ("locale", "problem", "refusal", "place"),
     [
-        ("zh-CN", "电梯一个月坏三次", "电话不方便给", "就是小区门口"),
-        ("zh-CN", "电梯一个月坏三次", "不想给电话", "就是小区门口"),
+        ("zh-CN", "电梯一个月坏三次", "电话不方便给", "就是阳光花园门口"),
+        ("zh-CN", "电梯一个月坏三次", "不想给电话", "就是阳光花园门口"),
         ("zh-CN", "电梯一个月坏三次", "电话就不给了", "阳光花园3栋"),
         ("en", "the lift in my building is broken again", "I dont want to give my phone", "Green Park block 2"),
         ("en", "the lift in my building is broken again", "no", "Green Park block 2"),

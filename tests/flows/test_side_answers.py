@@ -50,9 +50,6 @@ def kinds(chat: Chat) -> list[TimelineKind]:
         ("你是机器人吗？", "bot_identity"),  # said so, and how to reach a person; nothing recorded
         ("你是真人还是机器人", "bot_identity"),
         ("Are you a bot?", "bot_identity"),
-        ("你工号多少", "work_number"),
-        ("你是几号客服", "work_number"),
-        ("what's your staff number", "work_number"),
     ],
 )
 def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(

@@ -152,7 +152,7 @@ def test_where_put_right_at_the_place_question_is_said_back_without_the_no(chat:
     for message in ("小区门口垃圾三天没人收 臭死了", "13800138000"):
         chat.send(message)
     step = chat.send("哦不对 是东门那边")
-    assert chat.line(step, "地点：") == "地点：东门那边"
+    assert chat.data.area == "东门那边" and "请问东门那边是哪个小区的呢" in chat.texts(step)
 
 
 @pytest.mark.parametrize("answer", ["不知道", "不清楚", "不记得了"])

@@ -57,13 +57,18 @@ def test_another_problem_in_english_at_the_place_question_is_more_of_the_complai
     assert "the people upstairs are renovating" in chat.line(restated, "Problem:")
 
 
-@pytest.mark.parametrize("place", ["楼道里", "在电梯里", "地下停车场", "小区门口"])
-def test_a_place_naming_a_category_is_still_the_place(conversation_engine: ConversationEngine, place: str) -> None:
+@pytest.mark.parametrize(
+    ("place", "spot"),
+    [("楼道里", "楼道里"), ("在电梯里", "电梯里"), ("地下停车场", "地下停车场"), ("小区门口", "小区门口")],
+)
+def test_a_place_naming_a_category_is_still_the_place(
+    conversation_engine: ConversationEngine, place: str, spot: str
+) -> None:
     chat = Chat(conversation_engine)
     chat.send("灯坏了好几天了")
     chat.send(PHONE)
     chat.send(place)
-    assert chat.data.area == place
+    assert chat.data.area == spot
 
 
 @pytest.mark.parametrize(

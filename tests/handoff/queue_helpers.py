@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.resources import job_ctx as resources_ctx
 from bot.storage.models import HandoffTicket
+from tests.conftest import FixedClock
 from tests.helpers import ChatSocket, new_session
 
 
@@ -42,3 +43,25 @@ def job_ctx(client: Any) -> dict[str, Any]:
 
 def system_texts(socket: ChatSocket) -> list[str]:
     return [f["text"] for f in socket.frames if f.get("type") == "message" and f.get("from") == "system"]
+
+
+async def gas_then_fire(client: Any, clock: FixedClock) -> tuple[int, ChatSocket]:
+    """A web chat case handed off, then the gas leaking at its place, then a fire there two minutes later."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.tell(
+        [
+            ("楼道灯坏了两周没人修", "电话"),
+            ("13800138000", "小区或地址"),
+            ("阳光花园3栋", "阳光花园3栋"),
+            ("对", "投诉编号"),
+        ]
+    )
+    await socket.send("阳光花园3栋燃气泄漏了 好大的味道")
+    await socket.until_bot_says("关闭燃气总阀")
+    await socket.until_bot_says("紧急情况")
+    clock.advance(minutes=2)
+    await socket.send("阳光花园3栋着火了")
+    await socket.until_bot_says("沿安全通道撤离")
+    return conversation_id, socket

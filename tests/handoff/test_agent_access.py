@@ -122,3 +122,40 @@ async def test_an_agent_given_a_conversation_directly_reads_and_answers_it(make_
     await sign_in(client, "bil")
     mine = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert mine["owner"] == f"agent:{bil}"
+
+
+async def test_a_case_that_only_passed_through_a_queue_is_hidden_from_it_once_it_moved_on(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await _staff(client)
+    ticket_id = await handed_off_ticket(client)
+    conversation_id = await _conversation_of(client, ticket_id)
+    assert (await _reads(client, "bil", conversation_id))[0] == 403
+    csrf = {"X-CSRF-Token": await sign_in(client, "gen")}
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers=csrf)).status == 200
+    moved = await client.post(f"/api/conversations/{conversation_id}/transfer", json={"queue": "billing"}, headers=csrf)
+    assert moved.status == 200
+    async with resources(client.app).sessions() as session:
+        billing_ticket = (
+            await session.execute(
+                select(HandoffTicket.id).where(
+                    HandoffTicket.conversation_id == conversation_id, HandoffTicket.queue == "billing"
+                )
+            )
+        ).scalar_one()
+    # The general agent takes it up again from the billing queue and sends it back to general.
+    await set_queues(client, "gen", ["general", "billing"])
+    csrf = {"X-CSRF-Token": await sign_in(client, "gen")}
+    assert (await client.post(f"/api/tickets/{billing_ticket}/claim", headers=csrf)).status == 200
+    moved = await client.post(f"/api/conversations/{conversation_id}/transfer", json={"queue": "general"}, headers=csrf)
+    assert moved.status == 200
+
+    # The billing agent never claimed nor handled it: nothing of it now, nor its customer.
+    assert await _reads(client, "bil", conversation_id) == (403, 403, 403)
+    await sign_in(client, "bil")
+    assert (await client.get(f"/api/conversations/{conversation_id}/customer")).status == 403
+    # The one who handled it keeps reading it; the general queue, where it waits, reads it.
+    assert (await _reads(client, "gen", conversation_id))[:2] == (200, 201)
+    await set_queues(client, "gen", ["engineering"])
+    assert (await _reads(client, "gen", conversation_id))[:2] == (200, 201)

@@ -249,7 +249,7 @@ async def test_an_override_covers_only_the_phrases_it_names(make_client: AppFact
         ("THAT'S NOT OUR PROBLEM.", "notourproblem", "This is our responsibility."),
         # the tester's variants: 你/啥 read as 您/什么, clauses reversed, the same wording changed
         ("你激动啥呀", "您激动什么呀", "不要着急，让我来帮您。"),
-        ("您冲我发啥火", "冲我发啥火", "不要着急，让我来帮您。"),
+        ("您冲我发啥火", "您冲我发什么火呀", "不要着急，让我来帮您。"),
         ("我也不清楚，不是我受理的", "不清楚不是我受理的", None),
         ("有这种事？不可能的", "有这种事不可能", "请您对我讲吧！"),
     ],

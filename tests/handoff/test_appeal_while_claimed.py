@@ -8,13 +8,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.handoff.announce import PLACE_NOTICES
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage.models import Notification, User
+from bot.storage.models import Message, Notification, User
 from tests.conftest import AppFactory
-from tests.handoff.appeal_helpers import queued, signed_in, tickets_of
+from tests.handoff.appeal_helpers import appealed_case, queued, signed_in, tickets_of
+from tests.handoff.queue_helpers import job_ctx
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
 from tests.staff import add_user, claim_conversation, sign_in
+from workers.queue import announce_queue
 
 APPEAL = "还是没人来修 你们根本不管 都第三次了"
 
@@ -109,3 +112,46 @@ async def test_a_message_of_a_claimed_case_that_is_no_appeal_still_reaches_only_
     assert [t.reason for t in await tickets_of(client, conversation_id)] == ["complaint"]
     assert await _appeal_notices(client, conversation_id) == set()
     await socket.close()
+
+
+async def test_an_appeal_left_open_by_the_agent_resolving_its_case_is_at_risk_on_the_dashboard(
+    make_client: AppFactory,
+) -> None:
+    """The agent appealed against resolves the case: the appeal still waits for the duty
+    supervisor, and the dashboard lists it at risk, marked an appeal (never "None")."""
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    case = await appealed_case(client, make_client, "li")
+    resolved = await case.owner.post(
+        f"/api/conversations/{case.conversation_id}/resolve", json={"summary": "路灯已修好"}, headers=case.owner_csrf
+    )
+    assert resolved.status == 200, await resolved.text()
+    [_, appeal] = await tickets_of(client, case.conversation_id)
+    assert (appeal.reason, appeal.status) == ("appeal", "waiting")
+
+    supervisor, _ = await signed_in(make_client, "zhou")
+    body = await (await supervisor.get("/api/dashboard")).json()
+    at_risk = body["deadlines"]["at_risk"]
+    assert [(item["conversation_id"], item["appeal"]) for item in at_risk] == [(case.conversation_id, True)]
+    assert body["deadlines"]["at_risk_total"] == 1
+    await case.appealing.close()
+
+
+async def test_a_customer_whose_case_an_agent_holds_is_never_told_a_place_in_the_queue(
+    make_client: AppFactory,
+) -> None:
+    """The appeal waits in the supervisor queue while the agent still holds the chat: the customer
+    talks to a person and hears no "您前面还有…" place (standards §5: tell the *waiting* customer)."""
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    case = await appealed_case(client, make_client, "li")
+    await announce_queue(job_ctx(client))
+    async with resources(client.app).sessions() as session:
+        said = await session.execute(
+            select(Message.phrase_id).where(
+                Message.conversation_id == case.conversation_id, Message.phrase_id.in_(sorted(PLACE_NOTICES))
+            )
+        )
+        assert list(said.scalars()) == []
+    await case.appealing.close()

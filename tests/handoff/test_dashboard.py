@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any
-
-from sqlalchemy.orm import Session
 
 from bot.config import ServiceConfig
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.clusters import AreaGroups, ComplaintRow, ProblemKinds, find_clusters
-from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
 from bot.understanding.normalise import simplified_converter
 from tests.conftest import AppFactory, FixedClock
+from tests.handoff.dashboard_helpers import stored_complaint as _complaint
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
 from tests.staff import add_user, sign_in
 from workers.queue import detect_clusters
@@ -179,70 +176,6 @@ def test_people_are_their_phone_or_their_customer_never_their_client_address(ser
     assert cluster.customers == 2
 
 
-async def _complaint(
-    client: Any,
-    area: str,
-    category: str = "property_service",
-    *,
-    created_at: dt.datetime,
-    deadline_at: dt.datetime | None = None,
-    status: str = "open",
-    conversation_id: int | None = None,
-) -> str:
-    """A stored complaint from a new customer (as the complaint flow leaves it), or in
-    ``conversation_id``'s conversation."""
-    case_number = f"TS{next(_cases):06d}"
-
-    def add(session: Session) -> None:
-        def complaint(conversation: int, customer: int, description: str) -> Complaint:
-            return Complaint(
-                case_number=case_number,
-                conversation_id=conversation,
-                customer_id=customer,
-                description=description,
-                area=area,
-                category=category,
-                grade="simple",
-                customer_tier="standard",
-                signals=[],
-                status=status,
-                promised_at=created_at,
-                deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
-                created_at=created_at,
-            )
-
-        if conversation_id is not None:
-            existing = session.get(Conversation, conversation_id)
-            assert existing is not None
-            session.add(complaint(conversation_id, existing.customer_id, "煤气味"))
-            return
-        customer = Customer(display_name="客户", tier="standard", created_at=created_at)
-        session.add(customer)
-        session.flush()
-        identity = ChannelIdentity(
-            customer_id=customer.id, channel="webchat", external_id=case_number, created_at=created_at
-        )
-        session.add(identity)
-        session.flush()
-        conversation = Conversation(
-            customer_id=customer.id,
-            identity_id=identity.id,
-            channel="webchat",
-            locale="zh-CN",
-            status="open",
-            flow_state="handed_off",
-            flow_data={},
-            owner="bot",
-            created_at=created_at,
-        )
-        session.add(conversation)
-        session.flush()
-        session.add(complaint(conversation.id, customer.id, "电梯坏了"))
-
-    await resources(client.app).database.write(add)
-    return case_number
-
-
 async def test_a_cluster_alerts_supervisors_and_managers_once_per_window(
     make_client: AppFactory, clock: FixedClock
 ) -> None:
@@ -395,7 +328,7 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     assert body["queues"] == [{"queue": "general", "waiting": 2, "oldest_wait_seconds": 14 * 60}]
     assert [item["case_number"] for item in body["deadlines"]["breached"]] == [breached]
     assert [item["case_number"] for item in body["deadlines"]["at_risk"]] == [at_risk]
-    brief = {"case_number", "conversation_id", "category", "deadline_at", "owner", "waiting_in"}
+    brief = {"case_number", "conversation_id", "category", "deadline_at", "owner", "waiting_in", "appeal"}
     assert set(body["deadlines"]["at_risk"][0]) == brief
     assert body["deadlines"]["at_risk"][0]["waiting_in"] is None  # nobody's queue: no ticket waits
     # Counted over the past 24 hours whatever their state, by estate (a flat in 阳光花园 is 阳光花园's);

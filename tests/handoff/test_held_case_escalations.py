@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Notification, TimelineEvent, User
-from tests.conftest import AppFactory, FixedClock
+from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.handoff.appeal_helpers import tickets_of, web_chat_case
 from tests.handoff.queue_helpers import job_ctx
 from tests.helpers import ChatSocket, eventually, new_session
@@ -284,10 +284,39 @@ async def test_danger_told_while_an_agent_holds_the_case_hears_the_safety_advice
     await socket.close()
 
 
+async def test_a_fire_after_the_gas_in_a_held_chat_is_a_notice_of_its_own_the_gas_again_is_not(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await _claimed_case(client, csrf)
+    await socket.send("阳光花园3栋燃气泄漏了 好大的味道")
+    await socket.until_bot_says("关闭燃气总阀")
+
+    async def told(count: int) -> bool:
+        return len(await _notices(client, conversation_id, "supervisor_told")) == count
+
+    await eventually(lambda: told(2), timeout=15)
+    clock.advance(minutes=2)
+    await socket.send("阳光花园3栋着火了")
+    await socket.until_bot_says("沿安全通道撤离")
+    await eventually(lambda: told(4), timeout=15)
+    texts = [(notice.detail or {}).get("text") for notice in await _notices(client, conversation_id, "supervisor_told")]
+    assert texts[2:] == ["阳光花园3栋着火了", "阳光花园3栋着火了"]
+    clock.advance(minutes=1)
+    said = socket.times_said("关闭燃气总阀")
+    await socket.send("燃气泄漏了 好大的味道")
+    await socket.until_bot_says_anew("关闭燃气总阀", said)  # the advice first, again
+    await socket.until_bot_says("请您放心")
+    assert await told(4)
+    await socket.close()
+
+
 async def test_a_leader_asked_for_after_an_extension_is_promised_the_priority_time_not_the_extended_one(
     make_client: AppFactory,
 ) -> None:
-    """"已升级为优先处理" with a time days away is no priority: a leader asked for on the case ("叫你们
+    """ "已升级为优先处理" with a time days away is no priority: a leader asked for on the case ("叫你们
     经理来 都几天了还没人修") is the customer pressing a complaint still open, answered within the
     appeal's time (deadlines.yaml ``appeal``) when that is sooner than the extended one."""
     client = await make_client()
@@ -311,4 +340,43 @@ async def test_a_leader_asked_for_after_an_extension_is_promised_the_priority_ti
     # Within the appeal's 2 service hours of now (rounded up to the half hour), never days away.
     assert case.deadline_at - extended_to < dt.timedelta(0)
     assert case.promised_at is not None and case.deadline_at <= case.promised_at + dt.timedelta(days=1)
+    await socket.close()
+
+
+async def test_a_routine_after_hours_notice_is_not_made_urgent_under_its_old_time_by_a_later_appeal(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """Handed off at 17:51 (after hours: the routine "needs a supervisor" notice), the case held by
+    an agent; at 18:09 the customer appeals ("第三次投诉", 12345). The supervisors' urgent notice is
+    the appeal's, dated 18:09; the 17:51 notice stays routine, never an urgent card dated 17:51."""
+    clock.now = dt.datetime(2026, 11, 23, 17, 51, tzinfo=SHANGHAI).astimezone(dt.UTC)
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await _claimed_case(client, csrf)
+    [routine] = await _notices(client, conversation_id, "rule_supervisor")
+    assert (routine.detail or {}).get("priority") != 0
+    made = routine.created_at
+
+    clock.advance(minutes=18)
+    appealed_at = resources(client.app).clock()
+    await socket.send("这已经是第三次投诉了 根本没人管 再不解决我就打12345")
+
+    async def told_now() -> bool:
+        async with resources(client.app).sessions() as session:
+            found = await session.execute(
+                select(Notification.id).where(
+                    Notification.conversation_id == conversation_id,
+                    Notification.audience == "role:supervisor",
+                    Notification.created_at >= appealed_at,
+                )
+            )
+            return bool(found.all())
+
+    await eventually(told_now, timeout=15)
+    later = await _notices(client, conversation_id, "rule_supervisor")
+    before = next(notice for notice in later if notice.id == routine.id)
+    assert before.created_at == made and (before.detail or {}).get("priority") == (routine.detail or {}).get("priority")
+    # every notice urgent now is dated when it became urgent
+    assert all(notice.created_at >= appealed_at for notice in later if (notice.detail or {}).get("priority") == 0)
     await socket.close()

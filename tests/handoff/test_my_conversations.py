@@ -8,6 +8,7 @@ from typing import Any
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, ticket_of
+from tests.promises.support import claim_and_resolve, promised_case, staff
 from tests.staff import add_user, claimed_conversation, sign_in, sign_in_with_cookie
 
 
@@ -93,4 +94,38 @@ async def test_a_conversation_resolved_without_a_case_leaves_the_list_until_it_i
     again = await mine(client)
     assert [item["conversation_id"] for item in again["owned"]] == [conversation_id]
     assert again["resolved"] == []
+    await socket.close()
+
+
+async def test_a_resolved_case_reopened_and_taken_over_shows_its_real_status_and_holder(
+    make_client: AppFactory,
+) -> None:
+    """张三 resolved the case; it came back to him and the supervisor then took it over: his
+    resolved list says it is in hand again, by the supervisor, never 已解决."""
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id, "zhang.agent")
+    assert [(item["conversation_id"], item["status"]) for item in (await mine(client))["resolved"]] == [
+        (conversation_id, "resolved")
+    ]
+
+    headers, supervisor_id = await staff(client, "wangzg", Role.SUPERVISOR)
+    reopened = await client.post(
+        f"/api/conversations/{conversation_id}/reopen", json={"reason": "客户说路灯晚上还是不亮"}, headers=headers
+    )
+    assert reopened.status == 200, await reopened.text()
+    taken = await client.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"username": "wangzg"}, headers=headers
+    )
+    assert taken.status == 200, await taken.text()
+
+    await sign_in(client, "zhang.agent")
+    after = await mine(client)
+    assert after["owned"] == []
+    [case] = after["resolved"]
+    assert (case["conversation_id"], case["status"], case["owner"]) == (
+        conversation_id,
+        "open",
+        f"agent:{supervisor_id}",
+    )
     await socket.close()

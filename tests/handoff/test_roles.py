@@ -313,6 +313,7 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
     made = await resources(app).database.write(rows)
     async with resources(app).sessions() as session:
         notification_id = (await session.execute(select(Notification.id))).scalar_one()
+    timers = resources(app).standards.sections["timers"].body_of(resources(app).config)
     case: dict[str, Any] = {
         "conversation": conversation_id,
         "ticket": ticket_id,
@@ -321,7 +322,8 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
         "rules_version": 1,
         "standard": "timers",
         "standard_version": 1,
-        "standard_body": resources(app).standards.sections["timers"].body_of(resources(app).config),
+        # changed: the version in force saved again is refused (nothing changed)
+        "standard_body": {**timers, "idle_close_after": timers["idle_close_after"] + 60},
         "queues": queues,
         "me": caller.role or "nobody",
         **made,

@@ -182,7 +182,7 @@ async def test_a_transfer_keeps_the_customers_place_in_line_from_when_they_first
 ) -> None:
     """先进大厅优先: told "第3位", claimed, then transferred to the engineering team, where four
     customers who came after them already wait: they are third there (not seventh), and hear no
-    place further back than one they were told; 已等待 and first-come count from their first wait, the pickup alert
+    place further back than one they were told; 已转人工 and first-come count from their first wait, the pickup alert
     from the transfer."""
     client = await make_client()
     await add_user(client, "lead", Role.SUPERVISOR)

@@ -63,6 +63,8 @@ async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_age
         await ticket.locator(".claim").click()
         agent_thumb = agent.locator("#messages img.photo")
         await expect(agent_thumb).to_have_count(1, timeout=10_000)
+        # the conversation opened by the claim is fetched again once the server watches it for the page
+        await agent.wait_for_load_state("networkidle")
         await loaded_width(agent_thumb)
         await agent_thumb.scroll_into_view_if_needed()
         await agent.screenshot(path="/tmp/photos-console.png")

@@ -84,9 +84,10 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
         "否",
         "2",
     )
-    # How hard the case is and who the customer is, as the consoles name them.
-    assert (a["投诉等级"], a["客户类别"]) == ("简单投诉", "标准客户")
-    assert (c["投诉等级"], c["客户类别"]) == ("复杂投诉", "VIP客户")
+    # How hard the case is and who the customer was when it was filed, as the consoles name them
+    # (the column says so: the console's header shows the customer's tier now).
+    assert (a["投诉等级"], a["建单时客户类别"]) == ("简单投诉", "标准客户")
+    assert (c["投诉等级"], c["建单时客户类别"]) == ("复杂投诉", "VIP客户")
     # A cell a spreadsheet would run as a formula is quoted.
     assert c["问题描述"] == "'=1+1 账单多扣了钱"
 

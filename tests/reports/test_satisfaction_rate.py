@@ -90,3 +90,33 @@ async def test_a_score_given_with_not_resolved_is_not_a_satisfied_answer(
     assert (satisfaction["satisfied"], satisfaction["not_resolved"], satisfaction["rate"]) == (0, 1, 0.0)
     assert satisfaction["average"] == 4.0  # the score itself is kept
     await socket.close()
+
+
+async def test_no_score_given_yet_is_no_rate(make_client: AppFactory, clock: FixedClock) -> None:
+    """One customer answered "没解决" without a score: the manager reads "—" (no scores yet) for
+    the 满意率 as for the average, never "0.0%"; the unresolved answer is still counted."""
+    client = await make_client()
+    conversation_id, socket = await complain(client, "小区门口的路灯坏了一个星期", "阳光花园5栋", "13900139000")
+    await claim_and_resolve(client, conversation_id)
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says("1到5分")
+    await socket.send("没解决")
+    await socket.until_bot_says("重新为您处理")
+
+    async def answered() -> bool:
+        async with resources(client.app).sessions() as session:
+            return len((await session.execute(select(Satisfaction.id))).all()) == 1
+
+    await eventually(answered)
+    await add_manager(client)
+    figures = await (await client.get("/api/reports?from=2026-11-23&to=2026-11-23")).json()
+    satisfaction = figures["totals"]["satisfaction"]
+    assert (satisfaction["answered"], satisfaction["not_resolved"], satisfaction["rated"]) == (1, 1, 0)
+    assert satisfaction["rate"] is None and satisfaction["average"] is None
+
+    clock.now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI).astimezone(dt.UTC)
+    assert await daily_report(worker_ctx(client)) == "daily report for 2026-11-23: made"
+    daily = await (await client.get("/api/reports/daily")).json()
+    assert daily["satisfaction"]["count"] == 1 and daily["satisfaction"]["rate"] is None
+    await socket.close()

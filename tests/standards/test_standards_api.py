@@ -406,14 +406,57 @@ async def test_deadlines_where_a_vip_waits_longer_are_saved_only_when_confirmed(
     headers = await signed_in(client, "boss", Role.MANAGER)
     text = await (await client.get("/api/standards/deadlines?format=yaml")).text()
     data = yaml.safe_load(text)
-    data["table"]["simple"]["vip"] = 30
+    data["table"]["simple"]["vip"] = 14
+    data["table"]["complex"]["vip"] = 16  # simple still under complex: no contradiction, a warning
     edited = yaml.safe_dump(data, allow_unicode=True)
     asked = await client.put("/api/standards/deadlines", json={"yaml": edited, "note": "VIP 慢"}, headers=headers)
     assert asked.status == 422, await asked.text()
     warnings = (await asked.json())["warnings"]
-    assert {"grade": "simple", "tier": "vip", "hours": 30, "other_tier": "standard", "other_hours": 12} in warnings
+    assert {"grade": "simple", "tier": "vip", "hours": 14, "other_tier": "standard", "other_hours": 12} in warnings
     assert (await section(client, "deadlines"))["version"] == 1
     body = {"yaml": edited, "note": "VIP 慢", "confirm_warnings": True}
     confirmed = await client.put("/api/standards/deadlines", json=body, headers=headers)
     assert confirmed.status == 200, await confirmed.text()
-    assert (await section(client, "deadlines"))["body"]["table"]["simple"]["vip"] == 30
+    assert (await section(client, "deadlines"))["body"]["table"]["simple"]["vip"] == 14
+
+
+async def test_deadlines_giving_a_simple_complaint_longer_than_a_complex_one_are_refused(
+    make_client: AppFactory,
+) -> None:
+    """An order that contradicts itself (simple 30 h, complex 24 h for the same tier) is refused
+    with the cell and the complex hours it may not pass; nothing is saved, confirmed or not."""
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    body = (await section(client, "deadlines"))["body"]
+    body["table"]["simple"]["standard"] = 30
+    for confirm in (False, True):
+        refused = await client.put(
+            "/api/standards/deadlines",
+            json={"body": body, "note": "简单投诉放宽", "confirm_warnings": confirm},
+            headers=headers,
+        )
+        assert refused.status == 422, await refused.text()
+        [problem] = (await refused.json())["problems"]
+        assert problem["path"] == "deadlines.table.simple.standard"
+        assert (problem["code"], problem["limit"]) == ("simple_over_complex", 24)
+    assert (await section(client, "deadlines"))["version"] == 1
+
+
+async def test_saving_the_version_in_force_unchanged_adds_no_version(make_client: AppFactory) -> None:
+    """Saved as loaded (the form untouched, or the exported file imported back): refused with
+    "nothing changed", and the history keeps no version that changes nothing."""
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    loaded = await section(client, "deadlines")
+    same = await client.put(
+        "/api/standards/deadlines",
+        json={"body": loaded["body"], "note": "没改", "base_version": loaded["version"]},
+        headers=headers,
+    )
+    assert same.status == 409, await same.text()
+    assert ((await same.json())["code"], (await same.json())["version"]) == ("unchanged", 1)
+    text = await (await client.get("/api/standards/deadlines?format=yaml")).text()
+    again = await client.put("/api/standards/deadlines", json={"yaml": text, "note": "导回"}, headers=headers)
+    assert again.status == 409 and (await again.json())["code"] == "unchanged"
+    history = await (await client.get("/api/standards/deadlines/history", headers=headers)).json()
+    assert [entry["version"] for entry in history["versions"]] == [1]

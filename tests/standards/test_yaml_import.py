@@ -1,5 +1,5 @@
 """YAML a manager imports (``PUT /api/standards/{section}`` {"yaml": ...}): anchors and aliases
-("billion laughs") and deep nesting are refused, a body over 256 KiB is a 413, and a draft with
+("billion laughs") and deep nesting are refused, a body over 768 KiB is a 413, and a draft with
 thousands of problems gets a bounded 422. A normal import still works."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ async def test_a_body_over_256_kib_is_a_413_and_nothing_is_stored(make_client: A
 
     response = await client.put("/api/standards/faq", json={"yaml": text}, headers=headers)
     assert response.status == 413
-    assert "256 KiB" in (await response.json())["error"]
+    assert "768 KiB" in (await response.json())["error"]
 
     body = {**faq["body"], "entries": [*faq["body"]["entries"], {"padding": "x" * MAX_BODY_BYTES}]}
     response = await client.put("/api/standards/faq", json={"body": body}, headers=headers)

@@ -47,7 +47,7 @@ async def test_a_short_word_is_looked_for_in_the_newest_messages_and_a_longer_on
 
     def search(sync: Connection, query: str) -> list[int]:
         # The newest messages are the second customer's: the first one's lie further back.
-        hits = search_conversations(Session(sync), query, None, agent_id=1, recent=4)
+        hits = search_conversations(Session(sync), query, None, agent_id=1, recent=4).hits
         return [hit.conversation_id for hit in hits]
 
     async with resources(client.app).database.engine.connect() as connection:
@@ -88,7 +88,7 @@ async def test_a_short_word_is_looked_for_in_the_places_of_the_newest_cases_only
 
     def search(sync: Connection, query: str, cases: int) -> list[int]:
         # No messages read: only the cases' places can find these.
-        hits = search_conversations(Session(sync), query, None, agent_id=1, recent=0, recent_case_count=cases)
+        hits = search_conversations(Session(sync), query, None, agent_id=1, recent=0, recent_case_count=cases).hits
         return [hit.conversation_id for hit in hits]
 
     async with resources(client.app).database.engine.connect() as connection:

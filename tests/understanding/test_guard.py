@@ -179,7 +179,6 @@ def test_words_the_text_does_not_hold_have_no_span(guard: ForbiddenGuard) -> Non
     ("typed", "caught"),
     [
         ("你激动啥呀", "您激动什么呀"),
-        ("您冲我发啥火", "冲我发啥火"),
         ("你冲我发什么火啊", "您冲我发什么火呀"),
         ("我也不清楚，不是我受理的", "不清楚不是我受理的"),
         ("有这种事？不可能的", "有这种事不可能"),
@@ -296,3 +295,23 @@ def test_a_long_text_of_almost_disguised_phrases_is_read_at_once(guard: Forbidde
         assert guard.check(text) is None
         guard.spans(text)
     assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("text", ["喂，说话！", "喂 说话", "喂？你说话啊", "喂喂 说话！", "喂？说话呀"])
+def test_the_silent_line_rebuke_is_caught_with_or_without_its_particle_and_with_you(
+    guard: ForbiddenGuard, text: str
+) -> None:
+    hit = guard.check(text)
+    assert hit is not None and hit.forbidden == "喂,说话呀"
+    assert guard.spans(text)
+
+
+def test_a_phrase_without_its_final_particle_is_the_phrase_and_shown_as_typed(guard: ForbiddenGuard) -> None:
+    hit = guard.check("您冲我发啥火")
+    assert hit is not None and hit.forbidden == "您冲我发什么火呀"
+    assert guard.span("您冲我发啥火", hit.forbidden) == (0, 6)
+
+
+@pytest.mark.parametrize("text", ["您说话的声音有点小，麻烦再说一遍好吗？", "喂，您好！请问有什么能够帮助您？"])
+def test_speaking_of_speaking_without_the_rebuke_is_clean(guard: ForbiddenGuard, text: str) -> None:
+    assert guard.check(text) is None

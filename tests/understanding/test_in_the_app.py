@@ -88,7 +88,7 @@ def test_the_understand_command_reads_stdin_one_text_a_line(
 
 async def test_the_models_reading_completes_the_rules_in_a_conversation(make_client: AppFactory) -> None:
     """The rules find no place in "就在我们那个西门口"; the configured model does, and the bot
-    restates it as the area instead of asking for it."""
+    takes it as the area instead of asking for it: a gate alone, asked which estate's."""
     async with chat_server() as server:
         server.answer_object({"intents": ["complaint"], "slots": {"address": "西门口"}})
         client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=5))
@@ -96,7 +96,7 @@ async def test_the_models_reading_completes_the_rules_in_a_conversation(make_cli
         socket = await ChatSocket.open(client, token)
         await socket.caught_up()
         await socket.send("小区的路灯坏了一个星期，就在我们那个西门口，电话13800138000")
-        await socket.until_bot_says("地点：西门口")
+        await socket.until_bot_says("请问西门口是哪个小区的呢")
         assert any(request.user_text.startswith("小区的路灯坏了") for request in server.requests)
         await socket.close()
 

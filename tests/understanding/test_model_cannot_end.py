@@ -135,13 +135,13 @@ async def test_an_insult_the_model_calls_a_name_is_never_the_customers_title(mak
 
 async def test_a_place_the_model_names_is_said_back_when_it_reads_as_one(make_client: AppFactory) -> None:
     """The rules find no place in "就在我们那个西门口"; the model's, read by the rules, tells
-    nothing but where, so it is said back."""
+    nothing but where, so it is said back: a gate alone, asked which estate's."""
     async with chat_server() as server:
         server.answer_object({"intents": ["complaint"], "slots": {"address": "西门口"}})
         client = await make_client(llm=_llm(server))
         socket, _ = await _opened(client)
         await socket.send("小区的路灯坏了一个星期，就在我们那个西门口，电话13800138000")
-        await socket.until_bot_says("地点：西门口")
+        await socket.until_bot_says("请问西门口是哪个小区的呢")
         await socket.close()
 
 
@@ -156,17 +156,19 @@ async def test_the_problem_the_model_calls_a_place_is_not_the_place(make_client:
 
 
 async def test_a_place_sent_at_the_restatement_puts_the_place_right(make_client: AppFactory) -> None:
-    """The model read a wrong place the rules could not check; the customer sends the right one
-    at the restatement: it is restated with it."""
+    """The model read a place the rules could not check, its estate not told when asked; the
+    customer sends the estate at the restatement: it is restated with it."""
     async with chat_server() as server:
         server.answer_object({"intents": ["complaint"], "slots": {"address": "西门口"}})
         client = await make_client(llm=_llm(server))
         socket, _ = await _opened(client)
         await socket.send("小区的路灯坏了一个星期，就在我们那个西门口，电话13800138000")
+        await socket.until_bot_says("请问西门口是哪个小区的呢")
+        await socket.send("不知道")
         await socket.until_bot_says("地点：西门口")
 
         await socket.send("阳光花园5栋")
-        await socket.until_bot_says("地点：阳光花园5栋")
+        await socket.until_bot_says("地点：阳光花园5栋西门口")
         await socket.close()
 
 

@@ -1,15 +1,18 @@
 """A ticket nobody claims is alerted to the supervisors again and again (every 10 minutes for
 someone trapped in a lift): the console shows one card for it, its count and newest time kept up to
-date, not a new card each time; reading the card reads every alert of it."""
+date, not a new card each time; reading the card reads every alert of it. So is a second danger
+("着火了" after the gas) told while the case waits for the duty supervisor, read by none."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory, FixedClock
-from tests.handoff.queue_helpers import customer_hands_off, job_ctx
+from tests.handoff.queue_helpers import customer_hands_off, gas_then_fire, job_ctx
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
 from workers.queue import supervise
@@ -73,3 +76,34 @@ async def test_the_repeats_of_an_unclaimed_ticket_alert_update_one_card(
     assert sorted(read) == [False] * 4 + [True] * 4
     for socket in (trapped, other):
         await socket.close()
+
+
+async def test_the_repeats_of_an_unread_second_danger_are_one_urgent_card(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    _, socket = await gas_then_fire(client, clock)
+    ctx = job_ctx(client)
+    for minutes in (5, 10):
+        clock.advance(minutes=minutes)
+        await supervise(ctx)
+
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await (await browser.new_context(viewport={"width": 1366, "height": 768})).new_page()
+        await page.goto(str(client.make_url("/console/")))
+        await sign_in(page, "lead")
+        cards = page.locator("#notifications li[data-kind=another_danger]")
+        await expect(cards).to_have_count(1, timeout=10_000)
+        await expect(cards).to_have_class(re.compile(r"\burgent\b"))
+        await expect(cards).to_contain_text("阳光花园3栋着火了")
+        await expect(cards.locator(".notification-repeats")).to_have_text("已提醒3次")
+        await cards.get_by_role("button", name="标为已读").click()
+        await expect(page.locator("#notifications li[data-kind=another_danger].muted")).to_have_count(1)
+        await browser.close()
+
+    await api_sign_in(client, "lead")
+    body = await (await client.get("/api/notifications")).json()
+    assert [n["read"] for n in body["notifications"] if n["kind"] == "another_danger"] == [True] * 3
+    await socket.close()

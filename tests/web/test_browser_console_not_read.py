@@ -67,6 +67,8 @@ async def test_the_agent_is_told_which_texts_the_bot_did_not_read_whole(
         await expect(customer.nth(1).locator(".text")).to_have_text(LONG)  # the agent reads it whole
         await expect(customer.nth(2).locator(".not-read")).to_have_text("机器人未读此消息（发送过多），请人工阅读")
         await expect(page.locator("#messages .from-bot .not-read")).to_have_count(0)
+        # the opened conversation is fetched again once the server watches it for the page
+        await page.wait_for_load_state("networkidle")
         await customer.nth(1).screenshot(path="/tmp/console-read-in-part.png")
         await customer.nth(2).scroll_into_view_if_needed()
         await page.screenshot(path="/tmp/console-not-read.png")

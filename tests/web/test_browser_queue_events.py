@@ -33,6 +33,9 @@ WATCH_QUEUE = """() => {
 }"""
 """Counts every redraw of the waiting queue from now on."""
 
+PAST_PENDING_TASKS = "() => new Promise((resolve) => setTimeout(resolve, 0))"
+"""Resolves once the page has run the tasks already queued (an answer's drawing)."""
+
 
 async def test_the_other_queues_agent_sees_nothing_change_until_given_the_queue(make_client: AppFactory) -> None:
     customer_side, console_side = await make_client(), await make_client()
@@ -46,7 +49,9 @@ async def test_the_other_queues_agent_sees_nothing_change_until_given_the_queue(
         li = await laptop_console(browser, console_url, "li.agent")
         qian = await (await browser.new_context(viewport=LAPTOP)).new_page()
         queue_fetches: list[str] = []
+        queue_answers: list[str] = []
         qian.on("request", lambda request: _count_queue_fetch(request, queue_fetches))
+        qian.on("requestfinished", lambda request: _count_queue_fetch(request, queue_answers))
         told: list[dict[str, Any]] = []
         qian.on("websocket", lambda socket: socket.on("framereceived", lambda data: told.append(json.loads(data))))
         await qian.goto(console_url)
@@ -54,6 +59,14 @@ async def test_the_other_queues_agent_sees_nothing_change_until_given_the_queue(
         for page in (li, qian):
             await expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
             await expect(page.locator("#queue")).to_contain_text("暂无等待的客户", timeout=10_000)
+
+        # The queue fetched on going live (once the server has read the agent's queues) has come
+        # back and been drawn: nothing drawn from here on was started before.
+        async def answered() -> bool:
+            return len(queue_answers) == len(queue_fetches)
+
+        await eventually(answered)
+        await qian.evaluate(PAST_PENDING_TASKS)
         await qian.evaluate(WATCH_QUEUE)
         fetched_before, told_before = len(queue_fetches), len(told)
 

@@ -81,7 +81,7 @@ async def test_only_save_anyway_saves_while_the_deadline_warning_stands(make_cli
         message = page.locator("#std-message")
         cell = page.locator("[data-cell='simple.high_value']")
         await expect(cell).to_be_visible(timeout=10_000)
-        await cell.fill("30")
+        await cell.fill("14")  # longer than the standard customers' 12, within their own complex 16
         await page.fill("#std-note", "高价值客户放宽")
         await page.click("#std-save")
         await expect(message).to_contain_text("请确认后再保存")
@@ -100,7 +100,7 @@ async def test_only_save_anyway_saves_while_the_deadline_warning_stands(make_cli
         editor = page.locator("#std-yaml")
         await expect(editor).to_have_value(re.compile("high_value"), timeout=10_000)
         draft = await editor.input_value()
-        await editor.fill(draft.replace("vip: 4", "vip: 20", 1))
+        await editor.fill(draft.replace("vip: 4", "vip: 20", 1).replace("vip: 8", "vip: 24", 1))
         await page.fill("#std-note", "VIP 放宽")
         await page.click("#std-save")
         await expect(message).to_contain_text("VIP客户·简单 20小时", timeout=10_000)

@@ -57,6 +57,8 @@ async def test_at_1280_the_english_dashboard_and_transfer_field_show_their_words
         await manager.screenshot(path="/tmp/console-fit-dashboard-en.png")
 
         console = await page_in(browser, client, "/console/", "boss", LAPTOP, "en")
+        await expect(console.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+        await console.wait_for_load_state("networkidle")  # the lists fetched again on going live are drawn
         await console.locator("#queue .claim").click()
         target = console.locator("#transfer-target")
         await expect(target).to_be_visible(timeout=10_000)

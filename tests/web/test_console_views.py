@@ -202,9 +202,9 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
         await wang.goto(console_url)
         await sign_in(wang, "wang.agent")
         waited = wang.locator("#queue .waited").first
-        await expect(waited).to_have_text("已等待 0分钟", timeout=10_000)
+        await expect(waited).to_have_text("已转人工 0分钟", timeout=10_000)
         await wang.clock.fast_forward("05:00")  # five quiet minutes: nothing else changes the queue
-        await expect(waited).to_have_text("已等待 5分钟", timeout=10_000)
+        await expect(waited).to_have_text("已转人工 5分钟", timeout=10_000)
 
         await wang.evaluate(f"location.hash = '#conversation={owned}'")
         await expect(wang.locator("#conversation-title")).to_have_text(f"会话 {owned}", timeout=10_000)

@@ -14,7 +14,16 @@ from bot.staff.event_socket import staff_hub_key
 from bot.staff.events import publish
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
-from tests.staff import add_user, claimed_conversation, frames_until, handed_off_ticket, sign_in, staff_socket
+from tests.staff import (
+    add_user,
+    claimed_conversation,
+    frames_until,
+    handed_off_ticket,
+    sign_in,
+    staff_socket,
+    told_of,
+    watch,
+)
 
 
 async def test_a_claim_on_one_instance_reaches_a_console_on_another(make_client: AppFactory) -> None:
@@ -68,6 +77,20 @@ async def test_a_customer_message_in_an_owned_conversation_pushes_a_conversation
     assert all(f["type"] != "conversation" or conversation_id in f["conversation_ids"] for f in frames)
     detail = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert detail["messages"][-1]["text"] == "你好,有人在吗?"
+    await customer.close()
+    await watcher.close()
+
+
+async def test_a_watch_list_is_answered_once_applied_and_told_from_then_on(make_client: AppFactory) -> None:
+    """The console refetches on the answer: what the customer writes after it reaches the socket."""
+    client = await make_client()
+    _, conversation_id, customer = await claimed_conversation(client, "li.agent")
+    watcher = await staff_socket(client, "li.agent")
+    await watch(watcher, [conversation_id + 5, conversation_id])
+    answer = (await frames_until(watcher, lambda frame: frame["type"] == "watching"))[-1]
+    assert answer == {"type": "watching", "watching": [conversation_id, conversation_id + 5]}
+    await customer.send("你好,有人在吗?")
+    await frames_until(watcher, told_of(conversation_id))
     await customer.close()
     await watcher.close()
 

@@ -48,6 +48,11 @@ def test_every_message_has_its_english_and_the_catalogue_no_stale_entries() -> N
     assert [message for message, text in catalogue.items() if not text.strip()] == []
 
 
+def test_each_message_has_one_english_only() -> None:
+    keys = [json.loads(key) for key, _ in ENTRY.findall(CATALOGUE.read_text(encoding="utf-8"))]
+    assert sorted({key for key in keys if keys.count(key) > 1}) == [], "the later English silently wins"
+
+
 def test_english_fills_the_same_blanks() -> None:
     blanks = re.compile(r"\{\d+\}")
     wrong = {m: t for m, t in english().items() if sorted(blanks.findall(m)) != sorted(blanks.findall(t))}

@@ -47,3 +47,27 @@ async def test_a_refused_value_is_shown_with_its_key_and_the_reason(make_client:
         await expect(page.locator("#std-version")).to_contain_text("v1")
         assert errors == []
         await browser.close()
+
+
+async def test_a_simple_complaint_given_longer_than_a_complex_one_is_refused(make_client: AppFactory) -> None:
+    """Simple/Standard 30 h against Complex/Standard 24 h contradicts itself: refused as 0 hours
+    are, the editor saying which cell and why; nothing is saved."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await signed_in_manager_page(
+            browser, str(client.make_url("/manager/#standards/deadlines")), "boss"
+        )
+        message = page.locator("#std-message")
+        cell = page.locator("[data-cell='simple.standard']")
+        await expect(cell).to_have_value("12", timeout=10_000)
+        await cell.fill("30")
+        await page.fill("#std-note", "简单投诉放宽")
+        await page.click("#std-save")
+        await expect(message).to_contain_text("答复时限·简单·", timeout=10_000)
+        await expect(message).to_contain_text("比同类客户的复杂投诉（24小时）还长")
+        await expect(cell).to_have_class(re.compile(r"\binvalid\b"))
+        await expect(page.locator("#std-version")).to_contain_text("v1")
+        assert errors == []
+        await browser.close()

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers import expat
 
 import structlog
 import xmltodict
@@ -103,6 +104,52 @@ MAX_CREATE_TIME = 2**32 - 1
 """WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
 
 
+WECHAT_DEPTH = 2
+"""WeChat's XML is ``<xml>`` and its fields: an element nested deeper is no WeChat message."""
+WECHAT_MAX_ELEMENTS = 64
+"""Far more elements than any WeChat push carries (a location event has a dozen)."""
+
+
+class _NotWechatShape(Exception):
+    """Raised inside the shape scan to stop expat at the first element WeChat would not send."""
+
+
+def _check_shape(document: str | bytes) -> None:
+    """Refuse, before any dictionary is built, XML deeper than WeChat's, with more elements than
+    it sends, or with a DOCTYPE (WeChat sends none, and entities come with one): expat stops at
+    the first such element, so a body of 100,000 nested elements costs a few microseconds, not
+    seconds of the event loop. Raises RequestRejected (400)."""
+    parser = expat.ParserCreate()
+    depth = 0
+    elements = 0
+
+    def start(name: str, attributes: object) -> None:
+        nonlocal depth, elements
+        depth += 1
+        elements += 1
+        if depth > WECHAT_DEPTH:
+            raise _NotWechatShape(f"<{name[:32]}> nested deeper than WeChat's XML")
+        if elements > WECHAT_MAX_ELEMENTS:
+            raise _NotWechatShape("more elements than a WeChat message has")
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_: object) -> None:
+        raise _NotWechatShape("a DOCTYPE")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(document, True)
+    except _NotWechatShape as error:
+        raise RequestRejected(400, f"not WeChat XML: {error}") from error
+    except expat.ExpatError as error:
+        raise RequestRejected(400, f"not WeChat XML: {type(error).__name__}") from error
+
+
 def _fields(xml: str) -> dict[str, str]:
     """The top-level elements of a pushed message as text (an empty element is "").
 
@@ -111,6 +158,7 @@ def _fields(xml: str) -> dict[str, str]:
     """
     if not xml.strip():
         raise RequestRejected(400, "empty body")
+    _check_shape(xml)
     try:
         document = xmltodict.parse(xml, disable_entities=True)
     except Exception as error:
@@ -300,6 +348,7 @@ class WechatAdapter:
             return body.decode("utf-8", errors="strict"), None
         if not self._cryptos:
             raise RequestRejected(400, "encrypted message but no EncodingAESKey is configured")
+        _check_shape(body)  # wechatpy reads the envelope with xmltodict before checking it
         failure: Exception | None = None
         for crypto in self._cryptos:
             try:

@@ -41,6 +41,7 @@
     pickup_overdue: T("超时无人认领"), agent_silent: T("客服未回复客户"),
     case_check_locked: T("投诉编号被多次试核对·已暂停核对"),
     supervisor_told: T("客户找主管或扬言·客服继续处理"),
+    another_danger: T("同一会话又报另一险情·请值班主管处理"),
     urgent_deadline_breached: T("紧急投诉超时·已通知经理"),
   };
   const DETAIL_NAMES = {
@@ -72,6 +73,7 @@
     phraseBooks: {},  // the standard phrases by locale, each fetched when a conversation in it is open
     canned: [],
     categories: {},
+    problems: {},  // a cluster alert's problem (电梯) in the reader's language
     clock: "business_hours",  // how an extension's hours count (deadlines.yaml clock)
     editingCase: null,  // the case number whose form is being corrected: refetches leave it alone
     users: [],
@@ -90,6 +92,7 @@
 
   async function loadQueue() {
     const load = queueLoads.start();
+    const askedAt = performance.now();
     const result = await api("GET", "/api/queue");
     if (!queueLoads.fresh(load)) return;
     const list = $("queue");
@@ -99,6 +102,7 @@
     }
     const tickets = result.data.tickets || [];
     noticeNewTickets(tickets);
+    withdrawClaimed(tickets, tickets.length >= (result.data.total ?? tickets.length), askedAt);
     $("queue-count").textContent = String(result.data.total ?? tickets.length); // the first page only is listed (issue 16)
     if (!tickets.length) {
       clear(list, el("li", { class: "muted", text: T("暂无等待的客户") }));
@@ -175,7 +179,9 @@
       // one line each, the whole text on hover: several cards show at 1366×768
       el("div", { class: "actions ticket-foot" },
         el("span", { class: "muted ticket-wait" },
-          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
+          // counted from the first hand-off, time being served included: said as such, not as time unattended
+          el("span", { class: "waited", "data-since": since, title: T("自首次转人工起计，含客服已在处理的时间"),
+            text: T("已转人工 {0}", Staff.waitText(waited)) }),
           ticket.deadline_at
             ? el("span", { class: "deadline", "data-deadline": ticket.deadline_at, title: T("答复时限 {0}", formatTime(ticket.deadline_at)),
               text: T("时限 {0}", Staff.formatShortTime(ticket.deadline_at)) })
@@ -188,7 +194,7 @@
   function renderWaitingTimes() {
     for (const span of document.querySelectorAll("#queue .waited[data-since]")) {
       const waited = Math.max(0, (Date.now() - new Date(span.dataset.since).getTime()) / 1000);
-      span.textContent = T("已等待 {0}", Staff.waitText(waited));
+      span.textContent = T("已转人工 {0}", Staff.waitText(waited));
     }
     renderDeadlines();
   }
@@ -228,18 +234,53 @@
     return user.active === false ? T("{0}（已停用）", name) : name;
   }
 
-  async function claim(ticket) {
+  // The queue panel's line (a claim refused) says what just happened: the agent's next tap or key
+  // elsewhere clears it, so it never stands for minutes over a queue that has moved on.
+  function queueSay(message) {
+    const box = $("queue-message");
+    box.textContent = message;
+    document.removeEventListener("pointerdown", queueSay.forget, true);
+    document.removeEventListener("keydown", queueSay.forget, true);
+    if (!message) return;
+    queueSay.forget = () => queueSay("");
+    // from the next event on: not the tap that brought this answer
+    setTimeout(() => {
+      if (box.textContent !== message) return;
+      document.addEventListener("pointerdown", queueSay.forget, true);
+      document.addEventListener("keydown", queueSay.forget, true);
+    });
+  }
+
+  // A refusal is told where the agent tapped: in the conversation view (`say`) for its 认领, in
+  // the queue panel for a card's; either is cleared by the next action.
+  // A refusal in the conversation view, cleared as the queue panel's is by the agent's next tap or key.
+  function sayUntilNextAction(message) {
+    say(message);
+    const forget = () => {
+      document.removeEventListener("pointerdown", forget, true);
+      document.removeEventListener("keydown", forget, true);
+      if ($("conversation-message")?.textContent === message) say("");
+    };
+    setTimeout(() => {
+      document.addEventListener("pointerdown", forget, true);
+      document.addEventListener("keydown", forget, true);
+    });
+  }
+
+  async function claim(ticket, tell = queueSay) {
+    queueSay("");
+    say("");
     const result = await api("POST", `/api/tickets/${ticket.id}/claim`, {});
     if (result.status === 409) {
-      $("queue-message").textContent = T("该客户已被其他客服认领");
+      tell(T("该客户已被其他客服认领"));
       loadQueue();
+      if (tell === sayUntilNextAction) loadConversation();
       return;
     }
     if (!result.ok) {
-      $("queue-message").textContent = Staff.errorText(result, T("认领失败（{0}）", result.status));
+      tell(Staff.errorText(result, T("认领失败（{0}）", result.status)));
       return;
     }
-    $("queue-message").textContent = "";
     loadMine();
     loadQueue();
     // An appeal made from a new chat is answered there, where the customer is now.
@@ -254,11 +295,13 @@
 
   async function loadMine() {
     const load = mineLoads.start();
+    const askedAt = performance.now();
     const result = await api("GET", "/api/my-conversations");
     if (!mineLoads.fresh(load) || !result.ok) return;
     state.mine = result.data.owned;
     state.resolved = result.data.resolved;
     renderMine();
+    withdrawNotMine(askedAt);
     watchConversations();
   }
 
@@ -299,14 +342,15 @@
   // Another tab opened a conversation of mine: it is not new here either.
   window.addEventListener("storage", (event) => { if (state.me && event.key === seen.key()) renderMine(); });
 
-  // The customer wrote after the later of the time I last had it open and the time I resolved it
-  // (what they wrote before, I read then; a reopening gives the case back with nothing new in it).
-  function wroteSince(item, times, since) {
+  // The customer wrote after the latest of the time I last had it open, the time I resolved it
+  // (what they wrote before, I read then; a reopening gives the case back with nothing new in it)
+  // and the time it was transferred (what came before is the history handed over, not news).
+  function wroteSince(item, times, ...since) {
     if (!item.last_customer_at || item.conversation_id === state.conversationId) return false;
-    const read = [times[item.conversation_id], since].filter(Boolean).map((at) => new Date(at).getTime());
+    const read = [times[item.conversation_id], ...since].filter(Boolean).map((at) => new Date(at).getTime());
     return !read.length || new Date(item.last_customer_at).getTime() > Math.max(...read);
   }
-  const unread = (item, times) => wroteSince(item, times, item.resolved_by_me_at);
+  const unread = (item, times) => wroteSince(item, times, item.resolved_by_me_at, item.transferred_at);
 
   // The conversation open here, mine or resolved by me, is read up to its customer's last message;
   // only those two lists' conversations are kept, so the stored list stays short.
@@ -326,10 +370,17 @@
     // A customer who wrote again after the resolution (a rating, the problem back, a new one) is
     // marked 新消息 there too, until I open it: what the bot could not place waits in the queue for a person.
     const wroteAgain = (item) => wroteSince(item, times, item.resolved_at);
-    clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
-      el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
+    // One reopened and taken up by someone else since is no longer resolved nor mine: its real
+    // status and who has it now, and what the customer writes there is theirs to read, not new to me.
+    const takenUp = (item) => item.status === "open";
+    const resolvedRow = (item) => takenUp(item)
+      ? T("会话 {0} · 处理中（{1}）", item.conversation_id, ownerText(item.owner))
+      : T("会话 {0} · 已解决", item.conversation_id);
+    clear(resolvedList, state.resolved.map((item) => el("li", {
+      class: [item.conversation_id === state.conversationId ? "current" : "", takenUp(item) ? "handed-on" : "resolved"].filter(Boolean).join(" ") },
+      el("button", { type: "button", text: mineText(item, resolvedRow(item)),
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },
-      wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
+      !takenUp(item) && wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
     resolvedList.hidden = !state.resolved.length;
     // every case listed here, the resolved ones below included
     $("mine-count").textContent = String(state.mine.length + state.resolved.length);
@@ -360,6 +411,8 @@
   const TIMELINE_PAGE = 200;
 
   async function openConversation(conversationId) {
+    // what was said of the one open before (投诉单已更正, a refusal) is not about this one
+    if (state.conversationId !== Number(conversationId)) say("");
     state.conversationId = Number(conversationId);
     state.messagesShown = MESSAGES_PAGE;
     state.timelineShown = TIMELINE_PAGE;
@@ -416,6 +469,7 @@
     renderConversationBody();
     renderComplaint();
     renderTimeline();
+    noticesRead();
     loadCustomer(id);
   }
 
@@ -476,7 +530,7 @@
   // Supervisors and managers set the customer's tier; it counts from the customer's next hand-off.
   function tierPicker(id, customer, pending) {
     const select = el("select", { id: "customer-tier-select", "data-conversation": id, "data-saved": customer.tier },
-      (customer.tiers || []).map((tier) => el("option", { value: tier.id, text: tier.name })));
+      (customer.tiers || []).map((tier) => el("option", { value: tier.id, text: tierName({ tier: tier.id, tier_name: tier.name }) })));
     select.value = pending || customer.tier;
     const message = el("span", { id: "customer-tier-message", class: "muted", role: "status" });
     const save = el("button", { type: "button", id: "customer-tier-save", text: T("保存"), onclick: async () => {
@@ -525,6 +579,8 @@
     const held = (c.owner || "").startsWith("agent:");
     return (c.waiting || []).find((w) => !held || (w.reason === "appeal" && state.me.role !== "agent")) || null;
   }
+  // The server knows whose queue it is: one waiting where this agent is not is shown, never offered.
+  const mayClaim = (w) => Boolean(w) && w.in_my_queues !== false;
 
   // ---------------------------------------------------------------- phrase picker
 
@@ -864,7 +920,8 @@
     const switched = list.dataset.conversation !== String(c.id);
     const wasAtNewest = atNewest(list);
     const before = list.querySelectorAll("li").length;
-    clear(list, (c.messages || []).map(messageItem));
+    if (switched) clear(list);
+    redrawMessages(list, c.messages || []);
     list.dataset.conversation = String(c.id);
     const earlier = $("earlier");
     earlier.hidden = !c.earlier_messages;
@@ -900,6 +957,48 @@
   function notRead(message) {
     const how = message.kind === "unread" ? "unread" : message.read_in_part ? "in_part" : null;
     return how && el("span", { class: "not-read", "data-not-read": how, text: NOT_READ[how] });
+  }
+
+  // What a message's element shows: the same drawn again is the same element kept.
+  function messageDrawn(message) {
+    return [message.kind, message.opening, message.from, message.ts, message.text, (message.media || []).map((photo) => photo.id).join(" "),
+      message.direction, message.delivery_status, Boolean(message.possibly_duplicated), Boolean(message.read_in_part)].join("\u0000");
+  }
+
+  // Every refetch (the customer wrote, a delivery status changed, the socket's watch answer) keeps
+  // the elements of the messages it did not change, by message id: a photo is not loaded again, the
+  // words the agent selected stay selected and the list does not jump. Only a message new or
+  // changed is drawn, in its place; one gone from the window (older than the page shown) leaves.
+  function redrawMessages(list, messages) {
+    redrawKeyed(list, messages.map((message) => ({ key: String(message.id), drawn: messageDrawn(message), draw: () => messageItem(message) })));
+  }
+
+  // Draws ``rows`` ({key, drawn, draw}) into ``list`` in their order, keeping each element whose
+  // key and ``drawn`` (what it shows) are the ones it was drawn with; the rest are drawn anew or removed.
+  function redrawKeyed(list, rows) {
+    const kept = new Map();
+    for (const item of [...list.children]) {
+      if (item.drawnKey !== undefined && !kept.has(item.drawnKey)) kept.set(item.drawnKey, item);
+      else item.remove();
+    }
+    const wanted = new Set(rows.map((row) => row.key));
+    for (const [key, item] of kept) if (!wanted.has(key)) { item.remove(); kept.delete(key); }
+    let next = list.firstElementChild;
+    for (const row of rows) {
+      let item = kept.get(row.key);
+      kept.delete(row.key);
+      if (item && item.drawnAs !== row.drawn) {
+        const fresh = row.draw();
+        item.replaceWith(fresh);
+        if (next === item) next = fresh;
+        item = fresh;
+      }
+      if (!item) item = row.draw();
+      item.drawnKey = row.key;
+      item.drawnAs = row.drawn;
+      if (item === next) next = item.nextElementSibling;
+      else list.insertBefore(item, next);
+    }
   }
 
   function messageItem(message) {
@@ -950,6 +1049,7 @@
     if (resolved) why = T("该会话已解决，不能再回复；客户再次来信，或点「重新打开…」后可继续处理。");
     else if (waiting && waiting.conversation_id !== c.id) why = T("客户申诉已并入投诉 {0}，在「{1}」等待主管认领：认领后在本会话回复客户。", c.appeal_of || "", queueName(waiting.queue));
     else if (waiting && waiting.reason === "appeal" && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中；客户申诉在「{1}」等待主管认领。", staffName(c.owner), queueName(waiting.queue));
+    else if (waiting && !mayClaim(waiting)) why = T("客户正在「{0}」等待认领：您不在该队列，无法认领；请该队列的客服或主管认领。", queueName(waiting.queue));
     else if (waiting) why = T("客户正在「{0}」等待认领：认领后即可回复。", queueName(waiting.queue));
     else if (!mine && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中：只有处理人可以回复。", staffName(c.owner));
     else if (!mine && (c.owner || "").startsWith("queue:")) why = T("客户正在排队等待：请先在等待队列中认领，再回复。");
@@ -960,8 +1060,8 @@
       $("reply-form").prepend(hint);
     }
     // Waiting in a queue: claim it here, without going back to its card.
-    clear(hint, why, waiting ? el("button", { type: "button", id: "claim-here", class: "primary claim", text: T("认领"),
-      onclick: () => claim({ id: waiting.ticket_id }) }) : null);
+    clear(hint, why, mayClaim(waiting) ? el("button", { type: "button", id: "claim-here", class: "primary claim", text: T("认领"),
+      onclick: () => claim({ id: waiting.ticket_id }, sayUntilNextAction) }) : null);
     hint.hidden = canReply;
     $("conversation").dataset.canReply = String(canReply);
     for (const id of ["reply-text", "reply-send", "phrase-toggle"]) $(id).disabled = !canReply;
@@ -1250,15 +1350,27 @@
     // One reopening writes two rows (the customer's answer, the case opened again): one is shown.
     const reopenedAt = new Set((c.timeline || []).filter((e) => e.kind === "reopened").map((e) => e.ts));
     const shown = (c.timeline || []).filter((e) => !(e.kind === "reopened_by_customer" && reopenedAt.has(e.ts)));
-    clear($("timeline"), shown.slice().reverse().map((event) => el("li", {
-      class: event.kind === "note" ? "note" : "",
-    }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
-    timelineText(event), otherConversationLink(event))));
+    // Rows have no id: one is known by what it says (the same row twice by its count), and an
+    // unchanged row keeps its element, as a message does (redrawKeyed).
+    const times = new Map();
+    redrawKeyed($("timeline"), shown.slice().reverse().map((event) => {
+      const said = JSON.stringify([event.ts, event.kind, event.actor, event.detail]);
+      const count = (times.get(said) || 0) + 1;
+      times.set(said, count);
+      // who "我" is and the names read at sign-in are drawn into it, as is the conversation's own id
+      return { key: `${said}#${count}`, drawn: `${state.referenceRead}:${state.conversationId}`, draw: () => timelineItem(event) };
+    }));
     // The newest entries come first; a long timeline (a customer writing on after the hand-off)
     // shows older ones a page at a time.
     const earlier = $("earlier-timeline");
     earlier.hidden = !c.earlier_timeline;
     earlier.textContent = T("显示更早的记录（还有 {0} 条）", c.earlier_timeline || 0);
+  }
+
+  function timelineItem(event) {
+    return el("li", { class: event.kind === "note" ? "note" : "" },
+      el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
+      timelineText(event), otherConversationLink(event));
   }
 
   async function showEarlierTimeline() {
@@ -1763,8 +1875,10 @@
   // Urgent first: danger now or priority 0 (P0), unread; then the other unread; the read last.
   // The other "需主管关注" notices (not P0, e.g. every case after hours) fold into one line, so a
   // trapped-in-a-lift alert is never buried under them.
+  // One whose state no longer holds (its ticket claimed, its case resolved: `handled`) is urgent no more.
+  // An appeal (申诉) is the duty supervisor's P0 whatever its detail says (standards §5).
   function urgentNotice(n) {
-    return (n.detail?.priority === 0 || (n.case?.signals || []).some((s) => s === "danger" || s === "self_harm"));
+    return !n.handled && (n.kind === "appeal" || n.detail?.priority === 0 || (n.case?.signals || []).some((s) => s === "danger" || s === "self_harm"));
   }
 
   function routineNotice(n) {
@@ -1775,9 +1889,9 @@
   // `alert` 2, 3…) are one card, its count and newest time brought up to date, not a card each.
   function alertThread(n) {
     if (n.kind === "pickup_overdue" && n.ticket_id != null) return `pickup_overdue:${n.ticket_id}:${n.detail?.queue ?? ""}`;
-    if (n.kind === "supervisor_told" && n.conversation_id != null) {
+    if ((n.kind === "supervisor_told" || n.kind === "another_danger") && n.conversation_id != null) {
       const { alert, ...told } = n.detail || {};  // an alert again carries the notice's own detail
-      return `supervisor_told:${n.conversation_id}:${JSON.stringify(told)}`;
+      return `${n.kind}:${n.conversation_id}:${JSON.stringify(told)}`;
     }
     return `notice:${n.id}`;
   }
@@ -1813,6 +1927,7 @@
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         urgent ? el("span", { class: "badge p0", title: PRIORITY_NAMES[0], text: T("紧急") }) : null,
+        n.handled && !n.read ? el("span", { class: "badge notice-handled", text: T("已处理") }) : null,
         noticeRepeats(n),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
       n.case ? el("div", { class: "notification-case", title: caseText(n.case), text: caseText(n.case) }) : null,
@@ -1846,7 +1961,7 @@
     if (!items.length) { clear(box, el("p", { class: "muted", text: T("暂无通知") })); return; }
     const routine = items.filter(routineNotice);
     const folded = routine.length > 1 && !state.showRoutine;
-    const rank = (n) => (n.read ? 3 : urgentNotice(n) ? 0 : routineNotice(n) ? 2 : 1);
+    const rank = (n) => (n.read ? 3 : urgentNotice(n) ? 0 : routineNotice(n) || n.handled ? 2 : 1);
     const shown = items.filter((n) => !folded || !routineNotice(n))
       .map((n, index) => [n, index]).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([n]) => n);
     const rows = shown.map(notificationItem);
@@ -1896,6 +2011,7 @@
     }
     const value = (key, v) => {
       if (key === "category") return categoryName(v);
+      if (key === "problem") return (state.problems || {})[v] || v;
       if (key === "tier") return label("tier", v);
       if (key === "queue") return queueName(v);
       if (key === "reason") return label("reason", v);
@@ -1959,11 +2075,44 @@
     } catch (error) { /* no audio device */ }
   }
 
-  function alertAgent(title, body, conversationId) {
+  // The desktop notices shown, each withdrawn (closed) once its conversation is handled: read here
+  // (open in a page in sight), claimed by anyone (a waiting customer gone from the whole queue),
+  // handed on or resolved (gone from my conversations), or its notice (转给您处理) read. ``until``
+  // says which list tells that it was handled: "queue", "mine" or none (only reading it does).
+  alerts.shown = [];
+
+  function alertAgent(title, body, conversationId, until, notification) {
     tone();
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     const notice = new Notification(title, { body: body || "", tag: `conversation-${conversationId}` });
     notice.onclick = () => { window.focus(); openConversation(conversationId); notice.close(); };
+    alerts.shown.push({ notice, conversationId: Number(conversationId), until, notification, at: performance.now() });
+  }
+
+  function withdrawNotices(handled) {
+    alerts.shown = alerts.shown.filter((one) => {
+      if (!handled(one)) return true;
+      one.notice.close();
+      return false;
+    });
+  }
+
+  function noticesRead() {
+    if (state.conversationId && !document.hidden) withdrawNotices((one) => one.conversationId === state.conversationId);
+  }
+  document.addEventListener("visibilitychange", noticesRead);
+
+  // Told by a list asked for at ``askedAt`` (a list asked for before the notice may not hold it yet).
+  // The first page of a long queue leaves the rest unknown: only the whole queue tells.
+  function withdrawClaimed(tickets, wholeQueue, askedAt) {
+    if (!wholeQueue) return;
+    const waiting = new Set(tickets.map((t) => Number(t.conversation_id)));
+    withdrawNotices((one) => one.until === "queue" && one.at < askedAt && !waiting.has(one.conversationId));
+  }
+
+  function withdrawNotMine(askedAt) {
+    const mine = new Set(state.mine.map((item) => Number(item.conversation_id)));
+    withdrawNotices((one) => one.until === "mine" && one.at < askedAt && !mine.has(one.conversationId));
   }
 
   function noticeNewTickets(tickets) {
@@ -1971,7 +2120,7 @@
     if (alerts.seenTickets) {
       for (const ticket of tickets) {
         if (!alerts.seenTickets.has(ticket.id)) {
-          alertAgent(T("新的客户等待 · 会话 {0}", ticket.conversation_id), ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id);
+          alertAgent(T("新的客户等待 · 会话 {0}", ticket.conversation_id), ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id, "queue");
         }
       }
     }
@@ -1985,11 +2134,19 @@
       for (const n of handed) {
         if (!alerts.seenHanded.has(n.id)) {
           alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id),
-            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {}, n.case)].filter(Boolean).join("\n"), n.conversation_id);
+            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {}, n.case)].filter(Boolean).join("\n"), n.conversation_id, "mine", n.id);
         }
       }
     }
     alerts.seenHanded = new Set([...(alerts.seenHanded || []), ...handed.map((n) => n.id)]);
+    const read = new Set(items.filter((n) => n.read).map((n) => n.id));
+    withdrawNotices((one) => one.notification !== undefined && read.has(one.notification));
+  }
+
+  // Waiting for a claim on a card of this console's queue (whose leaving it tells of the claim).
+  function listedWaiting(c) {
+    const waiting = claimable(c);
+    return Boolean(waiting && alerts.seenTickets && alerts.seenTickets.has(waiting.ticket_id));
   }
 
   function noticeCustomerReply(c, firstRender) {
@@ -1998,7 +2155,7 @@
     const before = alerts.lastCustomer[c.id];
     alerts.lastCustomer[c.id] = last ? last.id : 0;
     if (!firstRender && last && before !== undefined && last.id !== before && document.hidden) {
-      alertAgent(T("客户回复 · 会话 {0}", c.id), last.text, c.id);
+      alertAgent(T("客户回复 · 会话 {0}", c.id), last.text, c.id, c.owner === `agent:${state.me.id}` ? "mine" : listedWaiting(c) ? "queue" : null);
     }
   }
 
@@ -2020,11 +2177,15 @@
     // Under 3 characters the server read the newest messages only (and every case's fields): say so.
     const recent = result.data.recent_only
       ? el("li", { class: "muted search-recent", text: T("不足3个字只搜索最近的消息和工单，输入3个字以上可搜索全部记录。") }) : null;
+    // An agent's search read only the newest messages holding the words (handoff.yaml
+    // search.agent_candidates) and older ones were left: say so, and what finds an older case.
+    const bounded = result.data.bounded
+      ? el("li", { class: "muted search-bounded", text: T("只搜索了含这些字的最近消息，更早的会话可能没有列出：请多输入几个字，或按投诉编号、地址搜索。") }) : null;
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
         ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索，其他会话可试后4位。") }) : null;
-      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why, recent);
+      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why, bounded, recent);
       return;
     }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
@@ -2033,7 +2194,7 @@
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
-        hit.text ? el("span", { class: "search-text", title: hit.text }, excerpt(hit.text, q)) : null))), recent);
+        hit.text ? el("span", { class: "search-text", title: hit.text }, excerpt(hit.text, q)) : null))), bounded, recent);
   }
 
   // The words the query found, marked, in sight on the hit's one line: a long message is cut to
@@ -2097,10 +2258,12 @@
     ]);
     if (targets.ok) state.transferTargets = targets.data;
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
+    state.problems = deadlines.ok ? Object.fromEntries((deadlines.data.problems || []).map((p) => [p.id, p.name || p.id])) : {};
     if (deadlines.ok && deadlines.data.clock) state.clock = deadlines.data.clock;
     state.phrases = phrases.ok ? phrases.data : null;
     if (state.phrases) { state.phraseBooks[state.phrases.locale] = state.phrases; phraseBooksAt[state.phrases.locale] = Date.now(); }
     state.users = users.ok ? users.data.colleagues || [] : [];
+    state.referenceRead = (state.referenceRead || 0) + 1;
     state.queues = queues.ok ? queues.data.queues || [] : [];
     await loadCanned();
   }
@@ -2112,10 +2275,17 @@
 
   function onEvent(frame) {
     if (window.consoleTyping) window.consoleTyping.onEvent(frame, state.conversationId);  // issue 15 (typing)
-    if (frame.type === "queue") { refreshQueue(); refreshMine(); }
+    // a claim or a resolution may settle what a notice tells of (no longer urgent)
+    if (frame.type === "queue") { refreshQueue(); refreshMine(); refreshNotifications(); }
     else if (frame.type === "notification") { refreshNotifications(); refreshMine(); }
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) { refreshConversation(); refreshMine(); }
     else if (frame.type === "conversation" && state.mine.some((item) => (frame.conversation_ids || []).includes(item.conversation_id))) refreshMine();
+    // The server now tells of the conversations watched; what they got before that (while the list
+    // was on its way, or since they were last fetched) was told to nobody: fetched again.
+    else if (frame.type === "watching") {
+      refreshMine();
+      if ((frame.watching || []).includes(state.conversationId)) refreshConversation();
+    }
   }
 
   // Back online: "回复未发送" no longer holds (the reply waits in the box to be sent again).
@@ -2153,6 +2323,9 @@
 
   Staff.boot(T("客服工作台 登录"), async (me) => {
     state.me = me;
+    // signed in again (after signing out, or as someone else): nothing said before still stands
+    say("");
+    queueSay("");
     Staff.showWhoami(me);
     $("manager-link").hidden = me.role === "agent";
     renderAlertsButton();

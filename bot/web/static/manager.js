@@ -7,7 +7,7 @@
 (() => {
   const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
-  const state = { me: null, rules: [], rulesDirty: false, rulesVersion: null, viewing: null, vocabulary: {}, loadedTabs: new Set(), categories: {}, queues: {}, users: {}, tab: null };
+  const state = { me: null, rules: [], rulesDirty: false, rulesVersion: null, viewing: null, vocabulary: {}, loadedTabs: new Set(), categories: {}, problems: {}, queues: {}, users: {}, tab: null };
   window.managerConsole = { state };
 
   function table(headers, rows) {
@@ -17,6 +17,9 @@
   }
 
   function empty(text) { return el("p", { class: "muted", text }); }
+
+  // a time, a wait, a case number: kept on one line while names beside it wrap between words
+  function whole(content) { return el("span", { class: "nowrap" }, content); }
 
   function categoryName(id) { return id ? state.categories[id] || id : "—"; }
   function queueName(id) { return state.queues[id] || id; }
@@ -34,6 +37,7 @@
       api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`), api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", "/api/users"),
     ]);
     if (deadlines.ok) state.categories = Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id]));
+    if (deadlines.ok) state.problems = Object.fromEntries((deadlines.data.problems || []).map((p) => [p.id, p.name || p.id]));
     if (queues.ok) state.queues = Object.fromEntries((queues.data.queues || []).map((q) => [q.id, q.name || q.id]));
     state.users = users.ok ? Object.fromEntries((users.data.users || []).map((u) => [`agent:${u.id}`, u.display_name || u.username])) : {};
   }
@@ -65,7 +69,9 @@
       button.setAttribute("aria-selected", String(button.dataset.tab === name));
     }
     for (const section of document.querySelectorAll(".tab")) section.hidden = section.id !== `tab-${name}`;
-    history.replaceState(null, "", `#${name}`);
+    // "#standards/classification" stays whole while its section loads: a reload then (a language
+    // chosen) opens the same section
+    if (location.hash.slice(1).split("/")[0] !== name) history.replaceState(null, "", `#${name}`);
     LOADERS[name]();
   }
 
@@ -74,8 +80,10 @@
   function briefs(items) {
     if (!items.length) return empty(T("无"));
     return table([T("编号"), T("类别"), T("时限"), T("处理人")], items.map((c) => [
-      el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || T("会话 {0}", c.conversation_id) }),
-      categoryName(c.category), formatTime(c.deadline_at), ownerName(c.owner, c.waiting_in)]));
+      // an appeal waiting for the duty supervisor, whether or not its case is resolved meanwhile
+      el("span", {}, whole(el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || T("会话 {0}", c.conversation_id) })),
+        c.appeal ? el("span", { class: "dash-appeal", text: T("客户申诉待主管处理") }) : null),
+      categoryName(c.category), whole(formatTime(c.deadline_at)), ownerName(c.owner, c.waiting_in)]));
   }
 
   async function loadDashboard() {
@@ -88,19 +96,21 @@
     const d = result.data;
     const queues = d.queues || [];
     clear($("dash-queues"), queues.length
-      ? table([T("队列"), T("等待"), T("最久等待")], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
+      ? table([T("队列"), T("等待"), T("最久等待")], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), whole(Staff.waitText(q.oldest_wait_seconds))]))
       : empty(T("无人等待")));
     for (const [id, items] of [["dash-at-risk", (d.deadlines || {}).at_risk || []], ["dash-breached", (d.deadlines || {}).breached || []]]) {
       clear($(id), briefs(items));
       $(id).parentElement.classList.toggle("wide", items.length > 0);  // a list takes two columns, 无 one
     }
+    // Beside the live queues these count the past day's new complaints, resolved ones too: said so.
+    const counted = () => el("p", { class: "muted counted", text: T("近{0}小时新投诉（含已解决）", d.counts_hours) });
     const byCategory = d.complaints_by_category || [];
-    clear($("dash-categories"), byCategory.length ? table([T("类别"), T("数量")], byCategory.map((c) => [categoryName(c.category), c.count])) : empty(T("无")));
+    clear($("dash-categories"), counted(), byCategory.length ? table([T("类别"), T("数量")], byCategory.map((c) => [categoryName(c.category), c.count])) : empty(T("无")));
     const byArea = d.complaints_by_area || [];
-    clear($("dash-areas"), byArea.length ? table([T("区域"), T("数量")], byArea.map((a) => [a.area, a.count])) : empty(T("无")));
+    clear($("dash-areas"), counted(), byArea.length ? table([T("区域"), T("数量")], byArea.map((a) => [a.area, a.count])) : empty(T("无")));
     const alerts = d.alerts || [];
     clear($("dash-alerts"), alerts.length
-      ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [a.problem ? `${categoryName(a.category)} · ${a.problem}` : categoryName(a.category), a.area, a.customers, T("{0}小时", a.window_hours), formatTime(a.created_at)]))
+      ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [a.problem ? `${categoryName(a.category)} · ${state.problems[a.problem] || a.problem}` : categoryName(a.category), a.area, a.customers, whole(T("{0}小时", a.window_hours)), whole(formatTime(a.created_at))]))
       : empty(T("无预警")));
     $("dash-alerts").parentElement.classList.toggle("wide", alerts.length > 0);  // its five columns whole
     $("dash-updated").textContent = T("更新于 {0}", Staff.formatClock(new Date()));

@@ -39,6 +39,22 @@
     const text = item.querySelector(".text");
     if (text && text.textContent === "[image]") text.hidden = true;  // the thumbnail says it better
     item.append(box);
+    keepFollowing(item.closest(".messages"), box);
+  }
+
+  // A list shown at its newest message stays there as the thumbnails load and grow it (the agent
+  // would be left above the newest, and the next message only said by 有新消息 ↓); one the agent
+  // scrolled up in is left where it is.
+  const NEAR_NEWEST_PX = 40;
+  function keepFollowing(list, box) {
+    if (!list) return;
+    const below = () => list.scrollHeight - list.scrollTop - list.clientHeight;
+    if (below() >= NEAR_NEWEST_PX) return;
+    for (const img of box.querySelectorAll("img")) {
+      img.addEventListener("load", () => {
+        if (below() < NEAR_NEWEST_PX + box.offsetHeight) list.scrollTop = list.scrollHeight;
+      }, { once: true });
+    }
   }
 
   function scan(root) {

@@ -201,7 +201,7 @@ window.staffAccounts = (() => {
       rows.push(el("tr", { "data-user": user.username, class: user.active ? "" : "inactive" },
         el("td", { text: user.username }),
         el("td", { text: user.display_name || "—" }),
-        el("td", { text: label("role", user.role) }),
+        el("td", { class: "role", text: label("role", user.role) }),
         el("td", { text: user.role === "agent" ? StaffI18n.list(user.queues.map(queueName)) || "—" : T("全部队列") }),
         el("td", {}, el("span", { class: `badge ${user.active ? "current" : "off"}`, text: user.active ? T("启用") : T("已停用") })),
         el("td", { text: user.last_sign_in ? formatTime(user.last_sign_in) : T("从未登录") }),

@@ -33,10 +33,14 @@ const StaffI18n = (() => {
   const messages = (window.STAFF_MESSAGES || {})[locale] || {};
   document.documentElement.lang = locale;
 
-  // T("会话 {0}", id): the message in the page's language, {0}, {1}… filled in order.
+  // T("会话 {0}", id): the message in the page's language, {0}, {1}… filled in order. A catalogue
+  // says a word by the count with {1|place|places}: the first for a count of one, else the second.
   function t(message, ...values) {
     const text = Object.prototype.hasOwnProperty.call(messages, message) ? messages[message] : message;
-    return values.length ? text.replace(/\{(\d+)\}/g, (whole, i) => (i < values.length ? String(values[i]) : whole)) : text;
+    if (!values.length) return text;
+    return text
+      .replace(/\{(\d+)\|([^|}]*)\|([^}]*)\}/g, (whole, i, one, other) => (i < values.length ? (Number(values[i]) === 1 ? one : other) : whole))
+      .replace(/\{(\d+)\}/g, (whole, i) => (i < values.length ? String(values[i]) : whole));
   }
 
   const T = t;  // as every page writes it, so the catalogue check finds this page's messages too
@@ -80,6 +84,7 @@ const StaffI18n = (() => {
     }
     select.addEventListener("change", async () => {
       const chosen = select.value;
+      if (chosen === locale) return;  // the page is in that language already: no reload
       select.disabled = true;
       if (save) {
         const result = await save(chosen);

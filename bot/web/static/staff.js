@@ -164,6 +164,7 @@ const Staff = (() => {
   function showLogin(message) {
     me = null;
     csrf = null;
+    delete document.body.dataset.ready;  // ready again once signed in and drawn
     document.getElementById("app").hidden = true;
     loginRoot.hidden = false;
     const error = loginRoot.querySelector(".error");
@@ -319,7 +320,10 @@ const Staff = (() => {
   }
 
   // The live socket: reconnects with backoff; after a reconnect the page refetches everything
-  // (events missed while away are not replayed).
+  // (events missed while away are not replayed). It is live, and the page refetches, only once the
+  // server has read the user's access (its hello) and applied the watch list sent on opening (its
+  // answer): an event before that may have been told to nobody, and the refetch reads it. A watch
+  // list sent later is answered with a "watching" frame, on which the page refetches what it shows.
   const events = (() => {
     let socket = null;
     let handler = () => {};
@@ -327,22 +331,41 @@ const Staff = (() => {
     let watching = [];
     let delay = 500;
     let closedOnPurpose = false;
+    let unanswered = 0;  // watch frames this socket has not answered yet
+
+    function sendWatch() {
+      socket.send(JSON.stringify({ type: "watch", conversation_ids: watching }));
+      unanswered += 1;
+    }
 
     function open() {
       closedOnPurpose = false;
       const scheme = location.protocol === "https:" ? "wss" : "ws";
-      socket = new WebSocket(`${scheme}://${location.host}/api/events`);
-      socket.addEventListener("open", () => {
+      const current = new WebSocket(`${scheme}://${location.host}/api/events`);
+      let greeted = false;
+      let live = false;
+      socket = current;
+      unanswered = 0;
+      current.addEventListener("open", () => {
         delay = 500;
-        stateHandler("live");
-        if (watching.length) socket.send(JSON.stringify({ type: "watch", conversation_ids: watching }));
+        if (watching.length) sendWatch();
       });
-      socket.addEventListener("message", (message) => {
+      current.addEventListener("message", (message) => {
         let frame;
         try { frame = JSON.parse(message.data); } catch (error) { return; }
+        if (socket !== current) return;
+        if (frame.type === "hello") greeted = true;
+        // every frame the console sends is a watch list: an error answers one too (the old list stays)
+        const answer = frame.type === "watching" || frame.type === "error";
+        if (answer && unanswered) unanswered -= 1;
+        if (!live && greeted && !unanswered) {
+          live = true;
+          stateHandler("live");  // the page refetches everything now
+          if (answer) return;
+        }
         handler(frame);
       });
-      socket.addEventListener("close", (event) => {
+      current.addEventListener("close", (event) => {
         stateHandler("offline");
         if (closedOnPurpose || !me) return;
         if (event.code === 4401) {  // the session ended: the sign-in shows (401), or another tab's new session reconnects
@@ -363,7 +386,7 @@ const Staff = (() => {
       },
       watch(ids) {
         watching = ids;
-        if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "watch", conversation_ids: ids }));
+        if (socket && socket.readyState === 1) sendWatch();
       },
       close() {
         closedOnPurpose = true;
@@ -457,6 +480,8 @@ const Staff = (() => {
       p.rule_name || "", T(REFERENCE_KINDS[p.kind] || "类别"), (p.names || [])[0] || ""),
     // two manager rules called the same (PUT /api/rules)
     rule_name_taken: (p) => T("已有另一条规则叫「{0}」，请换一个名称", p.rule_name || ""),
+    // deadlines: a simple complaint promised more hours than a complex one of its tier
+    simple_over_complex: (p, amount) => T("比同类客户的复杂投诉（{0}）还长：简单投诉的时限不能长于复杂投诉", amount(p.limit)),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」，请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 

@@ -28,7 +28,7 @@ const Standards = (() => {
     greeting_morning: T("问候·早上"), greeting_afternoon: T("问候·下午"), greeting_evening: T("问候·晚上"),
     greeting_opening: T("开场白"), greeting_known_customer: T("问候老客户"), title_male: T("称呼·先生"), title_female: T("称呼·女士"),
     invite_complaint: T("请客户讲述问题"), empathy: T("安抚情绪"), description_recorded: T("情况已记录"), ask_details: T("请客户讲具体情况"), ask_phone: T("询问联系电话"),
-    invalid_phone: T("电话格式不对"), phone_digit_short: T("电话少一位"), phone_digit_long: T("电话多一位"), phone_pieces_more: T("请继续说完电话"), ask_phone_number: T("客户答应后·问号码"), place_pieces_more: T("请继续说完地点"), ask_area: T("询问地点"), ask_area_again: T("再问地点"), explain_phone: T("解释·为何留电话"), explain_area: T("解释·地点问题"), explain_confirm: T("解释·复述确认"), ask_estate: T("询问小区名称"), restate: T("复述确认"), restate_problem: T("复述·问题"), restate_photos: T("复述·附照片"), restate_more_categories: T("复述·多个问题类别"),
+    invalid_phone: T("电话格式不对"), phone_digit_short: T("电话少一位"), phone_digit_long: T("电话多一位"), phone_pieces_more: T("请继续说完电话"), ask_phone_number: T("客户答应后·问号码"), phone_not_known: T("称已留电话·未查到再问"), place_pieces_more: T("请继续说完地点"), ask_area: T("询问地点"), ask_area_again: T("再问地点"), explain_phone: T("解释·为何留电话"), explain_area: T("解释·地点问题"), explain_confirm: T("解释·复述确认"), ask_estate: T("询问小区名称"), restate: T("复述确认"), restate_problem: T("复述·问题"), restate_photos: T("复述·附照片"), restate_more_categories: T("复述·多个问题类别"),
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), restate_phones: T("复述·电话与备用电话"), restate_phone_extension: T("复述·电话与分机"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"), confirm_question_again: T("再请客户确认"), confirm_unclear_handoff: T("无法确认·按复述登记转人工"), restated_check: T("主管已受理·请客户核对复述"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
@@ -37,7 +37,7 @@ const Standards = (() => {
     handoff_follow_up_by_channel: T("转人工后跟进（渠道联系）"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
-    escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), safety_electric: T("安全提示·电气"), safety_fire: T("安全提示·火灾"), safety_gas: T("安全提示·燃气"), safe_now_noted: T("客户已到安全处"), safety_lift: T("安全提示·电梯困人"), safety_water: T("安全提示·爆管水浸"), safety_locked_out: T("安全提示·被关门外"), safety_life_support: T("安全提示·停电与医疗设备"), safety_injured: T("安全提示·有人受伤"), safety_child: T("安全提示·儿童遇险"), safety_child_water: T("安全提示·儿童落水"), safety_violence: T("安全提示·打斗持刀"), safety_manhole: T("安全提示·井盖缺失"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"), photo_not_received: T("转人工后问照片·未收到照片"),
+    escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), safety_electric: T("安全提示·电气"), safety_fire: T("安全提示·火灾"), safety_gas: T("安全提示·燃气"), safe_now_noted: T("客户已到安全处"), safety_lift: T("安全提示·电梯困人"), safety_water: T("安全提示·爆管水浸"), safety_locked_out: T("安全提示·被关门外"), safety_life_support: T("安全提示·停电与医疗设备"), safety_injured: T("安全提示·有人受伤"), safety_child: T("安全提示·儿童遇险"), safety_child_water: T("安全提示·儿童落水"), safety_child_car: T("安全提示·儿童被锁车内"), safety_violence: T("安全提示·打斗持刀"), safety_manhole: T("安全提示·井盖缺失"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"), hello_again: T("转人工后再次问好·您好请讲"), photo_not_received: T("转人工后问照片·未收到照片"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
     waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知（回访另有所指）"), resolution_untold: T("处理结果·客户语言之外时复述问题"), resolution_untold_category: T("处理结果·客户语言之外时只说类别"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), wait_time_an_hour: T("等待时长（1小时多）"), progress_follow_up: T("处理进度跟进"),
     waiting_apology_named: T("久等致歉·称呼客户"), progress_follow_up_named: T("处理进度跟进·称呼客户"), satisfaction_ask_rating_named: T("回访·请评分·称呼客户"), satisfaction_ask_rating_summary_named: T("回访·处理结果并请评分·称呼客户"),
@@ -54,7 +54,7 @@ const Standards = (() => {
     option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
     prepared_acknowledge: T("有备而来·回应"), health_noted: T("身体状况·关心"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
     queue_after_hours: T("排队位置·非工作时间"), queue_position_by_deadline: T("排队位置·告知承诺答复时间"), queue_position_no_estimate: T("排队位置·不估等待时间"),
-    queue_urgent: T("紧急情况·主管已收到·勿报排队"), queue_urgent_care: T("心理危机·主管已收到·勿报排队"), urgent_waiting_apology: T("紧急情况·久等致歉"), urgent_waiting_care: T("心理危机·久等关心"),
+    queue_urgent: T("紧急情况·主管已收到·勿报排队"), queue_urgent_care: T("心理危机·主管已收到·勿报排队"), queue_urgent_held: T("紧急情况·同一IP过多·请自行拨打急救电话"), urgent_waiting_apology: T("紧急情况·久等致歉"), urgent_waiting_care: T("心理危机·久等关心"),
     urgent_deadline_passed: T("紧急情况·超时致歉"), urgent_deadline_passed_care: T("心理危机·超时关心"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdrawal_taken_back: T("客户收回放弃·继续处理"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
@@ -86,6 +86,13 @@ const Standards = (() => {
 
   const $ = (id) => document.getElementById(id);
   const copy = (value) => JSON.parse(JSON.stringify(value));
+  // The same settings, whatever order an edit left the keys in.
+  function sameValue(a, b) {
+    if (a === b) return true;
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
+  }
   const words = (text) => text.split(/[,，、\n]/).map((s) => s.trim()).filter(Boolean);
 
   function textarea(value, props) {
@@ -370,6 +377,8 @@ const Standards = (() => {
   async function save(confirmed) {
     const id = state.current;
     const s = sectionState(id);
+    // Saving the version in force again would only add a version that changes nothing.
+    if (s.mode === "form" && sameValue(s.draft, s.loaded.body)) { showMessage("warning", T("没有改动，无需保存")); return; }
     const note = $("std-note").value.trim();
     if (!note) { showMessage("error", T("请填写修改说明")); $("std-note").focus(); return; }
     // Only 仍然保存 confirms (save(true)); 保存 again asks again. The server asks too (a 422 with
@@ -388,6 +397,10 @@ const Standards = (() => {
     $("std-save").disabled = true;
     const result = await api("PUT", `/api/standards/${id}`, request);
     $("std-save").disabled = false;
+    if (result.status === 409 && result.data.code === "unchanged") {
+      showMessage("warning", T("没有改动，无需保存（仍是 v{0}）", result.data.version));
+      return;
+    }
     if (result.status === 409) {
       showMessage("error bad", T("其他人已保存了新版本，请重新加载后再修改"));
       $("std-message").append(el("button", { type: "button", id: "std-reload", text: T("重新加载"), onclick: () => reload(id) }));
@@ -653,6 +666,12 @@ const Standards = (() => {
         text(((body.negation_fillers || {})[side] || []).join(" "), `forbidden.negation_fillers.${side}`, (v) => {
           body.negation_fillers = { ...(body.negation_fillers || {}), [side]: v.split(/\s+/).filter(Boolean) };
         }, { class: "wide", id: `forbidden-fillers-${side}` }))),
+      el("h3", { text: T("忌语中可插入或省去的词") }),
+      el("p", { class: "muted", text: T("以空格分开。称呼（如「您」：喂？你说话啊）插在忌语的两个汉字之间时、句末语气词（如「呀」：喂，说话！）省去时（至少余三个字），仍视为该忌语。") }),
+      ...[["address", T("称呼词")], ["final_particles", T("句末语气词")]].map(([kind, label]) => field(label,
+        text(((body.phrase_fillers || {})[kind] || []).join(" "), `forbidden.phrase_fillers.${kind}`, (v) => {
+          body.phrase_fillers = { ...(body.phrase_fillers || {}), [kind]: v.split(/\s+/).filter(Boolean) };
+        }, { class: "wide", id: `forbidden-phrase-fillers-${kind}` }))),
       el("h3", { text: T("正确表达（供客服选用，每行一句）") }),
       textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
         "data-path": "forbidden.correct_expressions",
@@ -1077,6 +1096,10 @@ const Standards = (() => {
           "data-path": `faq.entries.${i}.about_the_case`,
           onchange: (event) => { entry.about_the_case = event.target.checked; touched(id); } }),
           T("转人工后问到时，回答客户自己投诉的进度和答复时间")),
+        el("label", { class: "check" }, el("input", { type: "checkbox", checked: Boolean(entry.greeting_answers),
+          "data-path": `faq.entries.${i}.greeting_answers`,
+          onchange: (event) => { entry.greeting_answers = event.target.checked; touched(id); } }),
+          T("问的是客户找对了没有（“是物业吗”“你几号”）：先于问题问到时，用开场问候和邀请回答，不记录为问题")),
         el("div", { class: "actions" }, removeButton(() => { body.entries.splice(i, 1); rerender(); }))))),
       el("div", { class: "actions" }, el("button", { type: "button", text: T("添加问答"), onclick: () => {
         body.entries.push({ id: `faq_${body.entries.length + 1}`, keywords: [["关键词"]], answer: { "zh-CN": "", en: "" } });
