@@ -132,6 +132,8 @@ class PhraseId(StrEnum):
     PROMISE_URGENT = "promise_urgent"
     OPEN_CASE = "open_case"
     OPEN_CASE_OVERDUE = "open_case_overdue"
+    OPEN_CASE_TAKING_MORE = "open_case_taking_more"
+    OPEN_CASE_OVERDUE_TAKING_MORE = "open_case_overdue_taking_more"
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
@@ -358,6 +360,8 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.OPEN_CASE_OVERDUE: frozenset({"case_number", "deadline"}),
+    PhraseId.OPEN_CASE_TAKING_MORE: frozenset({"case_number", "deadline"}),
+    PhraseId.OPEN_CASE_OVERDUE_TAKING_MORE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
     PhraseId.WAITING_APOLOGY_NAMED: frozenset({"wait", "surname", "title"}),

@@ -99,7 +99,12 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
-    said_again = (PhraseId.OPEN_CASE, PhraseId.OPEN_CASE_OVERDUE)
+    said_again = (
+        PhraseId.OPEN_CASE,
+        PhraseId.OPEN_CASE_OVERDUE,
+        PhraseId.OPEN_CASE_TAKING_MORE,
+        PhraseId.OPEN_CASE_OVERDUE_TAKING_MORE,
+    )
     turn.step.replies = [reply for reply in replies if reply.phrase_id not in said_again]
     if set(data.signals) & URGENT_SIGNALS:
         _emergency_on_case(turn, case)

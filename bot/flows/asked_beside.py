@@ -19,7 +19,12 @@ _ITEM_QUESTIONS = frozenset(
 )
 """The form's questions for an item: the item given there with a question beside it is the answer."""
 _ACKNOWLEDGEMENTS = frozenset(
-    {PhraseId.GREETING_OPENING.value, PhraseId.DESCRIPTION_RECORDED.value, PhraseId.MESSAGE_RECORDED.value}
+    {
+        PhraseId.GREETING_OPENING.value,
+        PhraseId.DESCRIPTION_RECORDED.value,
+        PhraseId.MESSAGE_RECORDED.value,
+        PhraseId.CONFIRMED_THANKS.value,
+    }
 )
 """Replies that take in what the customer said: the answer to their question comes after them, before
 the next question."""
@@ -33,20 +38,21 @@ class AskedBeside:
     """The FAQ entry that answers it; None: the staff answer it."""
 
 
-def asked_beside(turn: Turn, text: str, state: State) -> AskedBeside | None:
+def asked_beside(turn: Turn, text: str, state: State, beside_an_answer: bool = False) -> AskedBeside | None:
     """The question ``text`` asks beside the complaint it tells, or beside the item it gives at the
     form's question for one; None when it asks none so. A clause asks when it reads as a question and
     not a complaint ("装修要交押金吗" asks about the problem in its own words: the problem), is not in the
     service's voice and does more than announce a question ("请问"). The FAQ entry is the one the whole
-    message matches (its ``unless`` words hold for the message), if an asking clause alone matches it too."""
+    message matches (its ``unless`` words hold for the message), if an asking clause alone matches it too.
+    ``beside_an_answer``: the message answers the restatement beside the question ("对 你们几点下班")."""
     intents = turn.intents
     if Intent.QUESTION not in intents:
         return None
-    if Intent.COMPLAINT not in intents and not (turn.changed and state in _ITEM_QUESTIONS):
+    if Intent.COMPLAINT not in intents and not (turn.changed and state in _ITEM_QUESTIONS) and not beside_an_answer:
         return None
     faq = turn.kit.faq
     entry = faq.match(text)
-    clauses = [unit for unit, _ in units(text)]
+    clauses = [f"{unit}{after}".strip() for unit, after in units(text)]  # "what are your hours?" asks by its mark
     if entry is not None and any(faq.match(unit) is entry and _asks(turn, unit) for unit in clauses):
         return AskedBeside(text, entry)
     # Its words found across clauses ("物业电话多少 电梯坏了几天了 没人处理") answer nothing asked.

@@ -170,8 +170,10 @@ from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import confirmed_after_the_hand_off, keep_owed_promise, owe_promise
 from bot.flows.taken_back import took_back_withdrawal
+from bot.flows.things_named import ThingWords
 from bot.flows.title_said import TitleWords
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn, WordSearches
+from bot.flows.yes_beside_a_question import answer_beside_a_question, take_the_answer
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_CN, ZH_TW
@@ -281,6 +283,7 @@ class ComplaintFlow:
             service_voice=service_voice,
             titles=TitleWords.from_config(config),
             small_talk=SmallTalkWords.from_config(config, understander.matchable),
+            things=ThingWords.from_config(config, understander.matchable),
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,
@@ -569,9 +572,15 @@ class ComplaintFlow:
                 ask_current(turn)
                 turn.arm_idle()
                 return
+            # "对 你们几点下班" at the restatement: the yes taken as if said alone, the question answered too.
+            beside = None if placed else answer_beside_a_question(turn, text)
+            if beside is not None:
+                take_the_answer(turn, beside)
+                intents = turn.intents
             # "你们几点上班 楼上装修好吵", "13800138000 你们几点下班": the form takes the message as without
             # the question, and the question is answered after it.
-            asked = None if placed else asked_beside(turn, text, state)
+            answered = beside is not None and bool(beside.answers)
+            asked = None if placed else asked_beside(turn, text, state, beside_an_answer=answered)
             if placed or (asked is None and side_intent(turn, intents, state)):
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
@@ -580,7 +589,7 @@ class ComplaintFlow:
             if not data.description and _has_a_case_open(turn.customer):
                 # "另外还有个事 楼下垃圾桶满了" beside a case of theirs: the new problem as told.
                 text = without_openers(turn, text)
-            self._handlers[state](turn, text)
+            self._handlers[state](turn, beside.answer if beside is not None and asked is not None else text)
             noted = acknowledge_asked_sooner(turn, text, first_reply)
             if asked is not None:
                 answer_asked_beside(turn, asked, first_reply, noted)

@@ -17,8 +17,10 @@ _FEWEST_TOLD_CHARS = 3
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
-def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True) -> None:
-    """The opening; ``invite``: then the invitation to tell the problem, unless the open case is told."""
+def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True, taking_more: bool = False) -> None:
+    """The opening; ``invite``: then the invitation to tell the problem, unless the open case is told;
+    ``taking_more``: the message is more of the open case, taken onto it next, so its line invites no
+    new problem ("如有新的问题…" and then "好的，您补充的情况…" would read as two bots)."""
     service = turn.kit.config.service
     time_greeting = turn.text(turn.kit.calendar.time_greeting(turn.now))
     salutation = turn.kit.calendar.festival_greeting(turn.now, turn.locale) or time_greeting
@@ -46,7 +48,10 @@ def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True) -> None:
             open_case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
         )
         overdue = open_case.deadline_at <= turn.now
-        told = PhraseId.OPEN_CASE_OVERDUE if overdue else PhraseId.OPEN_CASE
+        if taking_more:
+            told = PhraseId.OPEN_CASE_OVERDUE_TAKING_MORE if overdue else PhraseId.OPEN_CASE_TAKING_MORE
+        else:
+            told = PhraseId.OPEN_CASE_OVERDUE if overdue else PhraseId.OPEN_CASE
         turn.say(told, case_number=open_case.case_number, deadline=deadline)
         turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
         return

@@ -3,11 +3,14 @@ their own (a WeChat follower's earlier case, one left with the phone their chann
 one they proved theirs by its phone's last digits (:mod:`bot.flows.case_check`). "楼上还在敲",
 "还在漏", "又停了", "still leaking", before any problem of this conversation's own, goes on that
 case, as a follow-up told after its hand-off would, never as a second complaint. The same problem is
-one naming the case's category (and no other thing of it, nor another place), or naming none but
-saying the problem goes on (``followups.still_words``, ``followups.again_words``). With two or more
-open cases it is the one of the category the message names, when only one is of it. Complaining of
-how the case is handled ("还是没修好", "都第三次了", "我要申诉"), or its category told once its time
-has passed, stays an appeal; another problem stays a complaint of its own."""
+one naming the case's category (and no other thing of it, nor another place), or the thing the case's
+problem named (``bot/flows/things_named.py``: "楼道灯还在闪" of a case "楼道灯坏了", though it reads as
+another category) and no other problem of its own category, or naming no category but saying the
+problem goes on (``followups.still_words``, ``followups.again_words``). With two or more open cases it
+is the one of the category the message names, when only one is of it, else the only one whose problem
+names the thing it names. Complaining of how the case is handled ("还是没修好", "都第三次了", "我要申诉")
+stays an appeal; so does the same problem told once the case's time has passed (seed 003: a repeat
+of an unanswered complaint), never only noted on it. Another problem stays a complaint of its own."""
 
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.scripts import places_overlap
 from bot.core.timeline import TimelineKind
+from bot.flows.appeals import link_to_case
 from bot.flows.case_check import appeal_link
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, OpenCase, State
 from bot.flows.slots import append_description, kept_place
+from bot.flows.things_named import same_thing
 from bot.flows.turn import Turn
 from bot.understanding.result import Understanding
 
@@ -38,10 +43,19 @@ def followed_up_open_case(turn: Turn, text: str) -> bool:
     if case is None or not _more_of_it(turn, understood, case):
         return False
     data = turn.step.data
+    if case.deadline_at <= turn.now and understood.category != case.category:
+        # "楼上还在敲" once the case's time has passed: the repeat is an appeal (seed 003), as the case's
+        # category told then is on the complaint's own path.
+        if turn.step.state is State.NEW:
+            greet(turn, invite=False)
+        append_description(turn, text)
+        link_to_case(turn, case)
+        return True
     for kind in list(data.timers):
         turn.cancel(kind)
     if turn.step.state is State.NEW:
-        greet(turn, invite=False)  # their own case is told where it stands first, as to any return
+        # Their own case told where it stands first, as to any return, inviting no new problem: this is more of it.
+        greet(turn, invite=False, taking_more=True)
     status = case.status
     if status is not None and status.problem:
         append_description(turn, status.problem)  # what the case is about: more told later is judged by it
@@ -73,7 +87,16 @@ def _case_told_of(turn: Turn, understood: Understanding) -> OpenCase | None:
         category = understood.category
         if category in (None, turn.kit.rules.fallback_category):
             return None  # "又开始了" beside two cases: which one is not known
-        same = [case for case in customer.open_cases if case.category == category]
+        # "楼道灯还在闪" (物业服务) beside a 工程维修 case "楼道灯坏了" and a noise case: the one whose problem
+        # names its thing, else the one of its category.
+        said = turn.things_named(understood.text)
+        same = [
+            case
+            for case in customer.open_cases
+            if said and case.problem and same_thing(said, turn.things_named(case.problem))
+        ]
+        if len(same) != 1:
+            same = [case for case in customer.open_cases if case.category == category]
         found = same[0] if len(same) == 1 else None
         if found is None or found.case_number is None or found.deadline_at is None:
             return None
@@ -98,15 +121,19 @@ def _more_of_it(turn: Turn, understood: Understanding, case: OpenCase) -> bool:
     goes_on = turn.says_any(text, followups.still_words) or turn.says_any(text, followups.again_words)
     if category in (None, turn.kit.rules.fallback_category):
         return goes_on
+    problem = status.problem if status is not None else None
+    said = turn.problem_words(category, text)
+    earlier = turn.problem_words(category, problem) if problem else set()
     if category != case.category:
-        return False
+        # Its thing named ("楼道灯还在闪" of 楼道灯坏了), and no other problem of the category it reads as.
+        things = turn.things_named(text)
+        if not (things and problem and same_thing(things, turn.things_named(problem))):
+            return False
+        return not said or bool(said & earlier)
     if case.deadline_at <= turn.now:
-        return False  # its time passed: the repeat is an appeal (seed 003), with a time of its own
+        return False  # its time passed: the repeat is an appeal (seed 003), on the complaint's own path
     if goes_on:
         return True  # "楼上还是很吵" after 楼上装修天天敲墙: it, still
-    said = turn.problem_words(category, text)
-    problem = status.problem if status is not None else None
-    earlier = turn.problem_words(category, problem) if problem else set()
     return not (said and earlier and not said & earlier)  # other things of the category: another problem
 
 

@@ -35,6 +35,7 @@ from bot.flows.records import (
 )
 from bot.flows.small_talk import SmallTalkWords
 from bot.flows.summary import ProblemSummary
+from bot.flows.things_named import ThingWords
 from bot.flows.title_said import TitleWords
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
@@ -134,6 +135,8 @@ class FlowKit:
     """Which one the customer is, said without the surname ("不对 我是女的"): the title put right."""
     small_talk: SmallTalkWords
     """Words of small talk before any problem (``bot/flows/small_talk.py``)."""
+    things: ThingWords
+    """The things problems name (``bot/flows/things_named.py``)."""
 
     @property
     def rules(self) -> Classification:
@@ -301,6 +304,10 @@ class Turn:
         weak = {word.lower() for word in rule.weak_keywords}
         words = (*rule.keywords, *rule.things)
         return {word.lower() for word in words if word.lower() not in weak and word.lower() in matchable}
+
+    def things_named(self, text: str) -> frozenset[str]:
+        """The things ``text`` names (电梯, 楼道灯, 水管: ``bot/flows/things_named.py``)."""
+        return self.kit.things.named(self.kit.understander.matchable(text))
 
     def says_only(self, text: str, words: Iterable[str]) -> bool:
         """``text``, read as keywords are matched and without punctuation around it, is one of ``words``."""

@@ -207,7 +207,7 @@ def test_as_the_first_message_it_is_greeted_told_where_the_case_stands_and_added
     """An SMS, or a first WeChat message: the greeting tells the case first, as to any return."""
     chat = returning(engine, OWN_NOISE, greeted=False)
     step = chat.send("楼上还在敲")
-    assert chat.phrase_ids(step) == ["greeting_opening", "open_case", "supplement_added"]
+    assert chat.phrase_ids(step) == ["greeting_opening", "open_case_taking_more", "supplement_added"]
     assert_on_the_case(step, OWN, "楼上还在敲")
 
 

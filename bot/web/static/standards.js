@@ -33,7 +33,7 @@ const Standards = (() => {
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
     promise_within_an_hour: T("承诺一小时内答复"), promise_minutes: T("承诺几分钟内答复"), promise_urgent: T("紧急·值班主管跟进·承诺答复"),
-    promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
+    promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), open_case_taking_more: T("已有在办投诉·补充记入"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
     handoff_follow_up_by_channel: T("转人工后跟进（渠道联系）"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
@@ -59,7 +59,7 @@ const Standards = (() => {
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdrawal_taken_back: T("客户收回放弃·继续处理"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
     place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问联系电话后四位"), verify_case_phone_again: T("核对投诉人·再问一次"), verify_case_place: T("核对投诉人·未留电话·问登记地址"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
-    open_case_overdue: T("问候·未结投诉已超时"), photo_quota_reached: T("照片已达上限"),
+    open_case_overdue: T("问候·未结投诉已超时"), open_case_overdue_taking_more: T("问候·未结投诉已超时·补充记入"), photo_quota_reached: T("照片已达上限"),
     status_with_supervisor: T("进度·值班主管处理中"), escalation_reassure_case: T("升级·客户催促·告知编号与时限"), escalated_deadline: T("升级·已有投诉·告知新时限"), escalated_within_an_hour: T("升级·已有投诉·承诺一小时内答复"),
   };
   const PLACEHOLDER_LABELS = {
