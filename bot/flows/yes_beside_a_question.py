@@ -18,6 +18,9 @@ _ANSWERS = frozenset({Intent.YES, Intent.NO})
 _AN_ANSWER_AND_POLITENESS = frozenset({Intent.YES, Intent.NO, Intent.THANKS, Intent.GREETING})
 _NOT_BESIDE = frozenset({Intent.COMPLAINT, Intent.CORRECTION})
 """A problem or a fault named with the question: read as the message it is, never only its answer."""
+_MOST_PIECES = 6
+"""A yes beside a question is a few words; each piece is read on its own, so a longer message is
+read as the message it is (a flood of "几点？" costs one reading)."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,14 @@ def answer_beside_a_question(turn: Turn, text: str) -> AnsweredBeside | None:
         return None
     if Intent.QUESTION not in understood.intents or understood.intents & _NOT_BESIDE:
         return None
+    pieces = [(unit, after) for unit, after in units(text) if unit.strip()]
+    if len(pieces) > _MOST_PIECES:
+        return None
     openers = turn.kit.config.followups.addition_openers
     answers: set[Intent] = set()
     kept: list[tuple[str, str]] = []
     asks = False
-    for unit, after in units(text):
-        if not unit.strip():
-            continue
+    for unit, after in pieces:
         read = turn.read(f"{unit}{after}".strip()).intents  # "what are your hours?" asks by its mark
         if Intent.QUESTION in read:
             asks = True
