@@ -189,6 +189,18 @@ def test_words_about_the_phone_are_answered_never_heard_out_in_silence(
     assert chat.data.area is None and chat.data.description == [NOISE]
 
 
+@pytest.mark.parametrize(
+    ("answer", "says"), [("跳过", "ask_phone_again"), ("不必", "phone_reassure"), ("免了", "phone_reassure")]
+)
+def test_two_characters_answering_the_phone_question_are_never_heard_out_as_the_problem(
+    conversation_engine: ConversationEngine, answer: str, says: str
+) -> None:
+    """Once heard out in silence, right after the problem, as two characters of it still being typed."""
+    chat = asked_the_phone(conversation_engine)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == [says] and chat.data.description == [NOISE]
+
+
 def test_more_of_the_problem_right_after_it_is_still_heard_out(conversation_engine: ConversationEngine) -> None:
     chat = asked_the_phone(conversation_engine)
     assert chat.phrase_ids(chat.send("手机信号很差")) == []
