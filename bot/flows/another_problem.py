@@ -13,9 +13,8 @@ from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE
 from bot.flows.case import ESCALATING_SIGNALS
 from bot.flows.closing import OPEN_CASE
-from bot.flows.data import FlowData
 from bot.flows.escalation import escalate, escalation_reason, safety_first
-from bot.flows.form import ask_next_missing, on_description
+from bot.flows.form import on_description
 from bot.flows.records import COLLECTING, CaseContact, State
 from bot.flows.slots import append_description, description_text, keep_slots, kept_place
 from bot.flows.turn import Turn
@@ -281,29 +280,3 @@ def without_openers(turn: Turn, text: str) -> str:
 def _whole_word(text: str, end: int) -> bool:
     """A Latin opener ends where a word does ("also the gate", not "also" in "alsobroken")."""
     return not (text[end - 1 : end].isascii() and text[end : end + 1].isalnum() and text[end : end + 1].isascii())
-
-
-def same_place_as_the_open_case(turn: Turn, text: str) -> bool:
-    """Asked where another problem is, the customer says it is where the case still with the staff
-    is ("同一个地方", "也是那里": ``followups.same_place_words``): that place, and the form goes on.
-    True if handled."""
-    data = turn.step.data
-    if turn.step.state is not State.AWAIT_AREA or data.area is not None:
-        return False
-    if not turn.says_any(text, turn.kit.config.followups.same_place_words):
-        return False
-    kept = data.extra.get(OPEN_CASE)
-    told = FlowData.from_json(kept) if isinstance(kept, dict) else None
-    area, written, case_number = (told.area, told.area_written, told.case_number) if told else (None, None, None)
-    if area is None:
-        # A case of theirs from another conversation (their own, or proven theirs by its phone's
-        # digits here; one an appeal here joined): its place as storage has it.
-        open_case = turn.customer.open_case
-        status = open_case.status if open_case is not None and not open_case.by_typed_phone else None
-        if status is None or status.area is None:
-            return False
-        area, written, case_number = status.area, None, status.case_number
-    data.area, data.area_written = kept_place(area), written
-    turn.audit(TimelineKind.AREA_RECEIVED, case_number=case_number)
-    ask_next_missing(turn)
-    return True

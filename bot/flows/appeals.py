@@ -558,14 +558,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     data = turn.step.data
     phone = turn.phone
     if phone:
-        data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
-        told_name = _named_with_the_phone(turn)
-        case_number = data.appeal_of or data.case_number
-        if case_number is not None:
-            note_on_case(turn, case_number, phone=phone, named=told_name)
-        turn.audit(TimelineKind.CONTACT_RECEIVED)
-        turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
-        ask_place_for_the_supervisor(turn)
+        phone_for_the_supervisor(turn, phone, said_phone(phone))
         return True
     if looks_like_phone_attempt(text, turn.kit.form.phone_intros) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
@@ -613,6 +606,20 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
     ask_place_for_the_supervisor(turn)
     return True
+
+
+def phone_for_the_supervisor(turn: Turn, phone: str, said: str) -> None:
+    """``phone`` is the one the duty supervisor calls: on the case, said back as ``said``, and the
+    place asked for next when missing."""
+    data = turn.step.data
+    data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
+    told_name = _named_with_the_phone(turn)
+    case_number = data.appeal_of or data.case_number
+    if case_number is not None:
+        note_on_case(turn, case_number, phone=phone, named=told_name)
+    turn.audit(TimelineKind.CONTACT_RECEIVED)
+    turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said)
+    ask_place_for_the_supervisor(turn)
 
 
 def _named_with_the_phone(turn: Turn) -> bool:

@@ -25,7 +25,6 @@ from bot.flows.another_problem import (
     added_to_the_case,
     another_matter_announced,
     new_case_beside_this_one,
-    same_place_as_the_open_case,
     without_openers,
 )
 from bot.flows.appeals import (
@@ -110,6 +109,7 @@ from bot.flows.confirmation import (
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
+from bot.flows.earlier_place import same_place_as_before
 from bot.flows.english_pieces import EnglishPieces
 from bot.flows.escalated import answer_while_escalated
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
@@ -134,7 +134,7 @@ from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.open_case_follow_up import followed_up_open_case
 from bot.flows.over_messages import read_with_what_was_told
-from bot.flows.phone_given import answered_phone_given
+from bot.flows.phone_given import answered_phone_given, answered_phone_given_to_the_supervisor
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.photo_asked import answered_photo_not_received
 from bot.flows.place_words import InsultWords, PlaceWords
@@ -173,6 +173,7 @@ from bot.flows.taken_back import took_back_withdrawal
 from bot.flows.things_named import ThingWords
 from bot.flows.title_said import TitleWords
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn, WordSearches
+from bot.flows.why_asked import answered_why_the_phone
 from bot.flows.yes_beside_a_question import answer_beside_a_question, take_the_answer
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
@@ -543,6 +544,9 @@ class ComplaintFlow:
             if answered_phone_given(turn, text):
                 turn.arm_idle()  # "我电话不是给过你们了吗": the number known taken, or asked once more
                 return
+            if answered_why_the_phone(turn, text):
+                turn.arm_idle()  # "为什么？": what the phone is for, and the way out
+                return
             read_as_a_question(turn, text)  # "你们会派人抓猫吗？": asked, not more of the problem
             read_as_asking_whom(turn, text)  # "是XX物业客服吗", "你叫什么名字": asked, no complaint nor the problem
             intents = turn.intents
@@ -559,8 +563,8 @@ class ComplaintFlow:
             note_followed_case(turn)
             if followed_up_open_case(turn, text):
                 return  # "楼上还在敲" beside an open case of theirs: on that case, never a second one
-            if same_place_as_the_open_case(turn, text):
-                turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
+            if same_place_as_before(turn, text):
+                turn.arm_idle()  # "同一个地方", "跟上次一样": an earlier case's place, or asked again
                 return
             placed = place_beside_politeness(turn, text)
             if (
@@ -642,6 +646,10 @@ class ComplaintFlow:
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             ask_what_is_still_missing(turn)
             return
+        if answered_why_the_phone(turn, text):
+            return  # "为什么？" at the supervisor's phone question: what it is for, no refusal
+        if answered_phone_given_to_the_supervisor(turn, text):
+            return  # "上次留过了", "就用这个手机号" at the supervisor's phone question: that number, or none known
         if asked_while_the_phone_is_asked(turn):
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
         if on_chaser(turn):

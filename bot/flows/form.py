@@ -197,6 +197,8 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)
     elif looks_like_phone_attempt(text, turn.kit.form.phone_intros) and "area" not in turn.changed:
         turn.say(invalid_phone_phrase(text))  # not "3-2-1201": a flat, the place, however many digits
+    elif _about_the_phone(turn, text):
+        _ask_next_missing(turn, evaded=True)  # "你们系统查一下我的号码": no problem told, no place
     elif not turn.step.data.area and (place := told_as_a_place(turn, text) or _estate_named_alone(turn, text)):
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,
@@ -648,6 +650,24 @@ def _names_the_phone(turn: Turn, text: str) -> bool:
     words of ``correction_fields.phone``), with no place understood in it."""
     phone_words = [word for word in turn.kit.rules.correction_fields.get("phone", []) if not word.isdigit()]
     return turn.area is None and turn.says_any(text, phone_words)
+
+
+def _about_the_phone(turn: Turn, text: str) -> bool:
+    """At the phone question, a message about the phone that tells no problem ("你们系统查一下我的号码",
+    "app里绑定的就是我的手机号": the phone's words, no number, no place read, no word of what is wrong
+    nor a story, no signal), whatever category a word of it names: the question answered, never the
+    problem heard out in silence nor a place."""
+    understood = turn.understood
+    if turn.step.state is not State.AWAIT_PHONE or understood is None or understood.signals:
+        return False
+    if turn.phone or turn.changed or not _names_the_phone(turn, text):
+        return False
+    words = turn.kit.rules.complaint
+    return not (
+        turn.says_any(text, words.problem_words)
+        or turn.says_any(text, words.symptom_words)
+        or _tells_a_story(turn, text)
+    )
 
 
 def _place_said_right(turn: Turn, text: str) -> str | None:

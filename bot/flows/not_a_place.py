@@ -6,6 +6,8 @@ place asked after an emergency, a place taken from any message): it is never sto
 
 The words are the configured lists that already mean so: ``form.no_place_words`` and
 ``form.no_place_answers`` (no place, not knowing), ``form.shrug_words``, ``form.retort_words``,
+``form.phone_given_words`` ("就用这个手机号", "你们有我电话": the phone, not where),
+``followups.same_place_words`` ("还是那个地址": an earlier case's place, taken only where one is known),
 ``form.spoken_fillers``, ``form.pause_fillers``, ``form.words_without_a_problem`` (English words
 that say nothing), ``form.forms_of_address`` ("闺女", "师傅": "谢谢 闺女" is thanks, no place), the
 words of thanks (the ``thanks`` intent), ``gazetteer.place_fillers`` and
@@ -34,6 +36,8 @@ def nothing_of_a_place(config: ServiceConfig) -> re.Pattern[str] | None:
         *form.pause_fillers,
         *form.words_without_a_problem,
         *form.forms_of_address,
+        *form.phone_given_words,
+        *config.followups.same_place_words,
         *(thanks.keywords if thanks is not None else []),
         *gazetteer.place_fillers,
         *gazetteer.place_answer_openers,
