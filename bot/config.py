@@ -1347,6 +1347,10 @@ class FormRules(_Strict):
     """Words complaining of how a case is handled ("你们根本不管", "踢皮球", "说话不算数"): a status
     question about an open case with one is an appeal, as one after its deadline is; without, it
     is answered with where the case stands."""
+    nobody_cares_words: list[str] = []
+    """Words saying nobody cares for the customer ("没人管我", "根本没人理我", "反正也没人在乎"): after
+    talk of self-harm in a chat an agent holds, care and the helpline again (as the bot answers any
+    message after it), never silence."""
     own_fault_words: list[str] = []
     """The customer's own manner, apologised for ("我刚才态度不好，对不起啊"): an apology, no complaint."""
     urging_words: list[str] = []

@@ -48,6 +48,7 @@ from bot.flows.status import (
     told_by_number,
 )
 from bot.flows.still_open import of_the_same_thing, says_still_not_handled
+from bot.flows.things_named import another_thing
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
@@ -352,7 +353,8 @@ def named_open_case(turn: Turn) -> OpenCase | None:
 def _repeated_case(turn: Turn) -> OpenCase | None:
     """The open case this complaint repeats: the one it names by number; else one of its
     category, or one saying it is the same or still not handled (the repeat signal,
-    ``still_open_keywords``) while no other category is clear."""
+    ``still_open_keywords``) while no other category is clear; never one whose problem names
+    another thing than the complaint names ("电梯又坏了" beside a case "楼道灯坏了")."""
     data = turn.step.data
     if data.appeal_of is not None or not data.description:
         return None
@@ -362,14 +364,17 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     case = turn.customer.open_case
     if case is None or case.case_number == set_aside_case(turn):
         return None  # the case this conversation joined, set aside: the problem told now is another one
-    understood = turn.kit.understander.understand(description_text(data), turn.locale)
+    told = description_text(data)
+    problem = case.status.problem if case.status is not None else None
+    if problem and another_thing(turn.things_named(told), turn.things_named(problem)):
+        return None  # "电梯又坏了" beside a case "楼道灯坏了": another thing, never an appeal of it
+    understood = turn.kit.understander.understand(told, turn.locale)
     category = understood.category
     if category == turn.kit.rules.fallback_category:
         category = None
     if category is not None and case.category is not None and category != case.category:
         # "电梯还是没修好" reads as 物业服务 beside a 工程维修 lift case: still its words, unless
         # another thing wrong is named.
-        problem = case.status.problem if case.status is not None else None
         if says_still_not_handled(turn, understood) and of_the_same_thing(turn, understood, case.category, problem):
             return case
         return None

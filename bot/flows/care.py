@@ -1,6 +1,7 @@
 """After talk of self-harm the conversation stays in the care path: whatever the customer says next
 while the duty supervisor is reaching them ("没人管我") hears care and the helpline again, never the
-complaint's boilerplate ("您反映的情况，我已记录下来…") nor its questions."""
+complaint's boilerplate ("您反映的情况，我已记录下来…") nor its questions. In a chat an agent holds,
+words that nobody cares ("没人管我") hear care all the same."""
 
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ def stayed_in_care(turn: Turn) -> bool:
     data = turn.step.data
     if data.place_asked_after_hand_off and data.area is None:
         return False  # "阳光花园3栋" answering the place question the duty supervisor's path asked
+    care_again(turn)
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    return True
+
+
+def cared_for_in_a_held_chat(turn: Turn) -> bool:
+    """While an agent holds the chat, after talk of self-harm in it, words that nobody cares ("没人管我",
+    "根本没人理我", ``form.nobody_cares_words``): care and the helpline again, never silence while the
+    agent reads; the message is on the timeline for the agent and the supervisors, who were told of
+    the self-harm. Anything else there stays the agent's. True if handled."""
+    understood = turn.understood
+    if understood is None or not in_care(turn):
+        return False
+    if not turn.says_any(understood.text, turn.kit.form.nobody_cares_words):
+        return False
     care_again(turn)
     turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     return True

@@ -64,7 +64,7 @@ from bot.flows.callback import (
     rating_phrase_scores,
     words_pattern,
 )
-from bot.flows.care import stayed_in_care
+from bot.flows.care import cared_for_in_a_held_chat, stayed_in_care
 from bot.flows.case import (
     CONSULTATION_QUEUE,
     ESCALATING_SIGNALS,
@@ -363,7 +363,8 @@ class ComplaintFlow:
         不管 都第三次了") goes to the duty supervisor at once, the customer told the appeal's time:
         a complaint of the handler never reaches only that handler (standards §5). A leader asked
         for, a threat (the media, 12345, a lawyer, violence) or danger now is told to the duty
-        supervisor, the agent keeping the case; the phone asked for the supervisor's call is read."""
+        supervisor, the agent keeping the case; the phone asked for the supervisor's call is read.
+        After talk of self-harm, words that nobody cares ("没人管我") hear care and the helpline."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
             choice = asked_choice(event.menu)
@@ -382,7 +383,7 @@ class ComplaintFlow:
                 said = turn.understood.signals
                 turn.step.data.signals = tuple(sorted(set(turn.step.data.signals) | said))
                 escalate(turn, reason=TicketReason.APPEAL)
-            elif told_the_supervisor(turn):
+            elif told_the_supervisor(turn) or cared_for_in_a_held_chat(turn):
                 pass
             elif asks_about_the_case(turn):
                 tell_status_of_the_cases(turn, this_case(turn))

@@ -23,7 +23,7 @@ from bot.flows.case_check import appeal_link
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, OpenCase, State
 from bot.flows.slots import append_description, kept_place
-from bot.flows.things_named import same_thing
+from bot.flows.things_named import another_thing, same_thing
 from bot.flows.turn import Turn
 from bot.understanding.result import Understanding
 
@@ -116,12 +116,14 @@ def _more_of_it(turn: Turn, understood: Understanding, case: OpenCase) -> bool:
     here = status.area if status is not None else None
     if turn.area is not None and here is not None and not places_overlap(kept_place(turn.area), here):
         return False  # at another place: another problem
+    problem = status.problem if status is not None else None
+    if problem and another_thing(turn.things_named(text), turn.things_named(problem)):
+        return False  # "电梯又坏了" beside a case "楼道灯坏了": another thing, another problem
     category = understood.category
     followups = turn.kit.config.followups
     goes_on = turn.says_any(text, followups.still_words) or turn.says_any(text, followups.again_words)
     if category in (None, turn.kit.rules.fallback_category):
         return goes_on
-    problem = status.problem if status is not None else None
     said = turn.problem_words(category, text)
     earlier = turn.problem_words(category, problem) if problem else set()
     if category != case.category:

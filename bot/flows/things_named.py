@@ -1,7 +1,8 @@
 """The things a problem names: the first ``together`` group of every category (电梯, 灯, 楼道灯, 门禁,
 水管), what a problem is about whatever is wrong with it. A follow-up naming the thing its open case's
 problem named is about that case, though its other words make it another category ("楼道灯还在闪"
-reads as 物业服务 beside a 工程维修 case "楼道灯坏了")."""
+reads as 物业服务 beside a 工程维修 case "楼道灯坏了"); one naming only another thing ("电梯坏了" beside
+"楼道灯坏了", both 工程维修 and both 坏了) is another problem, never more of that case nor its appeal."""
 
 from __future__ import annotations
 
@@ -45,4 +46,10 @@ def same_thing(said: frozenset[str], earlier: frozenset[str]) -> bool:
     return any(now in before or before in now for now in said for before in earlier)
 
 
-__all__ = ["ThingWords", "same_thing"]
+def another_thing(said: frozenset[str], earlier: frozenset[str]) -> bool:
+    """Things are named now and earlier, and none named now is one named earlier ("电梯" after
+    "楼道灯"): another problem. Naming no thing ("又坏了", "还没修好") is never another thing."""
+    return bool(said) and bool(earlier) and not same_thing(said, earlier)
+
+
+__all__ = ["ThingWords", "another_thing", "same_thing"]
