@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -38,7 +38,7 @@ from bot.staff import (
     queue_page,
     search_api,
 )
-from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
+from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access, readable_case_numbers
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
@@ -202,13 +202,28 @@ def _preview(text: str | None) -> str | None:
     return text[: PREVIEW_CHARS - 1] + "…"
 
 
-def _event_json(event: TimelineEvent, shown: Shown) -> dict[str, Any]:
+def _event_json(event: TimelineEvent, shown: Shown, readable: Collection[str] = ()) -> dict[str, Any]:
+    """A timeline row; another customer's case found by a typed phone is named only to whoever may
+    read it (``readable``: :func:`readable_case_numbers`)."""
+    detail = event.detail
+    if event.kind == TimelineKind.SAME_PHONE_OPEN_CASE and detail.get("case_number") not in readable:
+        detail = {name: value for name, value in detail.items() if name != "case_number"}
     return {
         "kind": event.kind,
         "actor": event.actor,
-        "detail": mask_within(event.detail, shown),
+        "detail": mask_within(detail, shown),
         "ts": event.created_at.isoformat(),
     }
+
+
+def _other_case_numbers(complaints: Collection[Complaint], timeline: Collection[TimelineEvent]) -> set[str]:
+    """The numbers of other cases a conversation's forms and timeline name: its cases' earlier
+    ones (``repeat_of``) and an open case found by a typed phone."""
+    named = {number for complaint in complaints for number in complaint.repeat_of or []}
+    for event in timeline:
+        if event.kind == TimelineKind.SAME_PHONE_OPEN_CASE and isinstance(event.detail.get("case_number"), str):
+            named.add(event.detail["case_number"])
+    return named
 
 
 @audited("claim", target=path_target("ticket"))
@@ -325,6 +340,8 @@ async def conversation(request: web.Request) -> web.Response:
         # the queues this person may claim from: a ticket waiting elsewhere is shown, never offered
         allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
         appealed_complaint = await session.run_sync(lambda sync: conversations.appealed_complaint(sync, found))
+        named = _other_case_numbers([*complaints, *([appealed_complaint] if appealed_complaint else [])], timeline)
+        readable = await session.run_sync(lambda sync: readable_case_numbers(sync, named, staff))
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
         handlers = await session.run_sync(conversations.handlers_of_one, conversation_id)
@@ -338,7 +355,7 @@ async def conversation(request: web.Request) -> web.Response:
         appealed = None
         if appealed_complaint is not None and appealed_complaint.conversation_id != conversation_id:
             appealed = await _appealed_case_json(
-                session, appealed_complaint, staff, said_deadline, shared.config.deadlines
+                session, appealed_complaint, staff, said_deadline, shared.config.deadlines, readable
             )
 
         body = {
@@ -391,14 +408,19 @@ async def conversation(request: web.Request) -> web.Response:
             "staff_replied": staff_replied,
             "complaints": [
                 _complaint_json(
-                    complaint, satisfaction.get(complaint.id, []), shown, said_deadline, shared.config.deadlines
+                    complaint,
+                    satisfaction.get(complaint.id, []),
+                    shown,
+                    said_deadline,
+                    shared.config.deadlines,
+                    readable,
                 )
                 for complaint in complaints
             ],
             # The case the customer appealed from here (``appeal_of``), kept on its own conversation,
             # for whoever may read that one and with its phones shown as there; else null.
             "appealed_case": appealed,
-            "timeline": [_event_json(event, shown) for event in timeline],
+            "timeline": [_event_json(event, shown, readable) for event in timeline],
             "earlier_timeline": earlier_timeline,
             # Whether the case is resolved still, and by whom, however much of the timeline is shown.
             "resolution": _event_json(resolution, shown) if resolution is not None else None,
@@ -432,6 +454,7 @@ async def _appealed_case_json(
     staff: dict[str, Any],
     said_deadline: SaidDeadline,
     deadlines: DeadlineTable,
+    readable: Collection[str],
 ) -> dict[str, Any] | None:
     """The appealed case as its own conversation shows it, with that conversation's id and
     channel; None for an agent who may not read that conversation."""
@@ -446,7 +469,7 @@ async def _appealed_case_json(
         "conversation_id": case.conversation_id,
         "channel": case_conversation.channel,
         "phones_masked": not sees_phones(staff, handlers),
-        **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline, deadlines),
+        **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline, deadlines, readable),
     }
 
 
@@ -456,8 +479,11 @@ def _complaint_json(
     shown: Shown,
     said_deadline: SaidDeadline,
     deadlines: DeadlineTable,
+    readable: Collection[str],
 ) -> dict[str, Any]:
-    """A complaint's form in ``GET /api/conversations/{id}``, its texts passed through ``shown``."""
+    """A complaint's form in ``GET /api/conversations/{id}``, its texts passed through ``shown``;
+    of its earlier cases, the numbers of those the reader may open (``readable``) and how many others."""
+    earlier = complaint.repeat_of or []
     return {
         "case_number": complaint.case_number,
         "description": shown(complaint.description),
@@ -470,7 +496,8 @@ def _complaint_json(
         "area": shown(complaint.area),
         "category": complaint.category,
         "other_categories": complaint.other_categories or [],
-        "repeat_of": complaint.repeat_of or [],
+        "repeat_of": [number for number in earlier if number in readable],
+        "repeat_of_hidden": sum(1 for number in earlier if number not in readable),
         "grade": complaint.grade,
         "signals": complaint.signals,
         "model_suggestions": complaint.model_suggestions or [],

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import TypeVar
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import AliasedClass
 
 from bot.core.messages import Sender
 from bot.core.ticket_reason import TicketReason
@@ -82,6 +83,16 @@ def opted_out(session: Session, conversation_id: int) -> bool:
     return found is not None
 
 
+def conversations_of_cases(session: Session, case_numbers: Collection[str]) -> dict[str, int]:
+    """The conversation that filed each of these cases (those that exist), by case number."""
+    if not case_numbers:
+        return {}
+    rows = session.execute(
+        select(Complaint.case_number, Complaint.conversation_id).where(Complaint.case_number.in_(sorted(case_numbers)))
+    )
+    return {number: conversation_id for number, conversation_id in rows}
+
+
 def owner_of(session: Session, conversation_id: int) -> str | None:
     """The conversation's owner; None when there is no such conversation."""
     return session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
@@ -115,21 +126,30 @@ def handlers_of_one(session: Session, conversation_id: int) -> frozenset[str]:
     return handlers_of(session, [conversation_id]).get(conversation_id, frozenset())
 
 
+def ticket_makes_it_theirs(
+    ticket: type[HandoffTicket] | AliasedClass[HandoffTicket], queues: Collection[str], agent_id: int
+) -> ColumnElement[bool]:
+    """Whether ``ticket`` (the table or an alias of it) makes its conversation the agent's to read:
+    they claimed it, or it is in one of ``queues`` and the case has not left it (still waiting, or
+    no transfer after it). The one rule for a single conversation (:func:`handled_by_agent`) and
+    for the searches and lists over many (``bot.storage.search.readable_by``)."""
+    later = aliased(HandoffTicket)
+    moved_on = exists().where(
+        later.conversation_id == ticket.conversation_id,
+        later.id > ticket.id,
+        later.reason == TicketReason.TRANSFER,
+    )
+    in_my_queue = and_(ticket.queue.in_(sorted(queues)), or_(ticket.status == "waiting", ~moved_on))
+    return or_(in_my_queue, ticket.claimed_by == str(agent_id))
+
+
 def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:
     """Has the conversation a ticket the agent claimed, one in one of ``queues`` that the case
     has not left (still waiting, or no transfer after it: a case that only passed through the
     queue, claimed there by someone else and moved on, is no longer the queue's), or a complaint
     the agent resolved?"""
-    later = aliased(HandoffTicket)
-    moved_on = exists().where(
-        later.conversation_id == HandoffTicket.conversation_id,
-        later.id > HandoffTicket.id,
-        later.reason == TicketReason.TRANSFER,
-    )
-    in_my_queue = and_(HandoffTicket.queue.in_(sorted(queues)), or_(HandoffTicket.status == "waiting", ~moved_on))
     ticket = exists().where(
-        HandoffTicket.conversation_id == conversation_id,
-        or_(in_my_queue, HandoffTicket.claimed_by == str(agent_id)),
+        HandoffTicket.conversation_id == conversation_id, ticket_makes_it_theirs(HandoffTicket, queues, agent_id)
     )
     me = f"agent:{agent_id}"
     resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.config import StaffSearch
 from bot.core.messages import Sender
 from bot.core.phones import SPOKEN_DIGITS, normalise_phone
+from bot.storage.conversations import ticket_makes_it_theirs
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.storage.newest_inbound import newest_inbound
 from bot.storage.search_index import (
@@ -94,7 +95,8 @@ those whose masked text has the query too. The default of ``search.agent_candida
 
 
 def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
-    """The conversations an agent with these queues may read (``bot.staff.access``); None: all."""
+    """The conversations an agent with these queues may read (``bot.staff.access``: a case that only
+    passed through their queue and moved on is not theirs); None: all."""
     if queues is None:
         return Conversation.id.is_not(None)
     me = f"agent:{agent_id}"
@@ -102,10 +104,7 @@ def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[
     ticket, resolved = aliased(HandoffTicket), aliased(Complaint)
     return or_(
         Conversation.owner == me,
-        exists().where(
-            ticket.conversation_id == Conversation.id,
-            or_(ticket.queue.in_(sorted(queues)), ticket.claimed_by == str(agent_id)),
-        ),
+        exists().where(ticket.conversation_id == Conversation.id, ticket_makes_it_theirs(ticket, queues, agent_id)),
         exists().where(resolved.conversation_id == Conversation.id, resolved.resolved_by == me),
     )
 

@@ -1196,7 +1196,9 @@
     const rows = [
       [T("编号"), c.case_number],
       // The earlier cases of the same category this one repeats (handoff.yaml repeat_link_days).
-      [T("此前投诉"), StaffI18n.list(c.repeat_of || [])],
+      // Earlier cases in conversations this agent may not open are counted, never named (api.md).
+      [T("此前投诉"), StaffI18n.list([...(c.repeat_of || []),
+        ...(c.repeat_of_hidden ? [T("另有 {0} 件（不在您的队列）", c.repeat_of_hidden)] : [])])],
       [T("类别"), categoryName(c.category)],
       [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],

@@ -307,6 +307,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "备用电话分机号": "Alternative phone's extension",
     "其他问题类别": "Other problems",
     "此前投诉": "Earlier cases (repeat complaint)",
+    "另有 {0} 件（不在您的队列）": "{0} more, in queues you are not in",
     "另有问题：{0}": "also: {0}",
     "客户未留电话，请通过本会话渠道（{0}）联系": "No phone given: contact the customer through this channel ({0})",
     "地址/区域": "Address/area",
