@@ -21,9 +21,15 @@ MAX_TEXT_CHARS = 5_000
 """What staff write (a reply, a note, a summary): a reply this long is already dozens of SMS."""
 
 
+def visible(value: str) -> bool:
+    """Whether ``value`` shows anything: a character besides white space and the invisible ones
+    (direction marks "\u202e", zero-width spaces, control characters), which alone read as blank."""
+    return any(character.isprintable() and not character.isspace() for character in value)
+
+
 def _not_blank(value: str) -> str:
     # A NUL never gets here: the body's reader refuses it in any field (bot.web.unstorable).
-    if not value.strip():
+    if not visible(value):
         raise ValueError("must be a non-empty string")
     return value
 

@@ -18,7 +18,7 @@ from bot.outbound.effects import Effects
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
-from bot.staff.bodies import ComplaintFixBody, read_body
+from bot.staff.bodies import ComplaintFixBody, read_body, visible
 from bot.staff.privacy import shown_phones
 from bot.storage.conversations import add_timeline_event, owner_of
 from bot.storage.corrections import complaint_to_correct, follow_phone_correction
@@ -82,7 +82,7 @@ def _wanted(body: ComplaintFixBody, categories: list[str], understander: Underst
         wanted["contact_phone"] = _phone(body.contact_phone, understander)
     if body.area is not None:
         area = " ".join(body.area.split())
-        if not area:  # a NUL never gets here: the body's reader refuses it
+        if not visible(area):  # a NUL never gets here: the body's reader refuses it
             raise api_error(400, "area: must be a non-empty place")
         wanted["area"] = area
     if body.category is not None:

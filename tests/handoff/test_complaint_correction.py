@@ -148,6 +148,8 @@ async def test_values_that_are_not_ones_are_refused_with_what_is_wrong(make_clie
         ({"contact_phone": "1234 5678"}, "not a phone number"),  # no landline starts with 1
         ({"contact_phone": "+852 1234 5678"}, "not a phone number"),  # nor a Hong Kong number
         ({"area": "   "}, "area"),
+        ({"area": "\u202e"}, "area"),  # a direction mark alone: shows nothing, though not white space
+        ({"area": "\u200b\u200b"}, "area"),
         ({"area": "区" * 201}, "area"),
         ({}, "at least one"),
         ({"area": "望京", "case_number": "TS00000000XXXXXX"}, "no such case"),

@@ -72,6 +72,7 @@ async def test_a_body_the_model_refuses_gets_400_naming_the_field(make_client: A
         ({"hours": "3", "reason": "等配件"}, "'hours'"),
         ({"hours": 0, "reason": "等配件"}, "'hours'"),
         ({"hours": 3, "reason": "   "}, "'reason' must be a non-empty string"),
+        ({"hours": 3, "reason": "\u202e\u200b"}, "'reason' must be a non-empty string"),  # shows nothing
         ({"hours": 3}, "'reason'"),
     ):
         refused = await client.post(f"/api/conversations/{conversation_id}/extend", json=payload, headers=headers)
