@@ -51,7 +51,9 @@ async def _read_then(request: web.Request, seconds: float, handler: Handler) -> 
     except web.HTTPException:
         raise
     except Exception:  # a broken body (a wrong Content-Encoding), a client gone mid-body
-        return json_error(400, "the request body cannot be read")
+        # Closed after the answer: aiohttp would otherwise read the rest of the broken body for its
+        # lingering time, meet the same error and log it as the server's.
+        return await _answered_and_closed(request, json_error(400, "the request body cannot be read"))
     return await handler(request)
 
 
@@ -66,12 +68,21 @@ async def _within(
 
 
 async def _too_late(request: web.Request, seconds: float) -> web.StreamResponse:
-    response = json_error(408, f"the request did not arrive within {seconds:g} seconds")
+    # Closed after the answer, rather than aiohttp reading the rest of the body for its lingering
+    # time, which the same client would keep feeding.
+    return await _answered_and_closed(
+        request, json_error(408, f"the request did not arrive within {seconds:g} seconds")
+    )
+
+
+async def _answered_and_closed(request: web.Request, response: web.Response) -> web.StreamResponse:
+    """``response`` sent now, and the connection closed with it: the rest of the body is never read."""
     response.force_close()
-    # Sent now and the connection closed, rather than aiohttp reading the rest of the body for its
-    # lingering time, which the same client would keep feeding.
-    await response.prepare(request)
-    await response.write_eof()
+    try:
+        await response.prepare(request)
+        await response.write_eof()
+    except ConnectionResetError:
+        pass  # the client is gone: there is no one to answer
     if request.protocol is not None:
         request.protocol.force_close()
     return response
