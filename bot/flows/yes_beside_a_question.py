@@ -1,8 +1,9 @@
 """A yes or a no to the restatement with a question beside it ("对 你们几点下班", "是的，另外问下要收费吗",
 "yes, what are your hours?", "不对 要收费吗"): the answer is taken as it would be alone (the case
 confirmed and handed off, or a correction), and the question is answered too
-(:mod:`bot.flows.asked_beside`). "对了，你们几点下班" says "by the way" (``followups.addition_openers``),
-no yes: the question alone, the restatement asked again."""
+(:mod:`bot.flows.asked_beside`); asked when ("嗯嗯 对的 什么时候来修"), by the promise's date.
+"对了，你们几点下班" says "by the way" (``followups.addition_openers``), no yes: the question alone,
+the restatement asked again."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from bot.flows.turn import Turn
 from bot.understanding.service_voice import said, units
 
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
+_ASKING = frozenset({Intent.QUESTION, Intent.STATUS_QUERY})
+"""What a question beside the answer reads as: asked, or when it will be handled ("什么时候来修",
+which the promise that follows a yes answers)."""
 _AN_ANSWER_AND_POLITENESS = frozenset({Intent.YES, Intent.NO, Intent.THANKS, Intent.GREETING})
 _NOT_BESIDE = frozenset({Intent.COMPLAINT, Intent.CORRECTION})
 """A problem or a fault named with the question: read as the message it is, never only its answer."""
@@ -37,7 +41,7 @@ def answer_beside_a_question(turn: Turn, text: str) -> AnsweredBeside | None:
     understood = turn.understood
     if turn.step.state is not State.CONFIRMING or understood is None or turn.changed:
         return None
-    if Intent.QUESTION not in understood.intents or understood.intents & _NOT_BESIDE:
+    if not understood.intents & _ASKING or understood.intents & _NOT_BESIDE:
         return None
     pieces = [(unit, after) for unit, after in units(text) if unit.strip()]
     if len(pieces) > _MOST_PIECES:
@@ -48,7 +52,7 @@ def answer_beside_a_question(turn: Turn, text: str) -> AnsweredBeside | None:
     asks = False
     for unit, after in pieces:
         read = turn.read(f"{unit}{after}".strip()).intents  # "what are your hours?" asks by its mark
-        if Intent.QUESTION in read:
+        if read & _ASKING:
             asks = True
         elif turn.says_only(unit, openers):
             continue  # "对了", "另外": by the way, no answer

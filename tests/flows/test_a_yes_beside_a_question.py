@@ -86,3 +86,22 @@ def test_by_the_way_is_no_yes(conversation_engine: ConversationEngine) -> None:
     step = chat.send("对了，你们几点下班")
     assert chat.phrase_ids(step) == ["faq:business_hours", "confirm_question"]
     assert chat.state is State.CONFIRMING and step.complaint is None
+
+
+@pytest.mark.parametrize("message", ["嗯嗯 对的 什么时候来修", "对 多久能处理好", "是的 什么时候能解决"])
+def test_a_yes_beside_asking_when_confirms_and_the_promise_says_when(
+    conversation_engine: ConversationEngine, message: str
+) -> None:
+    chat = at_the_restatement(conversation_engine)
+    step = chat.send(message)
+    assert chat.phrase_ids(step) == HANDED_OFF  # the promise's date answers when
+    assert chat.state is State.HANDED_OFF
+
+
+def test_asking_when_alone_at_the_restatement_is_answered_and_asked_again(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = at_the_restatement(conversation_engine)
+    step = chat.send("什么时候来修")
+    assert chat.phrase_ids(step)[-1] == "confirm_question"
+    assert chat.state is State.CONFIRMING
