@@ -1251,7 +1251,7 @@ class FormRules(_Strict):
     """Words that ask, wherever they stand ("啥", "谁", "再说一遍"): an answer to the place
     question holding one is not taken as the place."""
     why_asked_answers: list[str] = []
-    """Whole answers asking only why, at a phone question ("为什么？", "为啥", "why?"): told what the
+    """Whole answers asking only why or what, at a phone question ("为什么？", "为啥", "啥？", "why?"): told what the
     phone is for and that it may be declined (``ask_phone_again``), no refusal counted, nothing recorded."""
     how_contacted_words: list[str] = []
     """Words asking how we will reach the customer ("那你们怎么联系我？"): after a refused phone,

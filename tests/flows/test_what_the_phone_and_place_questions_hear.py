@@ -208,7 +208,18 @@ def test_more_of_the_problem_right_after_it_is_still_heard_out(conversation_engi
 
 
 @pytest.mark.parametrize(
-    ("locale", "answer"), [("zh-CN", "为什么？"), ("zh-CN", "為什麼？"), ("zh-CN", "为啥"), ("en", "why?")]
+    ("locale", "answer"),
+    [
+        ("zh-CN", "为什么？"),
+        ("zh-CN", "為什麼？"),
+        ("zh-CN", "为啥"),
+        ("en", "why?"),
+        # "what?": never heard out in silence as more of the problem, nor recorded as a message
+        ("zh-CN", "啥"),
+        ("zh-CN", "啥？"),
+        ("zh-CN", "咩呀"),
+        ("en", "what?"),
+    ],
 )
 def test_asking_why_hears_what_the_phone_is_for_and_how_to_decline(
     conversation_engine: ConversationEngine, locale: str, answer: str
