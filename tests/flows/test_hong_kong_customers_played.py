@@ -214,3 +214,23 @@ def test_asking_to_see_the_manager_in_cantonese_reaches_the_duty_supervisor(engi
     step = chat.send("我要見你哋經理")
     assert chat.phrase_ids(step) == ["escalation_ask_phone"]
     assert "已立即轉交值班主管處理" in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("first", "why", "reassured"),
+    [
+        ("樓下成日有人食煙 啲煙飄上嚟 好臭", "點解要俾電話你", "理解您的顧慮。留下電話是為了處理結果能及時通知到您"),
+        ("楼下天天有人抽烟 烟飘上来 很臭", "为什么要给你电话", "理解您的顾虑。留下电话是为了处理结果能及时通知到您"),
+        ("樓下成日有人食煙 啲煙飄上嚟 好臭", "我不要留電話", "理解您的顧慮。留下電話是為了處理結果能及時通知到您"),
+    ],
+)
+def test_asking_why_the_phone_is_wanted_is_answered_and_never_said_back(
+    engine: ConversationEngine, first: str, why: str, reassured: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(first)
+    step = chat.send(why)
+    assert chat.phrase_ids(step) == ["phone_reassure"] and chat.texts(step).startswith(reassured)
+    step = restatement_of(chat)
+    assert why not in chat.texts(step)
