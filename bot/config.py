@@ -2361,6 +2361,8 @@ class Gazetteer(_Strict):
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_corrections: list[str] = []
+    address_correction_intros: list[str] = []
+    """Words right before the place an ``address_corrections`` word takes the other back for ("是", "应该是")."""
     place_denial_words: list[str] = []
     """Words saying which part of the place kept is wrong, after or before the right one ("是12楼不是21楼",
     "its Tower 2 not Tower 1"): what follows one, found in the place, is put right."""

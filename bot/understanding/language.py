@@ -222,8 +222,12 @@ def _cantonese_decides(message: Normalised, signs: ScriptSigns | None) -> bool:
 
 
 def _short_cantonese(message: Normalised, signs: ScriptSigns | None) -> bool:
-    """Too few Chinese characters for :func:`detect_locale` to tell, Cantonese decides them."""
-    return 0 < _chinese_characters(message.folded) < _MIN_CHINESE_CHARACTERS and _cantonese_decides(message, signs)
+    """Too few Chinese characters for :func:`detect_locale` to tell, Cantonese decides them, beside
+    no fewer traditional characters than simplified ones ("冇水呀", "部lift壞咗")."""
+    if signs is None or not 0 < _chinese_characters(message.folded) < _MIN_CHINESE_CHARACTERS:
+        return False
+    simplified = signs.simplified_characters(message.folded)
+    return bool(signs.cantonese(message.folded)) and _traditional(message) >= simplified
 
 
 def _mixed(message: Normalised, signs: ScriptSigns | None) -> bool:

@@ -245,7 +245,7 @@ def find_unprefixed_mobile(
         if said_landline and not landlines:
             continue
         types = _LANDLINE_TYPES if said_landline else _CONTACT_TYPES if landlines else _MOBILE_TYPES
-        for region in regions:
+        for region in _without_trunk_prefix(regions):
             number = _parse(digits, region, types)
             if number is not None:
                 return number
@@ -262,10 +262,24 @@ def unprefixed_mobiles(text: str, regions: Sequence[str], not_after: Sequence[st
     for digits, before in _local_matches(text, ("",), _REGION_CUE_REACH):
         if after is not None and after.search(before):
             continue
-        number = next(filter(None, (_parse(digits, region, _MOBILE_TYPES) for region in regions)), None)
+        number = next(
+            filter(None, (_parse(digits, region, _MOBILE_TYPES) for region in _without_trunk_prefix(regions))), None
+        )
         if number is not None and number not in found:
             found.append(number)
     return found
+
+
+def _without_trunk_prefix(regions: Sequence[str]) -> list[str]:
+    """Of ``regions``, those whose numbers are typed at home without a trunk prefix (Hong Kong,
+    Macao): a local number, which never starts with 0, is none of Taiwan's, where every number
+    typed at home keeps its 0 ("67891234" is no Tainan 06 789 1234)."""
+    return [region for region in regions if not _trunk_prefix(region)]
+
+
+def _trunk_prefix(region: str) -> str | None:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    return None if metadata is None else metadata.national_prefix
 
 
 def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> list[str]:

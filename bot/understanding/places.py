@@ -347,10 +347,11 @@ class PlaceFinder:
         # "地址：…", but not "…一个人住，家里…": only a colon or a space between a trigger and its place.
         self._trigger_re = re.compile(rf"(?:{triggers})[\s:]*") if triggers else None
         corrections = alternation(gazetteer.address_corrections)
+        correction_intros = alternation(gazetteer.address_correction_intros)
         # "不是朝阳区建国路，是海淀区…", "不对，应该是7栋": a cue, at most a short clause, then "(应该)是".
         self._corrected_re = (
-            re.compile(rf"(?:{corrections})[^{_PUNCTUATION}]{{0,20}}[{_PUNCTUATION}\s]+(?:应该|其实|而)?是\s*$")
-            if corrections
+            re.compile(rf"(?:{corrections})[^{_PUNCTUATION}]{{0,20}}[{_PUNCTUATION}\s]+(?:{correction_intros})\s*$")
+            if corrections and correction_intros
             else None
         )
 
