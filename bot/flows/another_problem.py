@@ -78,9 +78,14 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     told = description_text(data)
     category = understood.category if understood.category != turn.kit.rules.fallback_category else None
     announced = turn.says_any(text, followups.new_problem_words)
+    # "the smell is strongest near the lift lobby" after "gas smell in the corridor": the thing told
+    # before, read as another category (an odour), is more of the case, never a case of its own.
     another = (
         announced
-        or is_another_problem(turn, understood, told, same_category=opens_an_addition)
+        or (
+            is_another_problem(turn, understood, told, same_category=opens_an_addition)
+            and not same_matter(turn, understood, told)
+        )
         or (opens_an_addition and category is not None and not _at_the_case_s_place(turn))
     )
     if not another:

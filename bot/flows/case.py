@@ -462,8 +462,10 @@ def corrected_contact(turn: Turn) -> bool:
             note_on_case(turn, case_number, phone=phone, alternative=True)
         turn.say(PhraseId.ALTERNATIVE_NOTED, phone=said_with_extension(turn, phone, data.alternative_extension))
         return True
+    # "no the phone is 9876 5433": the form's word for the phone with another number puts it right too.
     changes = turn.intents & CORRECTION_CUES or (
-        turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.contact_change_words)
+        turn.understood is not None
+        and turn.says_any(turn.understood.text, [*turn.kit.form.contact_change_words, *_field_words(turn, "phone")])
     )
     if data.phone and not data.phone_from_channel and not changes:
         return False
@@ -476,6 +478,11 @@ def corrected_contact(turn: Turn) -> bool:
     noted = PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED
     turn.say(noted, phone=said_with_extension(turn, phone, data.phone_extension))
     return True
+
+
+def _field_words(turn: Turn, field: str) -> list[str]:
+    """The form's words for ``field`` ("地址", "phone": ``correction_fields``), not its option number ("3")."""
+    return [word for word in turn.kit.rules.correction_fields.get(field, []) if not word.isdigit()]
 
 
 def said_with_extension(turn: Turn, phone: str, extension: str | None) -> str:
@@ -509,19 +516,15 @@ def corrected_place(turn: Turn) -> bool:
     # "是7栋不是9栋", "是B2不是B1": what the place is not and what it is, a correction in itself.
     area = place_put_right(turn, text)
     if area is None:
+        if not (turn.intents & CORRECTION_CUES or turn.says_any(text, _field_words(turn, "area"))):
+            return False
+        # "wrong address, its block 2": a part of the place alone, which is no place of its own.
+        area = english_place_put_right(turn, text)
+    if area is None:
         if not turn.area:
             return False
-        # The form's words for the place ("地址", "小区"), not its option number ("3").
-        place_words = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
-        if not (turn.intents & CORRECTION_CUES or turn.says_any(text, place_words)):
-            return False
-        area = (
-            english_place_put_right(turn, text)
-            or place_part_put_right(turn, text)
-            or kept_place(
-                another_estate(turn.kit, data.area, turn.area)
-                or corrected_area(turn.kit, data.area, kept_place(turn.area))
-            )
+        area = place_part_put_right(turn, text) or kept_place(
+            another_estate(turn.kit, data.area, turn.area) or corrected_area(turn.kit, data.area, kept_place(turn.area))
         )
     if same_place(area, data.area) or understood.signals or Intent.COMPLAINT in understood.intents:
         return False

@@ -298,7 +298,7 @@ class ProblemSummary:
             if len(candidate) > limit:
                 if not kept:
                     kept.append(self._shortened(clause, limit - 1) + "…")
-                elif (made := self._with_room_for(kept, clause, joiner, limit)) is not None:
+                elif (made := self._with_room_for(kept, clause, joiner, limit, locale)) is not None:
                     kept = made
                 continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
@@ -418,13 +418,17 @@ class ProblemSummary:
                         found.append(cleaned)
         return found
 
-    def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int) -> list[str] | None:
+    def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int, locale: str) -> list[str] | None:
         """``kept`` and ``clause`` within ``limit`` when ``clause`` says what is wrong and the last kept
         clause's later pauses make room for it ("电梯坏了三天了 老人上下楼很不方便 物业一直说在等配件"
-        then "我们单元门禁也坏了": the second thing wrong is said back, the last pause left out); None
-        when they cannot."""
+        then "我们单元门禁也坏了": the second thing wrong is said back, the last pause left out); ``clause``
+        alone when none kept says what is wrong; None when they cannot."""
         if not self._says_what_is_wrong(clause):
             return None
+        if len(clause) <= limit and not any(self._tells_a_problem(told, locale) for told in kept):
+            # "I'm writing on behalf of my elderly father who lives at Flat 12A" then "the water heater
+            # stopped working": who it is for gives way to what is wrong, never the other way round.
+            return [clause] if self._guard.check(clause) is None else None
         last = kept[-1]
         room = limit - len(joiner.join([*kept[:-1], clause])) - len(joiner)
         ends = [match.start() for match in _PAUSE.finditer(last) if match.start() <= room]

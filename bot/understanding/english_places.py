@@ -21,9 +21,12 @@ _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 # froze the server. No address has more units than this (flat, floor, block, tower, building, phase),
 # so a try reads at most this many, and a search costs time in proportion to the text.
 _MOST_UNITS = 6
-_FLAT_AFTER = r"(?:\s+\d{1,4}[A-Za-z](?![A-Za-z0-9'/\-])|\s+\d{1,4}(?=\s*(?:$|[,.;:!?()])))?"
+_FLAT_AFTER = r"(?:\s+\d{1,4}[A-Za-z](?![A-Za-z0-9'/\-])|\s+\d{1,4}(?=\s*(?:$|[,.;:!?()#])))?"
 """A floor and flat typed after the estate named after its block ("Tower 3 The Belcher's 22A"): a number
-with its flat's letter, or a bare number of a few digits ending the clause (never a phone's eight)."""
+with its flat's letter, or a bare number of a few digits ending the clause (never a phone's eight); or
+the street's number before Singapore's unit ("Blk 312 Clementi Ave 4 #10-221")."""
+_HASH_UNIT = r"(?:,?\s*#\d{1,3}-\d{1,5}[A-Za-z]?(?![\w-]))?"
+"""Singapore's floor and unit after the street ("Clementi Ave 4 #10-221"): a hash, the floor, a hyphen, the unit."""
 _UNITS_BEFORE_CHARS = 120
 """How far before a place its English flat, floor and block are looked for ("Flat 3A, 8/F, Block 1, of")."""
 
@@ -49,14 +52,17 @@ class EnglishPlaceFinder:
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
         patterns = []
-        if streets:
-            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{units_after}")
-        parts = alternation(gazetteer.english_estate_parts)
-        # "Sunshine Garden clubhouse", "Sunshine Garden north gate".
-        part = rf"(?:\s+(?i:{parts})\b)?" if parts else ""
         # "Sunshine Garden 3": a bare building number, when a unit or the clause's end follows it
         # ("Sunshine Garden 3 times" counts something).
         unit_next = rf"|(?i:{units})\b" if units else ""
+        if streets:
+            # "Jurong West St 41 #05-67", "Clementi Ave 4": a street numbered after its word, as Singapore
+            # numbers them, ending the clause or before the unit.
+            numbered = rf"(?:\s+\d{{1,2}}[A-Za-z]?(?=\s*(?:$|[,.;:!?()#]{unit_next})))?"
+            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{numbered}{_HASH_UNIT}{units_after}")
+        parts = alternation(gazetteer.english_estate_parts)
+        # "Sunshine Garden clubhouse", "Sunshine Garden north gate".
+        part = rf"(?:\s+(?i:{parts})\b)?" if parts else ""
         bare = rf"(?:\s+\d+[A-Za-z]?(?=\s*(?:$|[,.;:!?()]{unit_next})))?"
         if estates:
             if parts and joiners:
@@ -77,7 +83,9 @@ class EnglishPlaceFinder:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
             # capitalised words alone, after the flat, floor and block ("Tower 3 The Belcher's 22A": and
             # the floor and flat typed after it).
-            patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{_FLAT_AFTER}")
+            patterns.append(
+                rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{_FLAT_AFTER}{_HASH_UNIT}"
+            )
             # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them
             # ("Kornhill, Block B, 15/F, Flat 12A": a comma after the name too).
             named_first = rf"(?:{word}\s+){{0,2}}{word},?\s+"
