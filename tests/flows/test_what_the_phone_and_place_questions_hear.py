@@ -311,3 +311,22 @@ def test_asking_why_at_the_supervisor_s_question_is_answered_and_the_number_stil
     assert chat.phrase_ids(step) == ["ask_phone_again"] and not chat.data.contact_by_channel
     step = chat.send(PHONE)
     assert chat.phrase_ids(step)[0] == "escalation_phone_noted" and chat.data.phone == PHONE
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "again"),
+    [
+        ("zh-CN", "我不要留电话", "还是不要"),
+        ("zh-CN", "为什么要电话", "都说了不给"),
+        ("zh-CN", "我不要留電話", "還是不要"),
+        ("en", "why do you need my number", "i said no"),
+    ],
+)
+def test_a_refusal_said_again_after_the_reassurance_is_taken(
+    conversation_engine: ConversationEngine, locale: str, first: str, again: str
+) -> None:
+    chat = asked_the_phone(conversation_engine, locale=locale)
+    assert chat.phrase_ids(chat.send(first)) == ["phone_reassure"]
+    step = chat.send(again)
+    assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]  # not asked a third time
+    assert chat.state is State.AWAIT_AREA and len(chat.data.description) == 1
