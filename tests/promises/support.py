@@ -8,11 +8,12 @@ from arq import create_pool
 from arq.worker import Worker, func
 from sqlalchemy import select
 
+from bot.core import redis_keys
 from bot.keys import resources
 from bot.resources import job_ctx, redis_settings
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, HandoffTicket, Notification
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
 from workers.settings import CRON_JOBS, FUNCTIONS
@@ -43,10 +44,21 @@ async def run_worker(client: Any, reconcile_first: bool = False) -> int:
 
 async def run_due(client: Any) -> int:
     """What the timer pump and a worker do at the app's (fixed) current time."""
-    # Timers armed by processing still under way reach Redis after its commit: let it finish.
+    # Timers armed by processing still under way reach Redis after its commit: let it finish,
+    # events pushed but not yet taken (a resolution's, from the staff API) included.
+    await eventually(lambda: _no_events_waiting(client), timeout=10)
     assert await resources(client.app).pipeline.drained(timeout=10)
     await TimerPump(resources(client.app).redis, resources(client.app).clock).pump_once()
     return await run_worker(client)
+
+
+async def _no_events_waiting(client: Any) -> bool:
+    """No conversation has events waiting to be run or a batch running them."""
+    redis = resources(client.app).redis
+    for key in (redis_keys.conversation_inbox(0), redis_keys.conversation_lock(0)):
+        async for _ in redis.scan_iter(match=key.replace(":0:", ":*:")):
+            return False
+    return await resources(client.app).pipeline.drained(timeout=0)
 
 
 async def promised_case(
