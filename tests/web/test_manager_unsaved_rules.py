@@ -8,7 +8,7 @@ from typing import Any
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, expect, playwright_api, signed_in_manager_page
 from tests.conftest import AppFactory
-from tests.staff import add_user
+from tests.staff import add_user, sign_in
 
 
 async def test_leaving_edited_rules_asks_first(make_client: AppFactory) -> None:
@@ -44,5 +44,10 @@ async def test_leaving_edited_rules_asks_first(make_client: AppFactory) -> None:
                 await expect(name).to_have_value("夜间紧急")
         await expect(page.locator("#tab-dashboard")).to_be_visible()
         assert asked == ["当前修改尚未保存，确定离开吗"] * 2
+        # Back on the tab, the edit thrown away is gone: the stored rules are drawn again.
+        await sign_in(client, "boss")
+        stored = await (await client.get("/api/rules")).json()
+        await page.click("[data-tab=rules]")
+        await expect(name).to_have_value(stored["rules"][0]["name"])
         assert errors == []
         await browser.close()

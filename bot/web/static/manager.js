@@ -63,6 +63,7 @@
     if (state.tab === "rules" && name !== "rules" && state.rulesDirty) {
       if (!confirm(T("当前修改尚未保存，确定离开吗"))) return;
       state.rulesDirty = false;
+      state.rulesVersion = null;  // the form shows the edits thrown away: drawn again from the stored rules on return
     }
     state.tab = name;
     for (const button of document.querySelectorAll(".tabs button")) {
@@ -204,17 +205,21 @@
     // Back on the tab, the rules shown before stay editable while they reload: what was typed
     // meanwhile is kept, not overwritten by the reload (nor is leaving then asked about in vain).
     if (state.rulesDirty) return;
-    showRules(result.data);
+    // The version shown is still the one in force: its form is not drawn again under the manager's
+    // cursor (a key typed as it was redrawn would be lost).
+    showRules(result.data, Boolean(result.data.version) && result.data.version === state.rulesVersion);
   }
 
-  function showRules(body) {
-    state.rules = JSON.parse(JSON.stringify(body.rules || []));
+  function showRules(body, formShown = false) {
     state.rulesDirty = false;
     state.rulesVersion = body.version || null;
     state.vocabulary = body.vocabulary || {};
     $("rules-version").textContent = body.version
       ? T("版本 {0} · {1} · {2}", body.version, body.changed_by || "", formatTime(body.changed_at)) : "";
-    renderRules();
+    if (!formShown) {
+      state.rules = JSON.parse(JSON.stringify(body.rules || []));
+      renderRules();
+    }
     showQueueWarnings(body);
     // The version in force first, then the earlier ones (the API lists those newest first).
     const current = body.version ? [{version: body.version, changed_by: body.changed_by, changed_at: body.changed_at, note: body.note}] : [];
