@@ -55,6 +55,8 @@ from bot.understanding.phones import said_phone
 PHONE_ASKS_DONE = 3
 """``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
 wait for the answer."""
+PHONE_ASKED_AGAIN = 2
+"""``FlowData.escalation_phone_asks`` once the supervisor's phone was asked a second time."""
 URGENT_PLACE_ASKS_DONE = 2
 """``FlowData.urgent_place_asks`` once the emergency's address is not asked for again."""
 _CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})

@@ -9,7 +9,12 @@ from __future__ import annotations
 from bot.config import Intent, PhraseId
 from bot.core.phones import masked_phone
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import on_escalation_phone, phone_for_supervisor_asked, phone_for_the_supervisor
+from bot.flows.appeals import (
+    PHONE_ASKED_AGAIN,
+    on_escalation_phone,
+    phone_for_supervisor_asked,
+    phone_for_the_supervisor,
+)
 from bot.flows.asking import said_as_last
 from bot.flows.case import said_with_extension
 from bot.flows.confirmation import restate
@@ -17,9 +22,6 @@ from bot.flows.form import ask_next_missing, promise_call_back
 from bot.flows.records import State
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
-
-_SUPERVISOR_ASKED_AGAIN = 2
-"""``FlowData.escalation_phone_asks`` once the supervisor's phone was asked a second time."""
 
 
 def answered_phone_given(turn: Turn, text: str) -> bool:
@@ -62,8 +64,8 @@ def answered_phone_given_to_the_supervisor(turn: Turn, text: str) -> bool:
         from_channel = phone in (turn.customer.phone, turn.customer.proven_phone)
         data.phone_from_channel = from_channel
         phone_for_the_supervisor(turn, phone, masked_phone(phone) if from_channel else said_phone(phone))
-    elif data.escalation_phone_asks < _SUPERVISOR_ASKED_AGAIN:
-        data.escalation_phone_asks = _SUPERVISOR_ASKED_AGAIN
+    elif data.escalation_phone_asks < PHONE_ASKED_AGAIN:
+        data.escalation_phone_asks = PHONE_ASKED_AGAIN
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
         turn.say(PhraseId.PHONE_NOT_KNOWN)
     else:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from bot.config import PhraseId
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import phone_for_supervisor_asked
+from bot.flows.appeals import PHONE_ASKED_AGAIN, phone_for_supervisor_asked
 from bot.flows.asking import last_phone_question, said_as_last
 from bot.flows.records import State
 from bot.flows.turn import Turn
-
-_SUPERVISOR_ASKED_AGAIN = 2
-"""``FlowData.escalation_phone_asks`` once the supervisor's phone was asked a second time."""
 
 
 def answered_why_the_phone(turn: Turn, text: str) -> bool:
@@ -29,7 +26,7 @@ def answered_why_the_phone(turn: Turn, text: str) -> bool:
         return False
     if supervisors:
         data = turn.step.data
-        data.escalation_phone_asks = max(data.escalation_phone_asks, _SUPERVISOR_ASKED_AGAIN)
+        data.escalation_phone_asks = max(data.escalation_phone_asks, PHONE_ASKED_AGAIN)
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     again = last_phone_question(turn) is PhraseId.ASK_PHONE_AGAIN
     turn.say(said_as_last(turn, PhraseId.EXPLAIN_PHONE if again else PhraseId.ASK_PHONE_AGAIN))
