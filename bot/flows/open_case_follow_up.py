@@ -117,7 +117,9 @@ def _more_of_it(turn: Turn, understood: Understanding, case: OpenCase) -> bool:
     if turn.area is not None and here is not None and not places_overlap(kept_place(turn.area), here):
         return False  # at another place: another problem
     problem = status.problem if status is not None else None
-    if problem and another_thing(turn.things_named(text), turn.things_named(problem)):
+    things = turn.things_named(text)
+    earlier_things = turn.things_named(problem) if problem else frozenset()
+    if problem and another_thing(things, earlier_things):
         return False  # "电梯又坏了" beside a case "楼道灯坏了": another thing, another problem
     category = understood.category
     followups = turn.kit.config.followups
@@ -128,8 +130,7 @@ def _more_of_it(turn: Turn, understood: Understanding, case: OpenCase) -> bool:
     earlier = turn.problem_words(category, problem) if problem else set()
     if category != case.category:
         # Its thing named ("楼道灯还在闪" of 楼道灯坏了), and no other problem of the category it reads as.
-        things = turn.things_named(text)
-        if not (things and problem and same_thing(things, turn.things_named(problem))):
+        if not (things and problem and same_thing(things, earlier_things)):
             return False
         return not said or bool(said & earlier)
     if case.deadline_at <= turn.now:
