@@ -27,6 +27,8 @@ from bot.flows.put_right import (
     english_place_put_right,
     last_digit_put_right,
     names_a_fault,
+    opens_with_a_place_denial,
+    place_part_after_a_denial,
     place_part_put_right,
     place_put_right,
     problem_put_right,
@@ -107,6 +109,11 @@ def on_confirming(turn: Turn, text: str) -> None:
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         restate(turn)
+    elif (part_right := place_part_after_a_denial(turn, text)) is not None:
+        # "不是 是11期" after 地点：阳光花园10期: the part put right (阳光花园11期), never the denial kept.
+        turn.step.data.area = part_right
+        turn.audit(TimelineKind.CORRECTED, field="area")
+        restate(turn)
     elif (part_right := english_place_put_right(turn, text)) is not None:
         # "no it's 18/F", "wrong floor, 18/F": a floor or flat of the place put right.
         if part_right != turn.step.data.area:
@@ -179,7 +186,9 @@ def _place_told(turn: Turn, text: str) -> str | None:
     """A place alone answering the restatement: words that end as a place does ("南湖小区"), or,
     when the restated place names only a part of one ("6栋门口"), a short name with nothing else
     in it ("紫郡长安": the estate it is in), or, when no place was given, a short name ending the
-    message ("就是你们管的那个 蓝湾半岛")."""
+    message ("就是你们管的那个 蓝湾半岛"). Never what a message denies ("不是11期")."""
+    if opens_with_a_place_denial(turn, text):
+        return None
     place = named_as_a_place(turn, text)
     if place is not None:
         return place

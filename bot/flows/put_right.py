@@ -354,6 +354,36 @@ def place_part_put_right(turn: Turn, text: str) -> str | None:
     return corrected if corrected != said else None
 
 
+def place_part_after_a_denial(turn: Turn, text: str) -> str | None:
+    """The place with a part of it put right by a bare denial and that part ("不是 是11期", "不是，是12栋",
+    "唔係 係11期" for 阳光花园10期: 阳光花园11期), as :func:`place_part_put_right` puts it; None when
+    the message opens with no denial of the place (``place_denial_words``), or the denial names what it
+    denies ("不是11期": what is right is not said), or a name follows ("不是 是金星阁5栋": a place of
+    its own, taken whole as any place is)."""
+    if not turn.step.data.area:
+        return None
+    said = turn.kit.understander.simplified(text).strip(PLACE_ANSWER_EDGES)
+    denial = _opening_denial(turn, said)
+    if denial is None:
+        return None
+    rest = said[len(denial) :]
+    right = rest.strip(PLACE_ANSWER_EDGES)
+    if not right or (right == rest and not _introduced(turn, right)):
+        return None  # "不是11期" denies 11期; "不是 11期" and "不是是11期" say it is right
+    return place_part_put_right(turn, right)
+
+
+def opens_with_a_place_denial(turn: Turn, text: str) -> bool:
+    """The message opens with a Chinese denial of the place ("不是11期", "唔係…": ``place_denial_words``)."""
+    return _opening_denial(turn, turn.kit.understander.simplified(text).strip(PLACE_ANSWER_EDGES)) is not None
+
+
+def _opening_denial(turn: Turn, said: str) -> str | None:
+    lowered = said.lower()
+    denials = _longest_first(tuple(turn.kit.config.gazetteer.place_denial_words))
+    return next((word for word in denials if not word.isascii() and lowered.startswith(word.lower())), None)
+
+
 def what_is_right(turn: Turn, text: str, *, denied_beside: bool = False) -> str | None:
     """What a correction says is right, without its no and the word introducing it ("哦不对 是东门那边"
     is 东门那边, "sorry I mean Tower 3" Tower 3), or None when the message is no correction or says
@@ -399,7 +429,7 @@ def keep_place_put_right(turn: Turn, text: str) -> None:
     "不对 是12楼不是21楼") corrects the place at once (``turn.changed``), never more of the problem."""
     if "area" in turn.changed or turn.area:
         return
-    corrected = place_put_right(turn, text)
+    corrected = place_put_right(turn, text) or place_part_after_a_denial(turn, text)
     if corrected is not None:
         turn.step.data.area = corrected
         turn.changed.add("area")
