@@ -2539,6 +2539,10 @@ class NameRules(_Strict):
     surname_intros: list[str] = []
     familiar_prefixes: list[str] = []
     """Said right before the surname after a self intro ("我是老王", "我是小李"): the surname is taken."""
+    address_me_intros: list[str] = []
+    address_me_ends: list[str] = []
+    """How the customer asks to be addressed, before and after the name or title ("叫我陈先生就行",
+    "你叫我老李就好"): the name is taken, and the aside is no part of the problem restated."""
     self_intro_roles: list[str] = []
     writer_roles: list[str] = []
     """Who the writer is to the one with the problem ("我是她女儿", "我老公电话…"): a pause of only these,

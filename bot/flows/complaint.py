@@ -257,6 +257,8 @@ class ComplaintFlow:
                 sent_elsewhere_words=config.classification.complaint.sent_elsewhere_words,
                 tells_only_an_earlier_complaint=functools.partial(only_tells_an_earlier_complaint, config),
                 familiar_prefixes=config.names.familiar_prefixes,
+                address_me_intros=config.names.address_me_intros,
+                address_me_ends=config.names.address_me_ends,
                 filler_words=config.gazetteer.place_fillers,
                 locative_words=config.gazetteer.place_locatives,
                 writer_words=[*config.names.self_intro_roles, *config.names.writer_roles],

@@ -136,8 +136,19 @@ class ProblemSummary:
         without_service_voice: Callable[[str], str] = lambda text: text,
         name_intros: Iterable[str] = (),
         problem_words: Iterable[str] = (),
+        address_me_intros: Iterable[str] = (),
+        address_me_ends: Iterable[str] = (),
     ) -> None:
         self._understander = understander
+        # "叫我陈先生就行", "你叫我老李就好": how to address the customer, asked for, goes out whole.
+        asked_intros = alternation(word for word in address_me_intros if word)
+        asked_ends = alternation(word for word in address_me_ends if word)
+        familiar = alternation(word for word in familiar_prefixes if word)
+        self._address_me = (
+            (rf"(?:{asked_intros})\s*(?:{familiar})?", rf"(?:\s*(?:{asked_ends}))?" if asked_ends else "")
+            if asked_intros
+            else None
+        )
         # "我们会赔偿您5000元", "您的投诉已解决": never said back in the bot's own voice.
         self._without_service_voice = without_service_voice
         self._problem_words = tuple(word.lower() for word in problem_words if word)
@@ -626,10 +637,24 @@ class ProblemSummary:
     def _named_items_out(self, clause: str, slots: Slots) -> str:
         named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
         titled = f"{slots.name}{slots.honorific}" if slots.name and slots.honorific else None  # "欧阳娜娜女士"
+        clause = self._without_address_me(clause, (titled, named, slots.name, slots.surname))
         return self._without_item_names(
             self._without_slots(clause, (slots.name, named, titled), (slots.region, slots.district, slots.address)),
             slots.surname,
         )
+
+    def _without_address_me(self, clause: str, names: Iterable[str | None]) -> str:
+        """The clause without the customer asking how to be addressed ("叫我陈先生就行", "你叫我老李就好"):
+        the words asking, the name or title and the words ending the aside; the name has its own line."""
+        said = alternation(self._read_as_simplified(name) for name in names if name)
+        if self._address_me is None or not said:
+            return clause
+        before, after = self._address_me
+        read = self._read_as_simplified(clause)
+        found = re.search(rf"{before}(?:{said}){after}", read)
+        if found is None:
+            return clause
+        return _SPACES.sub(" ", f"{clause[: found.start()]} {clause[found.end() :]}").strip()
 
     def _unquoted_speech(self, text: str) -> str:
         """``text`` without the quotation marks around a few words said right after a speech word

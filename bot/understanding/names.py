@@ -71,13 +71,16 @@ class NameFinder:
         described = alternation(rules.self_description_ends) or "(?!)"
         spelling = alternation(rules.surname_spellings) or "(?!)"
         familiar = alternation(rules.familiar_prefixes) or "(?!)"
+        # "叫我老李就行": the aside asking to be called so ends the clause as a pause would.
+        asked_ends = alternation(rules.address_me_ends)
+        familiar_end = f"(?={_NAME_BREAK}|$|{asked_ends})" if asked_ends else clause_end
         patterns = (
             rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{self_honorific}){not_after_title}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<self>(?:{surname})(?!{self_honorific}){given}){self_end}",
             rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
             # "我是老王": a surname said familiarly, a clause of its own.
-            rf"(?:{self_intros})[\s:]*(?P<familiar_prefix>{familiar})(?P<familiar>{surname}){clause_end}",
+            rf"(?:{self_intros})[\s:]*(?P<familiar_prefix>{familiar})(?P<familiar>{surname}){familiar_end}",
             # "王女士" opening a message or a clause is the customer naming themselves.
             rf"{clause_start}(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
             # "电话13912345678，姓张": a clause that is only the surname.

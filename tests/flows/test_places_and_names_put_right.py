@@ -70,3 +70,50 @@ def test_a_part_put_right_at_the_phone_question_is_the_place_not_the_problem(
     chat.send("不是 是11期")
     assert chat.data.area == "阳光花园11期"
     assert chat.data.description == ["阳光花园10期楼道灯坏了"]
+
+
+# --------------------------------------------------------------------------- how to be addressed, said beside
+
+
+@pytest.mark.parametrize(
+    ("problem", "said", "name"),
+    [
+        ("隔壁装修太吵了 叫我陈先生就行", "隔壁装修太吵了", "陈先生"),
+        ("叫我陈先生就行，隔壁装修太吵了", "隔壁装修太吵了", "陈先生"),
+        ("小区门口的路灯坏了一个星期 你叫我王太太就好", "小区门口的路灯坏了一个星期", "王太太"),
+        ("电梯坏了 叫我老李就行", "电梯坏了", "姓李"),
+        ("隔壁装修太吵了，你就叫我小张就可以了", "隔壁装修太吵了", "姓张"),
+    ],
+)
+def test_how_to_be_addressed_told_beside_the_problem_is_the_name_and_none_of_the_problem(
+    conversation_engine: ConversationEngine, problem: str, said: str, name: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(problem)
+    step = restatement(chat, "阳光花园3栋", "13800138000")
+    assert chat.line(step, "问题：").startswith(f"问题：{said}（")
+    assert chat.line(step, "称呼：") == f"称呼：{name}"
+
+
+@pytest.mark.parametrize("message", ["叫我陈先生就行", "你叫我陈先生就好"])
+def test_how_to_be_addressed_at_the_place_question_is_the_name(
+    conversation_engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("隔壁装修太吵了")
+    chat.send("13800138000")
+    assert chat.state is State.AWAIT_AREA
+    chat.send(message)
+    step = restatement(chat, "阳光花园3栋")
+    assert chat.line(step, "问题：") == "问题：隔壁装修太吵了（物业服务）"
+    assert chat.line(step, "称呼：") == "称呼：陈先生"
+
+
+def test_an_end_said_of_the_problem_is_kept_in_it(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("水管漏了 修好就行")
+    step = restatement(chat, "阳光花园3栋", "13800138000")
+    assert chat.line(step, "问题：") == "问题：水管漏了 修好就行（工程维修）"
