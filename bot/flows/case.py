@@ -14,6 +14,8 @@ from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.data import FlowData
 from bot.flows.deadline import Deadline, compute_deadline, describe_moment, format_hours, promised_minutes
+from bot.flows.place_half_known import place_beside_not_knowing
+from bot.flows.place_in_the_problem import description_without_the_place
 from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.put_right import english_place_put_right, place_part_put_right, place_put_right
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
@@ -165,7 +167,7 @@ def record_complaint(turn: Turn, confirmed: bool, sooner: Deadline | None = None
         alternative_extension=data.alternative_extension if data.alternative_phone else None,
         other_categories=classified.other_categories,
         model_suggestions=model_suggestions(data, signals),
-        problem=turn.kit.summary.summarise(data.description, turn.locale) or None,
+        problem=turn.kit.summary.summarise(description_without_the_place(turn), turn.locale) or None,
     )
 
 
@@ -407,6 +409,10 @@ def _place_in_words(turn: Turn) -> str | None:
     or one handed to a person at once, "阳光花园"), a short message with an address word and
     nothing else in it."""
     understood, marker, data = turn.understood, turn.kit.area_marker, turn.step.data
+    if data.area is None and understood is not None:
+        half_known = place_beside_not_knowing(turn, understood.text)
+        if half_known is not None:
+            return half_known  # "我住浦东 具体门牌不记得了": 浦东, the rest never insisted on
     urging = understood is not None and turn.says_any(understood.text, turn.kit.form.urging_words)
     if data.place_asked_after_hand_off and data.area is None and understood is not None and not urging:
         data.place_asked_after_hand_off = False  # the answer to "哪个小区或地址", once

@@ -20,6 +20,7 @@ from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description, told_already
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.noise import only_noise
+from bot.flows.place_half_known import place_beside_not_knowing
 from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES, answer_without_punctuation
 from bot.flows.put_right import denies_only, problem_put_right, puts_itself_right, what_is_right
 from bot.flows.records import State
@@ -199,7 +200,10 @@ def on_phone(turn: Turn, text: str) -> None:
         turn.say(invalid_phone_phrase(text))  # not "3-2-1201": a flat, the place, however many digits
     elif _about_the_phone(turn, text):
         _ask_next_missing(turn, evaded=True)  # "你们系统查一下我的号码": no problem told, no place
-    elif not turn.step.data.area and (place := told_as_a_place(turn, text) or _estate_named_alone(turn, text)):
+    elif not turn.step.data.area and (
+        # "住喺將軍澳 唔記得幾座" is 將軍澳, never the whole message ending as a place does.
+        place := place_beside_not_knowing(turn, text) or told_as_a_place(turn, text) or _estate_named_alone(turn, text)
+    ):
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,
         # the customer answering with the place has moved on: that declines the phone.
@@ -272,6 +276,9 @@ def on_area(turn: Turn, text: str) -> None:
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         _more_of_the_problem(turn, text)
         return
+    elif not data.area and not turn.changed and (place := place_beside_not_knowing(turn, text)) is not None:
+        data.area = place  # "我住浦东 具体门牌不记得了": 浦东, the rest never insisted on
+        turn.audit(TimelineKind.AREA_RECEIVED)
     elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
     elif (

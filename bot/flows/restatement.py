@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.config import PhraseId
 from bot.core.phones import masked_phone
 from bot.flows.classify import Classified
+from bot.flows.place_in_the_problem import description_without_the_place
 from bot.flows.slots import place_as_written
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
@@ -15,7 +16,7 @@ def say_restatement(turn: Turn, classified: Classified) -> None:
     """Say the structured summary (``restate``); never the customer's text echoed whole."""
     data = turn.step.data
     category = _categories_said(turn, classified)
-    summary = turn.kit.summary.summarise(data.description, turn.locale)
+    summary = turn.kit.summary.summarise(description_without_the_place(turn), turn.locale)
     not_given = turn.text(PhraseId.NOT_GIVEN)
     written = place_as_written(turn)
     problem = turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category

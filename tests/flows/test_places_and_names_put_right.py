@@ -117,3 +117,65 @@ def test_an_end_said_of_the_problem_is_kept_in_it(conversation_engine: Conversat
     chat.send("水管漏了 修好就行")
     step = restatement(chat, "阳光花园3栋", "13800138000")
     assert chat.line(step, "问题：") == "问题：水管漏了 修好就行（工程维修）"
+
+
+# --------------------------------------------------------------------------- a place with the rest not known
+
+
+@pytest.mark.parametrize(
+    ("message", "place"),
+    [
+        ("我住浦东 具体门牌不记得了", "浦东"),
+        ("住喺將軍澳 唔記得幾座", "將軍澳"),
+        ("阳光花园 几栋不记得了", "阳光花园"),
+    ],
+)
+def test_a_place_with_the_rest_not_remembered_is_the_place_at_the_place_question(
+    conversation_engine: ConversationEngine, message: str, place: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("楼道灯坏了")
+    chat.send("13800138000")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send(message)
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "地") in (f"地点：{place}", f"地點：{place}")
+
+
+@pytest.mark.parametrize(
+    ("message", "place"), [("我住浦东 具体门牌不记得了", "浦东"), ("住喺將軍澳 唔記得幾座", "將軍澳")]
+)
+def test_a_place_with_the_rest_not_remembered_is_the_place_at_the_phone_question(
+    conversation_engine: ConversationEngine, message: str, place: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("楼道灯坏了")
+    chat.send(message)
+    assert chat.data.area == place
+    assert chat.data.description == ["楼道灯坏了"]
+
+
+def test_a_place_with_the_rest_not_remembered_after_an_emergency_is_the_place(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("电梯里困了人")
+    step = chat.send("我住浦东 具体门牌不记得了")
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
+    assert chat.data.area == "浦东"
+
+
+@pytest.mark.parametrize(
+    "messages", [("電梯壞了 台北市", "0912345678", "台北市"), ("電梯壞了", "台北", "0912345678", "台北")]
+)
+def test_a_city_told_beside_the_problem_is_the_place_and_none_of_the_problem(
+    conversation_engine: ConversationEngine, messages: tuple[str, ...]
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = restatement(chat, *messages)
+    assert chat.line(step, "問題：") == "問題：電梯壞了（工程維修）"
+    assert chat.line(step, "地點：") == f"地點：{messages[-1]}"
