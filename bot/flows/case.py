@@ -16,6 +16,7 @@ from bot.flows.data import FlowData
 from bot.flows.deadline import Deadline, compute_deadline, describe_moment, format_hours, promised_minutes
 from bot.flows.place_half_known import place_beside_not_knowing
 from bot.flows.place_in_the_problem import description_without_the_place
+from bot.flows.place_of_an_earlier_case import earlier_place
 from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES
 from bot.flows.put_right import english_place_put_right, place_part_put_right, place_put_right
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
@@ -413,6 +414,10 @@ def _place_in_words(turn: Turn) -> str | None:
         half_known = place_beside_not_knowing(turn, understood.text)
         if half_known is not None:
             return half_known  # "我住浦东 具体门牌不记得了": 浦东, the rest never insisted on
+        asked = data.place_asked_after_hand_off or data.urgent_place_asks
+        if asked and turn.says_any(understood.text, turn.kit.config.followups.same_place_words):
+            known = earlier_place(turn)  # "跟上次一样": the place of their earlier case
+            return known[0] if known is not None else None
     urging = understood is not None and turn.says_any(understood.text, turn.kit.form.urging_words)
     if data.place_asked_after_hand_off and data.area is None and understood is not None and not urging:
         data.place_asked_after_hand_off = False  # the answer to "哪个小区或地址", once

@@ -6,9 +6,8 @@ their latest resolved one. With none known the words are no place: the question 
 from __future__ import annotations
 
 from bot.core.timeline import TimelineKind
-from bot.flows.closing import OPEN_CASE
-from bot.flows.data import FlowData
 from bot.flows.form import ask_next_missing
+from bot.flows.place_of_an_earlier_case import earlier_place
 from bot.flows.records import State
 from bot.flows.slots import kept_place
 from bot.flows.turn import Turn
@@ -22,7 +21,7 @@ def same_place_as_before(turn: Turn, text: str) -> bool:
         return False
     if not turn.says_any(text, turn.kit.config.followups.same_place_words):
         return False
-    known = _earlier_place(turn)
+    known = earlier_place(turn)
     if known is None:
         data.place_asks += 1  # "跟上次一样" with no earlier case known here: never the place itself
     else:
@@ -31,25 +30,3 @@ def same_place_as_before(turn: Turn, text: str) -> bool:
         turn.audit(TimelineKind.AREA_RECEIVED, case_number=case_number)
     ask_next_missing(turn)
     return True
-
-
-def _earlier_place(turn: Turn) -> tuple[str, str | None, str | None] | None:
-    """The place of an earlier case of the customer's, as stored, as written, and its case number."""
-    data = turn.step.data
-    kept = data.extra.get(OPEN_CASE)
-    told = FlowData.from_json(kept) if isinstance(kept, dict) else None
-    if told is not None and told.area is not None:
-        return told.area, told.area_written, told.case_number
-    # A case of theirs from another conversation (their own, or proven theirs by its phone's
-    # digits here; one an appeal here joined): its place as storage has it. Never one found by a
-    # phone typed here, which nothing shows is theirs.
-    open_case = turn.customer.open_case
-    status = open_case.status if open_case is not None and not open_case.by_typed_phone else None
-    if status is not None and status.area is not None:
-        return status.area, None, status.case_number
-    if data.follows_area is not None:
-        return data.follows_area, None, data.follows_case
-    resolved = next((case for case in turn.customer.resolved_cases if case.area is not None), None)
-    if resolved is not None and resolved.area is not None:
-        return resolved.area, None, resolved.case_number
-    return None

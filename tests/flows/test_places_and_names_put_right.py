@@ -6,12 +6,14 @@ place; "跟上次一样" after the hand-off is the place of the customer's earli
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
-from bot.flows.records import State
-from tests.flows.chat import Chat, restatement
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat, restatement
 
 
 def restated(engine: ConversationEngine, problem: str, place: str) -> Chat:
@@ -179,3 +181,23 @@ def test_a_city_told_beside_the_problem_is_the_place_and_none_of_the_problem(
     step = restatement(chat, *messages)
     assert chat.line(step, "問題：") == "問題：電梯壞了（工程維修）"
     assert chat.line(step, "地點：") == f"地點：{messages[-1]}"
+
+
+# ------------------------------------------------------------- an earlier case's place, after the hand-off
+
+
+def test_the_place_of_the_open_case_said_again_after_an_emergency_is_the_place(
+    conversation_engine: ConversationEngine,
+) -> None:
+    deadline = MONDAY_2PM + dt.timedelta(hours=20)
+    lamp = CaseStatus(
+        CaseStage.WAITING, "TS20261123ABCDEF", deadline, area="阳光花园3栋", problem="楼道灯坏了", own=True
+    )
+    open_case = OpenCase("TS20261123ABCDEF", deadline, status=lamp, category="engineering_repair")
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000", open_case=open_case))
+    chat.send(Started())
+    step = chat.send("电梯里困了人")
+    assert "urgent_ask_place" in chat.phrase_ids(step)
+    step = chat.send("跟上次一样")
+    assert chat.line(step, "地点：") == "地点：阳光花园3栋"
+    assert chat.data.area == "阳光花园3栋"
