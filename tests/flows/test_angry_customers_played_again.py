@@ -1,0 +1,64 @@
+"""What a player writing as angry property-management customers found: a customer with a case open
+who only threatens 12345 or the media ("再不处理我就打12345") raises that case, never files the threat
+as a new complaint of its own with its place asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+CASE = "TS20261123ABCDEF"
+DEADLINE = MONDAY_2PM + dt.timedelta(hours=20)
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def with_open_case(deadline: dt.datetime = DEADLINE) -> CustomerView:
+    status = CaseStatus(
+        CaseStage.WAITING, case_number=CASE, deadline_at=deadline, area="阳光花园3栋", problem="楼上漏水到我家天花板"
+    )
+    case = OpenCase(CASE, deadline, status=status, category="engineering_repair")
+    return CustomerView(phone="13800138000", open_case=case)
+
+
+@pytest.mark.parametrize("threat", ["再不处理我就打12345", "你们再不来修我就找媒体曝光", "再拖下去我就找律师"])
+def test_a_threat_alone_raises_the_open_case_within_the_hour(engine: ConversationEngine, threat: str) -> None:
+    chat = Chat(engine, customer=with_open_case())
+    chat.send(Started())
+    step = chat.send(threat)
+    text = chat.texts(step)
+    assert step.complaint is None and step.handoff is None  # no second case holding the threat as its problem
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert step.appeal.escalation is not None and step.appeal.escalation.queue == "supervisor"
+    assert CASE in text and "今天下午3点前" in text
+    assert "ask_area" not in chat.phrase_ids(step)
+    assert chat.state is State.HANDED_OFF and chat.data.appeal_of == CASE
+
+
+def test_a_threat_after_the_overdue_case_s_status_raises_that_case(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(deadline=MONDAY_2PM - dt.timedelta(hours=3)))
+    chat.send(Started())
+    chat.send("说好的答复呢 过时间了知不知道")
+    step = chat.send("再不处理我打12345了")
+    assert step.complaint is None
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert "ask_area" not in chat.phrase_ids(step)
+    assert "今天下午3点前" in chat.texts(step)
+
+
+def test_a_threat_beside_another_problem_is_still_a_case_of_its_own(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case())
+    chat.send(Started())
+    step = chat.send("楼下垃圾三天没人收了 再不处理我就打12345")
+    assert step.appeal is None
+    assert chat.data.appeal_of is None and chat.data.case_number is not None
+
