@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from bot.config import Grade
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
@@ -61,4 +62,55 @@ def test_a_threat_beside_another_problem_is_still_a_case_of_its_own(engine: Conv
     step = chat.send("楼下垃圾三天没人收了 再不处理我就打12345")
     assert step.appeal is None
     assert chat.data.appeal_of is None and chat.data.case_number is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "停水三天了 跟你们说了好几次了 到底有没有人管",
+        "隔壁那条狗天天晚上叫到两三点 跟你们说了N次了 有没有人管啊",
+    ],
+)
+def test_a_problem_told_again_by_a_new_customer_is_taken_as_a_repeat_complaint(
+    engine: ConversationEngine, message: str
+) -> None:
+    """Told you so many times, with the problem as it is now: no "暂时没有查到您的投诉记录" and the
+    problem dropped, but the complaint recorded, graded complex as a repeat."""
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(message)
+    assert "status_no_case" not in chat.phrase_ids(step)
+    assert chat.state is State.AWAIT_PHONE
+    chat.send("13800001111")
+    chat.send("翠湖天地5栋")
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.grade is Grade.COMPLEX
+    assert step.complaint.category != "other"
+
+
+def test_the_earlier_report_only_asked_after_is_still_looked_up(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("上次反映的停水 到底有没有人管")
+    assert chat.phrase_ids(step) == ["status_no_case"]
+
+
+def test_a_problem_told_again_beside_the_open_case_of_it_appeals_it(engine: ConversationEngine) -> None:
+    """The Nth time, beside the open case of it: an appeal (the case raised), not only its status."""
+    chat = Chat(engine, customer=with_open_case())
+    chat.send(Started())
+    step = chat.send("楼上漏水 跟你们说了好几次了 到底有没有人管")
+    assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+@pytest.mark.parametrize(
+    "message", ["隔壁那条狗天天晚上叫到两三点", "楼上的鹦鹉每天早上五点就开始叫", "樓上隻狗成日吠到半夜"]
+)
+def test_an_animal_told_by_what_it_does_is_the_estate_s_service(engine: ConversationEngine, message: str) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(message)
+    chat.send("13800001111")
+    step = chat.send("阳光花园3栋")
+    assert "物业服务" in chat.texts(step) or "物業服務" in chat.texts(step)
 
