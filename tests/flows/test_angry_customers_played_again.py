@@ -114,3 +114,20 @@ def test_an_animal_told_by_what_it_does_is_the_estate_s_service(engine: Conversa
     step = chat.send("阳光花园3栋")
     assert "物业服务" in chat.texts(step) or "物業服務" in chat.texts(step)
 
+
+@pytest.mark.parametrize(
+    ("message", "restated"),
+    [
+        ("楼下那家天天半夜唱K 到一两点 再这样我就去找报社", "问题：楼下那家天天半夜唱K 到一两点（物业服务）"),
+        ("隔壁天天打麻将到天亮 吵死人", "（物业服务）"),
+    ],
+)
+def test_singing_or_mahjong_at_night_is_the_estate_s_noise_and_the_threat_is_not_restated(
+    engine: ConversationEngine, message: str, restated: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(message)
+    chat.send("13811112222")
+    step = chat.send("恒大绿洲3期12栋")
+    assert restated in chat.texts(step)
