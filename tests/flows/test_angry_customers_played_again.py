@@ -131,3 +131,15 @@ def test_singing_or_mahjong_at_night_is_the_estate_s_noise_and_the_threat_is_not
     chat.send("13811112222")
     step = chat.send("恒大绿洲3期12栋")
     assert restated in chat.texts(step)
+
+
+@pytest.mark.parametrize("message", ["师傅说今天下午来 现在都五点了", "约好上午来的 人呢 我请了假在家等"])
+def test_a_visit_of_the_open_case_not_kept_appeals_that_case(engine: ConversationEngine, message: str) -> None:
+    """The technician promised and not come: the open leak case raised, never a new complaint whose
+    place is asked."""
+    chat = Chat(engine, customer=with_open_case())
+    chat.send(Started())
+    step = chat.send(message)
+    assert step.complaint is None and "ask_area" not in chat.phrase_ids(step)
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert "今天下午4点前" in chat.texts(step)
