@@ -355,8 +355,9 @@ def named_open_case(turn: Turn) -> OpenCase | None:
 def _repeated_case(turn: Turn) -> OpenCase | None:
     """The open case this complaint repeats: the one it names by number; else one of its
     category, or one saying it is the same or still not handled (the repeat signal,
-    ``still_open_keywords``) while no other category is clear; never one whose problem names
-    another thing than the complaint names ("电梯又坏了" beside a case "楼道灯坏了")."""
+    ``still_open_keywords``) or threatening the media or 12345 while no other category is clear;
+    never one whose problem names another thing than the complaint names ("电梯又坏了" beside a case
+    "楼道灯坏了")."""
     data = turn.step.data
     if data.appeal_of is not None or not data.description:
         return None
@@ -384,6 +385,8 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
         return case
     if Signal.REPEAT in understood.signals or Signal.REPEAT in data.signals:
         return case
+    if Signal.MEDIA_LEGAL in understood.signals:
+        return case  # "再不处理我就打12345": a threat naming no problem is made over the open case
     folded = turn.kit.understander.matchable(understood.text)
     return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
 

@@ -364,6 +364,17 @@ def _clause_numbers(segmented: Segmented) -> list[int]:
     return numbers
 
 
+def _told_apart(symptoms_at: Sequence[int], reported_at: Sequence[int], segmented: Segmented) -> bool:
+    """A symptom word (or a category's) stands in a clause of its own, with no word of the earlier report: the problem
+    told as it is now ("停水三天了 跟你们说了好几次了 到底有没有人管"), not only the report asked after
+    ("上次反映的停水 到底有没有人管")."""
+    if not symptoms_at or not reported_at:
+        return False
+    clause_of = _clause_numbers(segmented)
+    reported = {clause_of[first] for first in reported_at}
+    return any(clause_of[first] not in reported for first in symptoms_at)
+
+
 def _phone_clauses(clause_of: list[int], segmented: Segmented) -> set[int]:
     """The clauses giving a phone: about reaching the customer ("打不通就打我老婆的139…")."""
     digits: dict[int, int] = {}
@@ -594,6 +605,9 @@ class Rules:
         category_hits: list[Hit[Owner]] = []
         told_at: list[tuple[int, int]] = []
         """Where a problem or symptom word (not negated) stands: its first and last word."""
+        symptoms_at: list[int] = []
+        reported_at: list[int] = []
+        """Where a symptom word, and an ``earlier_report_words`` one, starts."""
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
@@ -663,10 +677,13 @@ class Rules:
                     told_at.append((hit.first, hit.last))
                     problem = problem or kind is Kind.PROBLEM
                     symptom = symptom or kind is Kind.SYMPTOM
+                    if kind is Kind.SYMPTOM:
+                        symptoms_at.append(hit.first)
             elif kind is Kind.MENTION:
                 mention = mention or not cancelled(hit.first)
             elif kind is Kind.EARLIER_REPORT:
                 earlier_report = True
+                reported_at.append(hit.first)
             elif kind is Kind.WITHDRAWAL and not cancelled(hit.first):
                 withdrawal_groups.setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.SARCASM:
@@ -726,11 +743,20 @@ class Rules:
         intents: set[Intent] = set()
         for intent in self._intent_order:
             if intent is Intent.COMPLAINT:
-                progress_query = earlier_report and Intent.STATUS_QUERY in intents
+                progress_query = (
+                    earlier_report
+                    and Intent.STATUS_QUERY in intents
+                    and not _told_apart(symptoms_at, reported_at, segmented)
+                )
                 if (
                     problem
                     or (symptom and not progress_query and not intents & set(complaint_rule.symptom_unless))
                     or (evidence and not self._stopping(intents, intent_spans, strong_category_hits, segmented))
+                    or (
+                        # "隔壁那条狗天天晚上叫到两三点 跟你们说了N次了 有没有人管啊": told again, as it is now.
+                        Signal.REPEAT in signals
+                        and _told_apart([hit.first for hit in strong_category_hits], reported_at, segmented)
+                    )
                 ):
                     intents.add(intent)
             elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
