@@ -71,6 +71,16 @@ def test_a_question_carrying_a_complaint_is_a_complaint(conversation_engine: Con
     assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
 
 
+def test_chased_for_a_fee_asked_when_is_a_complaint_and_the_question_answered(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("管理费什么时候交的 怎么又催我交")
+    assert chat.phrase_ids(step) == ["description_recorded", "faq:pay_fees", "ask_phone"]
+    assert chat.data.description == ["管理费什么时候交的 怎么又催我交"]
+
+
 def _returning(engine: ConversationEngine) -> Chat:
     deadline = MONDAY_2PM + dt.timedelta(hours=20)
     lamp = CaseStatus(
