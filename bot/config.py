@@ -1314,6 +1314,10 @@ class FormRules(_Strict):
     photo_asked_words: list[str] = []
     """Words asking whether a photo arrived ("我发的照片你们收到没"): after the hand-off, with no
     photo received in the conversation, answered ``photo_not_received``."""
+    received_asked_words: list[str] = []
+    """Words asking whether something arrived ("收到没", "你哋收到未", "did you get"): beside a
+    ``media_words`` word ("我啱啱send咗张相俾你 你哋收到未"), before any problem, a photo asked after as
+    ``photo_asked_words`` are."""
     presence_words: list[str] = []
     """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
     always answered, ``presence_wait`` and the case's status in turn (never the same words twice
@@ -1745,6 +1749,10 @@ class Followups(_Strict):
     """Words answering the place question of another problem told while a case is with the staff
     ("同一个地方", "也是那里", "same place"): the new case is where the open case is. Without them the
     open case's place is never assumed: another problem may be elsewhere."""
+    smell_words: list[str] = []
+    """Words naming a smell ("味道", "气味", "smell"): a message naming one and nothing else of its category
+    ("电梯口那边味道最重" after "楼道里好大煤气味"), about a problem that named one too, is that problem's
+    matter, though it reads as another category."""
     handling_categories: list[str] = []
     """Categories of a complaint about how the resolved case was handled ("维修师傅态度恶劣",
     service attitude): during the callback it is neither a new case nor the problem back, unless

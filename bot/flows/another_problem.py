@@ -44,11 +44,17 @@ def is_another_problem(turn: Turn, understood: Understanding, told: str, same_ca
 def same_matter(turn: Turn, understood: Understanding, told: str) -> bool:
     """The complaint names the thing the problem ``told`` before was about, though it reads as
     another category: a keyword of its category (not a weak one) is in both ("公摊费凭什么收我的"
-    after "物业费账单里多收了公摊费": 公摊)."""
+    after "物业费账单里多收了公摊费": 公摊), or, naming none, a smell is told in both
+    (``followups.smell_words``)."""
     category = understood.category
     if not told or category is None or category == turn.kit.rules.fallback_category:
         return False
-    return bool(turn.problem_words(category, understood.text) & turn.problem_words(category, told))
+    said = turn.problem_words(category, understood.text)
+    if said & turn.problem_words(category, told):
+        return True
+    # "电梯口那边味道最重" after "楼道里好大煤气味": where the smell told of is strongest, nothing else named.
+    smells = turn.kit.config.followups.smell_words
+    return not said and turn.says_any(understood.text, smells) and turn.says_any(told, smells)
 
 
 def added_to_the_case(turn: Turn, text: str) -> bool:

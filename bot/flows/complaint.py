@@ -54,6 +54,7 @@ from bot.flows.asked_back import (
 from bot.flows.asked_beside import answer_asked_beside, asked_beside
 from bot.flows.asking import ask_current
 from bot.flows.attitude_waiting import told_of_staff_attitude_while_waiting
+from bot.flows.beside_open_case import split_beside_open_case
 from bot.flows.callback import (
     CALLBACK_STATES,
     back_to_the_resolved_case,
@@ -136,7 +137,7 @@ from bot.flows.open_case_follow_up import followed_up_open_case
 from bot.flows.over_messages import read_with_what_was_told
 from bot.flows.phone_given import answered_phone_given, answered_phone_given_to_the_supervisor
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
-from bot.flows.photo_asked import answered_photo_not_received
+from bot.flows.photo_asked import answered_photo_not_received, photo_asked_before_a_problem
 from bot.flows.place_words import InsultWords, PlaceWords
 from bot.flows.presence import answered_whether_anyone_is_there
 from bot.flows.put_right import keep_place_put_right
@@ -550,6 +551,14 @@ class ComplaintFlow:
             if answered_why_the_phone(turn, text):
                 turn.arm_idle()  # "为什么？": what the phone is for, and the way out
                 return
+            if photo_asked_before_a_problem(turn, text):
+                turn.arm_idle()  # "我啱啱send咗张相俾你 你哋收到未" with none received: told so, nothing recorded
+                return
+            other = split_beside_open_case(turn, text)
+            if other is not None:
+                # "楼道灯坏了 电梯也坏了" beside a case "楼道灯坏了": the lamp noted on it, the lift a new complaint.
+                text, state = other, turn.step.state  # greeted already: the rest is taken as a first problem
+                turn.understood = turn.kit.understander.understand(text, self._written_in(turn))
             read_as_a_question(turn, text)  # "你们会派人抓猫吗？": asked, not more of the problem
             read_as_asking_whom(turn, text)  # "是XX物业客服吗", "你叫什么名字": asked, no complaint nor the problem
             intents = turn.intents
