@@ -78,3 +78,46 @@ def test_a_slip_on_a_wet_floor_without_a_sign_in_chinese_is_property_service(
     chat.send("13812345678")
     step = chat.send("阳光花园")
     assert chat.line(step, "问题：") == "问题：我妈在大堂滑倒摔断了手腕，地很湿也没有警示牌（物业服务）"
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "phone", "place", "addition", "problem"),
+    [
+        (
+            "en",
+            "the lift in my building has been broken for three days and nobody came to fix it",
+            "9123 4567",
+            "Sunshine Garden",
+            "also the lobby lights are out",
+            "Problem: the lift in my building has been broken for three days and nobody came to…, "
+            "the lobby lights are out (Engineering and repairs)",
+        ),
+        (
+            "zh-CN",
+            "我家楼上卫生间一直往我家天花板漏水已经整整三天了天花板都泡坏了",
+            "13812345678",
+            "阳光花园",
+            "还有楼道灯也坏了好几天了晚上黑漆漆的老人上下楼很不方便",
+            "问题：我家楼上卫生间一直往我家天花板漏水已经整整三天了…，还有楼道灯也坏了好几天了…（工程维修）",
+        ),
+    ],
+)
+def test_an_addition_at_the_restatement_past_the_length_is_said_back_and_kept(
+    conversation_engine: ConversationEngine,
+    locale: str,
+    first: str,
+    phone: str,
+    place: str,
+    addition: str,
+    problem: str,
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    for message in (first, phone, place):
+        chat.send(message)
+    assert chat.state is State.CONFIRMING
+    step = chat.send(addition)
+    assert chat.state is State.CONFIRMING
+    start = problem.split(":" if locale == "en" else "：")[0]
+    assert chat.line(step, start) == problem
+    assert chat.data.description == [first, addition]
