@@ -1,6 +1,7 @@
 """English customers played again: a Hong Kong or Singapore address read whole beside the problem or at
 the place question ("Flat 7C, 22 Kings Road, North Point", "Unit 12-05, The Sail @ Marina Bay"); a fall on a wet
-floor left without a sign and a broken wrist read as the estate's safety and someone hurt, not a repair."""
+floor left without a sign and a broken wrist read as the estate's safety and someone hurt, not a repair; an addition
+at the restatement past its length said back; "where?" at the phone question answered as "why?" is."""
 
 from __future__ import annotations
 
@@ -121,3 +122,17 @@ def test_an_addition_at_the_restatement_past_the_length_is_said_back_and_kept(
     start = problem.split(":" if locale == "en" else "：")[0]
     assert chat.line(step, start) == problem
     assert chat.data.description == [first, addition]
+
+
+@pytest.mark.parametrize("where", ["where?", "where", "Where??", "where to call"])
+def test_where_at_the_phone_question_hears_what_the_phone_is_for(
+    conversation_engine: ConversationEngine, where: str
+) -> None:
+    chat = english_chat(conversation_engine, "the lift is broken")
+    assert chat.state is State.AWAIT_PHONE
+    step = chat.send(where)
+    assert chat.phrase_ids(step) == ["ask_phone_again"]
+    assert chat.data.description == ["the lift is broken"]
+    step = chat.send(where)
+    assert chat.phrase_ids(step) == ["explain_phone"]
+    assert "You do not need to call us." in chat.texts(step)
