@@ -1,7 +1,8 @@
 """English customers played again: a Hong Kong or Singapore address read whole beside the problem or at
 the place question ("Flat 7C, 22 Kings Road, North Point", "Unit 12-05, The Sail @ Marina Bay"); a fall on a wet
 floor left without a sign and a broken wrist read as the estate's safety and someone hurt, not a repair; an addition
-at the restatement past its length said back; "where?" at the phone question answered as "why?" is."""
+at the restatement past its length said back; "where?" at the phone question answered as "why?" is; the same angry
+message a third time within seconds answered, not met with silence."""
 
 from __future__ import annotations
 
@@ -136,3 +137,23 @@ def test_where_at_the_phone_question_hears_what_the_phone_is_for(
     step = chat.send(where)
     assert chat.phrase_ids(step) == ["explain_phone"]
     assert "You do not need to call us." in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("locale", "angry"),
+    [("en", "WHY IS THE LIFT STILL BROKEN?!"), ("zh-CN", "电梯怎么还是坏的？！")],
+)
+def test_the_same_angry_message_a_third_time_within_seconds_is_answered(
+    conversation_engine: ConversationEngine, locale: str, angry: str
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    chat.send(angry)
+    assert chat.state is State.AWAIT_PHONE
+    assert chat.send(angry).replies == []  # perhaps sent twice by the app: heard in silence
+    step = chat.send(angry)
+    assert chat.phrase_ids(step) == ["repeat_acknowledged", "ask_phone_again"]
+    assert chat.send(angry).replies == []  # never after each one
+    assert chat.send(angry).replies == []
+    assert chat.phrase_ids(chat.send(angry)) == ["repeat_acknowledged", "ask_phone"]
+    assert chat.data.description == [angry]
