@@ -100,6 +100,7 @@ class PhraseId(StrEnum):
     INVITE_COMPLAINT = "invite_complaint"
     EMPATHY = "empathy"
     DESCRIPTION_RECORDED = "description_recorded"
+    REPEAT_ACKNOWLEDGED = "repeat_acknowledged"
     ASK_PHONE = "ask_phone"
     INVALID_PHONE = "invalid_phone"
     PHONE_DIGIT_SHORT = "phone_digit_short"

@@ -24,6 +24,7 @@ from bot.flows.place_half_known import place_beside_not_knowing
 from bot.flows.place_words import LONGEST_PLACE_ANSWER, PLACE_ANSWER_EDGES, answer_without_punctuation
 from bot.flows.put_right import denies_only, problem_put_right, puts_itself_right, what_is_right
 from bot.flows.records import State
+from bot.flows.said_again import said_again_once_too_often
 from bot.flows.side_answers import answer_small_talk, open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
@@ -498,6 +499,7 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
             data.place_asks += 1
         _ask_next_missing(turn, evaded=True)
         return
+    told_before = told_already(data.description, text)
     put_right = problem_put_right(turn, text, restated=False)
     if put_right is not None:
         # "不是保洁 是保安": the problem put right, said so at once.
@@ -518,7 +520,14 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     recently = data.recorded_at is not None and turn.now - data.recorded_at < interval
+    again = said_again_once_too_often(turn, text, told_before and put_right is None)
     if recently and not _tells_another_problem(turn, text):
+        if again:
+            # "WHY IS THE LIFT STILL BROKEN?!" a third time: told it is all received, never silence.
+            data.recorded_at = turn.now
+            turn.say(PhraseId.REPEAT_ACKNOWLEDGED)
+            _ask_next_missing(turn)
+            return
         if not _goes_on_with_the_problem(turn, text) or _tells_a_health_condition(turn):
             _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return

@@ -93,13 +93,13 @@ def joined(pieces: Iterable[str]) -> str:
 def told_already(description: Iterable[str], text: str) -> bool:
     """``text`` is a part of the description already (the same message sent twice, "垃圾房几天没清了"
     a few seconds apart): the case says it once, as the restatement did."""
-    said = _compared(text)
-    return bool(said) and any(len(part) >= len(said) and _compared(part) == said for part in description)
+    said = compared(text)
+    return bool(said) and any(len(part) >= len(said) and compared(part) == said for part in description)
 
 
 # Every message is compared with each part of the description told so far: each part's form is kept.
 @functools.lru_cache(maxsize=4096)
-def _compared(text: str) -> str:
+def compared(text: str) -> str:
     return _NOT_COMPARED.sub("", text).lower()
 
 

@@ -285,7 +285,9 @@ class ProblemSummary:
         joiner = self._rules.summary_joiner.get(locale)
         limit = self._rules.summary_limit(locale)
         kept: list[str] = []
+        too_long: list[str] = []  # clauses left out for want of room, not for what they say
         description = list(description)
+        latest = description[-1] if len(description) > 1 else None
         long_text = 0 < self._rules.long_text_chars < sum(map(len, description))
         description = self._within_reading(description)
         clauses = list(map(self._run_on, self._problem_clauses(description, locale)))
@@ -311,11 +313,15 @@ class ProblemSummary:
                     kept.append(self._shortened(clause, limit - 1) + "…")
                 elif (made := self._with_room_for(kept, clause, joiner, limit, locale)) is not None:
                     kept = made
+                else:
+                    too_long.append(clause)
                 continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
                 continue
             kept.append(clause)
         summary = self._with_the_customer_s_health(joiner.join(kept), clauses, joiner, limit, locale)
+        if summary and latest is not None and too_long:
+            summary = self._with_the_addition(summary, too_long, latest, joiner, limit, locale)
         if summary:
             summary = self._with_the_questions(summary, description, joiner, limit, locale)
         if not summary:
@@ -385,6 +391,25 @@ class ProblemSummary:
         if len(problem) > room:
             problem = self._shortened(problem, room)
         made = joiner.join([problem, told])
+        return made if self._guard.check(made) is None else summary
+
+    def _with_the_addition(
+        self, summary: str, too_long: list[str], latest: str, joiner: str, limit: int, locale: str
+    ) -> str:
+        """``summary`` with the first clause of the customer's latest message that found no room in it
+        ("also the lobby lights are out…" added at the restatement): what they just added is said back,
+        the problem before it shortened to make room, as for the customer's health."""
+        added = set(map(self._run_on, self._problem_clauses([latest], locale)))
+        clause = next((told for told in too_long if told in added and told not in summary), None)
+        if clause is None:
+            return summary
+        if len(clause) > limit // 2:
+            clause = self._shortened(clause, limit // 2 - 1) + "…"
+        room = limit - len(joiner) - len(clause)
+        problem = summary.removesuffix("…")
+        if len(problem) > room:
+            problem = self._shortened(problem, room - 1) + "…"
+        made = joiner.join([problem, clause])
         return made if self._guard.check(made) is None else summary
 
     def _with_the_questions(self, summary: str, description: list[str], joiner: str, limit: int, locale: str) -> str:

@@ -21,9 +21,12 @@ _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 # froze the server. No address has more units than this (flat, floor, block, tower, building, phase),
 # so a try reads at most this many, and a search costs time in proportion to the text.
 _MOST_UNITS = 6
-_FLAT_AFTER = r"(?:\s+\d{1,4}[A-Za-z](?![A-Za-z0-9'/\-])|\s+\d{1,4}(?=\s*(?:$|[,.;:!?()#])))?"
+_PHONE_NEXT = r"\s+\+?\d[\d \-]{6,}\d"
+"""A phone right after a place ("Toa Payoh Lor 4 9123 4567"): a number a bare building's few digits never are."""
+_FLAT_AFTER = rf"(?:\s+\d{{1,4}}[A-Za-z](?![A-Za-z0-9'/\-])|\s+\d{{1,4}}(?=\s*(?:$|[,.;:!?()#])|{_PHONE_NEXT}))?"
 """A floor and flat typed after the estate named after its block ("Tower 3 The Belcher's 22A"): a number
-with its flat's letter, or a bare number of a few digits ending the clause (never a phone's eight); or
+with its flat's letter, or a bare number of a few digits ending the clause or before a phone (never a
+phone's eight); or
 the street's number before Singapore's unit ("Blk 312 Clementi Ave 4 #10-221")."""
 _HASH_UNIT = r"(?:,?\s*#\d{1,3}-\d{1,5}[A-Za-z]?(?![\w-]))?"
 """Singapore's floor and unit after the street ("Clementi Ave 4 #10-221"): a hash, the floor, a hyphen, the unit."""
@@ -51,6 +54,10 @@ class EnglishPlaceFinder:
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
+        # ", North Point": a district after a street, capitalised words ending the clause or before a phone.
+        district = rf"(?:,\s*{word}(?:\s+{word}){{0,2}}(?=\s*(?:$|[,.;:!?()])|{_PHONE_NEXT}))?"
+        # "The Sail @ Marina Bay": the estate at the area it stands in, as Singapore names them.
+        at_area = rf"(?:\s*@\s*{word}(?:\s+{word}){{0,2}}\b)?"
         patterns = []
         # "Sunshine Garden 3": a bare building number, when a unit or the clause's end follows it
         # ("Sunshine Garden 3 times" counts something).
@@ -58,8 +65,13 @@ class EnglishPlaceFinder:
         if streets:
             # "Jurong West St 41 #05-67", "Clementi Ave 4": a street numbered after its word, as Singapore
             # numbers them, ending the clause or before the unit.
-            numbered = rf"(?:\s+\d{{1,2}}[A-Za-z]?(?=\s*(?:$|[,.;:!?()#]{unit_next})))?"
-            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{numbered}{_HASH_UNIT}{units_after}")
+            numbered = rf"(?:\s+\d{{1,2}}[A-Za-z]?(?=\s*(?:$|[,.;:!?()#]{unit_next})|{_PHONE_NEXT}))?"
+            # "Flat 7C, 22 Kings Road, North Point": the flat before the street, and the district after it
+            # in capitalised words to the clause's end.
+            patterns.append(
+                rf"{units_before}(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{numbered}{_HASH_UNIT}{units_after}"
+                rf"{district}"
+            )
         parts = alternation(gazetteer.english_estate_parts)
         # "Sunshine Garden clubhouse", "Sunshine Garden north gate".
         part = rf"(?:\s+(?i:{parts})\b)?" if parts else ""
@@ -84,7 +96,8 @@ class EnglishPlaceFinder:
             # capitalised words alone, after the flat, floor and block ("Tower 3 The Belcher's 22A": and
             # the floor and flat typed after it).
             patterns.append(
-                rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{_FLAT_AFTER}{_HASH_UNIT}"
+                rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b{at_area}{_FLAT_AFTER}"
+                rf"{_HASH_UNIT}"
             )
             # "Taikoo Shing Block 5 9123 4567": or before them, when the clause or a phone follows them
             # ("Kornhill, Block B, 15/F, Flat 12A": a comma after the name too).
@@ -179,7 +192,8 @@ def _one_unit(gazetteer: Gazetteer) -> str:
     """One flat, room, block or floor, as a regex: "Flat 12B", "rm 1502", "tower 3", "12/F", "8th floor"."""
     units = alternation(gazetteer.english_unit_words)
     # A unit's number, with its letter ("12B", "12 B"), or its letter alone ("Block B").
-    number = r"(?:\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
+    # Singapore's floor and unit ("Unit 12-05").
+    number = r"(?:\d{1,3}-\d{1,5}[A-Za-z]?\b|\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
     floors = alternation(gazetteer.english_floor_words)
     grounds = alternation(gazetteer.english_ground_floors)
     level = rf"(?:\d+(?i:st|nd|rd|th)?|{grounds})" if grounds else r"(?:\d+(?i:st|nd|rd|th)?)"

@@ -27,7 +27,7 @@ const Standards = (() => {
   const PHRASE_LABELS = {
     greeting_morning: T("问候·早上"), greeting_afternoon: T("问候·下午"), greeting_evening: T("问候·晚上"),
     greeting_opening: T("开场白"), greeting_known_customer: T("问候老客户"), title_male: T("称呼·先生"), title_female: T("称呼·女士"),
-    invite_complaint: T("请客户讲述问题"), empathy: T("安抚情绪"), description_recorded: T("情况已记录"), ask_details: T("请客户讲具体情况"), ask_phone: T("询问联系电话"),
+    invite_complaint: T("请客户讲述问题"), empathy: T("安抚情绪"), description_recorded: T("情况已记录"), repeat_acknowledged: T("同一消息重发·已收到"), ask_details: T("请客户讲具体情况"), ask_phone: T("询问联系电话"),
     invalid_phone: T("电话格式不对"), phone_digit_short: T("电话少一位"), phone_digit_long: T("电话多一位"), phone_pieces_more: T("请继续说完电话"), ask_phone_number: T("客户答应后·问号码"), phone_not_known: T("称已留电话·未查到再问"), place_pieces_more: T("请继续说完地点"), ask_area: T("询问地点"), ask_area_again: T("再问地点"), explain_phone: T("解释·为何留电话"), explain_area: T("解释·地点问题"), explain_confirm: T("解释·复述确认"), ask_estate: T("询问小区名称"), restate: T("复述确认"), restate_problem: T("复述·问题"), restate_photos: T("复述·附照片"), restate_more_categories: T("复述·多个问题类别"),
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), restate_phones: T("复述·电话与备用电话"), restate_phone_extension: T("复述·电话与分机"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"), confirm_question_again: T("再请客户确认"), confirm_unclear_handoff: T("无法确认·按复述登记转人工"), restated_check: T("主管已受理·请客户核对复述"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),

@@ -545,6 +545,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请客户讲述问题": "Ask for the problem",
     "安抚情绪": "Calm the customer",
     "情况已记录": "Noted",
+    "同一消息重发·已收到": "Same message sent again: all received",
     "{0}先生": "Mr {0}",
     "{0}女士": "Ms {0}",
     "请客户讲具体情况": "Ask what happened (only \"I want to complain\" so far)",
