@@ -23,7 +23,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 MAX_RULES = 200
 """Rules in one set: each is run for every hand-off, and a manager reads them all on one page."""
@@ -38,8 +49,27 @@ MAX_LISTED = 100
 _CODED = frozenset({"too_long", "string_too_long", "too_short", "string_too_short"})
 """Pydantic's error types the consoles say in the manager's language, with the limit."""
 
-Keyword = Annotated[str, Field(max_length=MAX_KEYWORD_CHARS)]
-Listed = Annotated[list[str], Field(max_length=MAX_LISTED)]
+STORED = "stored"
+"""The validation context of a version read back from storage (``{STORED: True}``): saved under
+the limits of its day, it is read whole, never dropped for a limit set since."""
+
+
+def _at_most(most: int, code: str, message: str) -> AfterValidator:
+    """A list or text of at most ``most`` items or characters, when saved: the error has pydantic's
+    own ``code`` (``too_long``, ``string_too_long``) and ``max_length``, as a ``Field`` limit would."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if len(value) > most and not (info.context or {}).get(STORED):
+            raise PydanticCustomError(code, message, {"max_length": most})
+        return value
+
+    return AfterValidator(check)
+
+
+_ITEMS = "List should have at most {max_length} items"
+_CHARACTERS = "String should have at most {max_length} characters"
+Keyword = Annotated[str, _at_most(MAX_KEYWORD_CHARS, "string_too_long", _CHARACTERS)]
+Listed = Annotated[list[str], _at_most(MAX_LISTED, "too_long", _ITEMS)]
 
 
 class RulesError(ValueError):
@@ -75,11 +105,11 @@ class RuleConditions(_Strict):
     """``when``: every given condition must match; omitted or empty ones match anything."""
 
     categories: Listed = []
-    grades: Annotated[list[Literal["simple", "complex"]], Field(max_length=2)] = []
+    grades: Annotated[list[Literal["simple", "complex"]], _at_most(2, "too_long", _ITEMS)] = []
     channels: Listed = []
     tiers: Listed = []
     signals: Listed = []
-    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] = []
+    keywords: Annotated[list[Keyword], _at_most(MAX_KEYWORDS, "too_long", _ITEMS)] = []
     outside_business_hours: StrictBool | None = None
     repeat_complaint: StrictBool | None = None
 
@@ -128,11 +158,12 @@ class Rule(_Strict):
 class RuleSet(_Strict):
     """``config/rules.yaml`` and the body of ``PUT /api/rules``."""
 
-    rules: Annotated[list[Rule], Field(max_length=MAX_RULES)] = []
+    rules: Annotated[list[Rule], _at_most(MAX_RULES, "too_long", _ITEMS)] = []
 
     @model_validator(mode="after")
-    def _keywords_in_all(self) -> RuleSet:
-        if sum(len(rule.when.keywords) for rule in self.rules) > MAX_KEYWORDS_IN_ALL:
+    def _keywords_in_all(self, info: ValidationInfo) -> RuleSet:
+        stored = (info.context or {}).get(STORED)
+        if not stored and sum(len(rule.when.keywords) for rule in self.rules) > MAX_KEYWORDS_IN_ALL:
             raise TooManyKeywords()
         return self
 
@@ -351,6 +382,7 @@ __all__ = [
     "MAX_KEYWORD_CHARS",
     "MAX_LISTED",
     "MAX_RULES",
+    "STORED",
     "RoutingDecision",
     "RoutingFacts",
     "Rule",

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.rules import MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_KEYWORDS_IN_ALL, MAX_RULES
+from bot.handoff import rulebook
+from bot.keys import resources
+from bot.rules import MAX_KEYWORD_CHARS, MAX_KEYWORDS, MAX_KEYWORDS_IN_ALL, MAX_RULES, STORED, RuleSet
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, expect, playwright_api, sign_in
 from tests.conftest import AppFactory
@@ -88,6 +90,23 @@ async def test_rules_at_the_limits_are_saved(make_client: AppFactory) -> None:
     status, body = await saved(client, rules)
     assert status == 200, body
     assert len(body["rules"][0]["when"]["keywords"]) == MAX_KEYWORDS
+
+
+async def test_a_version_saved_before_the_limits_stays_in_force_whole(make_client: AppFactory) -> None:
+    """Rules saved when no limit stood (300 keywords in one rule) are read back whole, never
+    dropped for a limit set since: the routing in force does not change under the managers."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    big = [keyword_rule([f"k{index}" for index in range(MAX_KEYWORDS + 100)])]
+    rule_set = RuleSet.model_validate({"rules": big}, context={STORED: True})
+    shared = resources(client.app)
+    now = shared.clock()
+    await shared.database.write(
+        lambda session: rulebook.save(session, rule_set, "boss", "旧版本", shared.config.rules, now)
+    )
+    await api_sign_in(client, "boss")
+    body = await (await client.get("/api/rules")).json()
+    assert len(body["rules"][0]["when"]["keywords"]) == MAX_KEYWORDS + 100
 
 
 @pytest.mark.browser
