@@ -326,6 +326,7 @@ class PhraseId(StrEnum):
     # A case number named by a writer not known as its customer: the case's phone checked first.
     VERIFY_CASE_PHONE = "verify_case_phone"
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
+    VERIFY_CASE_PHONE_WHOLE = "verify_case_phone_whole"
     VERIFY_CASE_PLACE = "verify_case_place"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"

@@ -21,9 +21,55 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+MAX_RULES = 200
+"""Rules in one set: each is run for every hand-off, and a manager reads them all on one page."""
+MAX_KEYWORDS = 200
+"""Keywords of one rule."""
+MAX_KEYWORDS_IN_ALL = 2_000
+"""Keywords of the whole set: every one is looked for in the complaint at every hand-off."""
+MAX_KEYWORD_CHARS = 50
+"""A keyword is a word or a short phrase the complaint holds, never a text."""
+MAX_LISTED = 100
+"""Ids of one list condition (categories, channels, tiers, signals): more than any vocabulary has."""
+_CODED = frozenset({"too_long", "string_too_long", "too_short", "string_too_short"})
+"""Pydantic's error types the consoles say in the manager's language, with the limit."""
+
+STORED = "stored"
+"""The validation context of a version read back from storage (``{STORED: True}``): saved under
+the limits of its day, it is read whole, never dropped for a limit set since."""
+
+
+def _at_most(most: int, code: str, message: str) -> AfterValidator:
+    """A list or text of at most ``most`` items or characters, when saved: the error has pydantic's
+    own ``code`` (``too_long``, ``string_too_long``) and ``max_length``, as a ``Field`` limit would."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if len(value) > most and not (info.context or {}).get(STORED):
+            raise PydanticCustomError(code, message, {"max_length": most})
+        return value
+
+    return AfterValidator(check)
+
+
+_ITEMS = "List should have at most {max_length} items"
+_CHARACTERS = "String should have at most {max_length} characters"
+Keyword = Annotated[str, _at_most(MAX_KEYWORD_CHARS, "string_too_long", _CHARACTERS)]
+Listed = Annotated[list[str], _at_most(MAX_LISTED, "too_long", _ITEMS)]
 
 
 class RulesError(ValueError):
@@ -44,6 +90,13 @@ class DuplicateRuleName(ValueError):
         self.index, self.name = index, name
 
 
+class TooManyKeywords(ValueError):
+    """The rules' keywords together are more than :data:`MAX_KEYWORDS_IN_ALL`."""
+
+    def __init__(self) -> None:
+        super().__init__(f"rules: at most {MAX_KEYWORDS_IN_ALL} keywords in all the rules together")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -51,12 +104,12 @@ class _Strict(BaseModel):
 class RuleConditions(_Strict):
     """``when``: every given condition must match; omitted or empty ones match anything."""
 
-    categories: list[str] = []
-    grades: list[Literal["simple", "complex"]] = []
-    channels: list[str] = []
-    tiers: list[str] = []
-    signals: list[str] = []
-    keywords: list[str] = []
+    categories: Listed = []
+    grades: Annotated[list[Literal["simple", "complex"]], _at_most(2, "too_long", _ITEMS)] = []
+    channels: Listed = []
+    tiers: Listed = []
+    signals: Listed = []
+    keywords: Annotated[list[Keyword], _at_most(MAX_KEYWORDS, "too_long", _ITEMS)] = []
     outside_business_hours: StrictBool | None = None
     repeat_complaint: StrictBool | None = None
 
@@ -105,7 +158,14 @@ class Rule(_Strict):
 class RuleSet(_Strict):
     """``config/rules.yaml`` and the body of ``PUT /api/rules``."""
 
-    rules: list[Rule] = []
+    rules: Annotated[list[Rule], _at_most(MAX_RULES, "too_long", _ITEMS)] = []
+
+    @model_validator(mode="after")
+    def _keywords_in_all(self, info: ValidationInfo) -> RuleSet:
+        stored = (info.context or {}).get(STORED)
+        if not stored and sum(len(rule.when.keywords) for rule in self.rules) > MAX_KEYWORDS_IN_ALL:
+            raise TooManyKeywords()
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> RuleSet:
@@ -195,13 +255,33 @@ def parse_rules(rules: Any, vocabulary: Vocabulary) -> RuleSet:
             path = f"rules[{cause.index}].name"
             taken = {"code": "rule_name_taken", "path": path, "rule": cause.index + 1, "rule_name": cause.name}
             raise RulesError(str(cause), taken) from None
+        if isinstance(cause, TooManyKeywords):
+            raise RulesError(
+                str(cause), {"code": "too_many_keywords", "path": "rules", "limit": MAX_KEYWORDS_IN_ALL}
+            ) from None
         if message.startswith("rules["):
             raise RulesError(message) from None
-        raise RulesError(f"{_path(first['loc'])}: {message}") from None
+        path = _path(first["loc"])
+        raise RulesError(f"{path}: {message}", _size_problem(first, path)) from None
     problems = check_vocabulary(rule_set, vocabulary)
     if problems:
         raise RulesError(problems[0])
     return rule_set
+
+
+def _size_problem(error: Any, path: str) -> dict[str, Any] | None:
+    """A too long or too short list or text as the consoles say it: its code, its path, the rule's
+    number (from 1) and the limit ({"code": "too_long", "path": "rules[2].when.keywords", "rule": 3,
+    "limit": 200}); None for any other problem."""
+    if error["type"] not in _CODED:
+        return None
+    context = error.get("ctx") or {}
+    limit = context.get("max_length", context.get("min_length"))
+    location = error["loc"]
+    problem: dict[str, Any] = {"code": error["type"], "path": path, "limit": limit}
+    if len(location) > 2 and location[0] == "rules" and isinstance(location[1], int):
+        problem["rule"] = location[1] + 1
+    return problem
 
 
 # ---------------------------------------------------------------------------- evaluation
@@ -297,6 +377,12 @@ def changes_between(before: Sequence[Rule], after: Sequence[Rule]) -> dict[str, 
 
 
 __all__ = [
+    "MAX_KEYWORDS",
+    "MAX_KEYWORDS_IN_ALL",
+    "MAX_KEYWORD_CHARS",
+    "MAX_LISTED",
+    "MAX_RULES",
+    "STORED",
     "RoutingDecision",
     "RoutingFacts",
     "Rule",

@@ -57,20 +57,20 @@ async def _asks(client: TestClient[Any, Any], case_number: str, answers: list[tu
     token, _ = await new_session(client, forwarded_for=address)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
-    await socket.tell([(f"投诉编号{case_number} 处理到哪了", "后四位"), *answers])
+    await socket.tell([(f"投诉编号{case_number} 处理到哪了", "完整联系电话"), *answers])
     await socket.close()
     return "\n".join(socket.bot_texts())
 
 
 async def _two_misses(client: TestClient[Any, Any], case_number: str, address: str = STRANGER) -> None:
-    await _asks(client, case_number, [("0000", AGAIN), ("0001", NOT_TOLD)], address)
+    await _asks(client, case_number, [("13800130000", AGAIN), ("13800130001", NOT_TOLD)], address)
 
 
 async def _spend_the_case(client: TestClient[Any, Any], case_number: str) -> None:
     """Five wrong answers from three sessions: the case's budget."""
     await _two_misses(client, case_number)
     await _two_misses(client, case_number)
-    await _asks(client, case_number, [("1234", AGAIN)], STRANGER)
+    await _asks(client, case_number, [("13800131234", AGAIN)], STRANGER)
 
 
 async def _timeline(client: TestClient[Any, Any], conversation_id: int) -> list[dict[str, Any]]:
@@ -95,7 +95,7 @@ async def test_a_stranger_opening_session_after_session_is_refused_even_with_the
     await _spend_the_case(client, case_number)
 
     # The right digits now: refused as a wrong answer is, on a new session and from a new address.
-    said = await _asks(client, case_number, [(WANG_PHONE[-4:], AGAIN), (WANG_PHONE, NOT_TOLD)], ELSEWHERE)
+    said = await _asks(client, case_number, [(WANG_PHONE, AGAIN), (WANG_PHONE, NOT_TOLD)], ELSEWHERE)
     assert TOLD not in said and "答复" not in said and case_number not in said
     assert "锁" not in said and "次数" not in said  # nothing tells the lock from a miss
 
@@ -128,7 +128,7 @@ async def test_the_cases_own_customer_still_adds_to_the_locked_case(make_client:
     await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
     await socket.until_bot_says("让您等了这么久")
     await socket.close()
-    assert not any("后四位" in text for text in socket.bot_texts())
+    assert not any("完整联系电话" in text for text in socket.bot_texts())
 
 
 async def test_another_case_is_checked_as_before(make_client: AppFactory) -> None:
@@ -137,7 +137,7 @@ async def test_another_case_is_checked_as_before(make_client: AppFactory) -> Non
     _, li_case = await _filed(client, LI_FILES)
     await _spend_the_case(client, wang_case)
 
-    said = await _asks(client, li_case, [(LI_PHONE[-4:], TOLD)], ELSEWHERE)
+    said = await _asks(client, li_case, [(LI_PHONE, TOLD)], ELSEWHERE)
     assert f"{TOLD}{li_case}" in said
 
 
@@ -145,10 +145,10 @@ async def test_the_lock_lifts_once_the_window_has_passed(make_client: AppFactory
     client = await _client(make_client)
     _, case_number = await _filed(client)
     await _spend_the_case(client, case_number)
-    assert TOLD not in await _asks(client, case_number, [(WANG_PHONE[-4:], AGAIN)], ELSEWHERE)
+    assert TOLD not in await _asks(client, case_number, [(WANG_PHONE, AGAIN)], ELSEWHERE)
 
     clock.advance(hours=24, minutes=1)
-    said = await _asks(client, case_number, [(WANG_PHONE[-4:], TOLD)], ELSEWHERE)
+    said = await _asks(client, case_number, [(WANG_PHONE, TOLD)], ELSEWHERE)
     assert f"{TOLD}{case_number}" in said
 
 
@@ -162,9 +162,9 @@ async def test_one_address_guessing_at_many_numbers_is_refused_everywhere_others
     for suffix in ("ABC234", "ABC235", "ABC236", "ABC237", "ABC238"):
         await _two_misses(client, f"{prefix}{suffix}")
 
-    refused = await _asks(client, case_number, [(WANG_PHONE[-4:], AGAIN)], STRANGER)
+    refused = await _asks(client, case_number, [(WANG_PHONE, AGAIN)], STRANGER)
     assert TOLD not in refused
-    told = await _asks(client, case_number, [(WANG_PHONE[-4:], TOLD)], ELSEWHERE)
+    told = await _asks(client, case_number, [(WANG_PHONE, TOLD)], ELSEWHERE)
     assert f"{TOLD}{case_number}" in told
 
     await settled(client)
@@ -183,15 +183,15 @@ async def test_misses_from_sessions_answering_at_once_are_all_counted(make_clien
         token, _ = await new_session(client, forwarded_for=f"198.51.100.{number + 20}")
         socket = await ChatSocket.open(client, token)
         await socket.until_bot_says("客服代表")
-        await socket.tell([(f"投诉编号{case_number} 处理到哪了", "后四位")])
+        await socket.tell([(f"投诉编号{case_number} 处理到哪了", "完整联系电话")])
         sockets.append(socket)
     for socket in sockets:
-        await socket.send("0000")
+        await socket.send("13800130000")
     for socket in sockets:
         await socket.until_bot_says(AGAIN)
     # Now the right digits in every one of them: the first five answers spent the case's budget.
     for socket in sockets:
-        await socket.send(WANG_PHONE[-4:])
+        await socket.send(WANG_PHONE)
     for socket in sockets:
         await socket.until_bot_says(NOT_TOLD)
         await socket.close()

@@ -79,10 +79,10 @@ async def test_a_stranger_who_misses_the_digits_twice_files_their_own_case_and_l
 
     socket, conversation_id = await _stranger(client)
     await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
-    await socket.until_bot_says("后四位")
-    await socket.send("2468")
+    await socket.until_bot_says("完整联系电话")
+    await socket.send("13800132468")
     await socket.until_bot_says("核对没有通过")
-    await socket.send("1357")
+    await socket.send("13800131357")
     await socket.until_bot_says("暂时无法核实")
     await socket.until_bot_says("电话")
     await socket.send("13912345678")
@@ -118,8 +118,8 @@ async def test_a_stranger_with_the_right_digits_raises_the_case_for_the_supervis
     case_conversation, case_number = await _filed(client)
     socket, _ = await _stranger(client)
     await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
-    await socket.until_bot_says("后四位")
-    await socket.send(CONTACT[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(CONTACT)
     await socket.until_bot_says("让您等了这么久")
     await socket.until_bot_says("值班主管会直接与您联系")
     await socket.send("换个号码联系我 13912345678")
@@ -146,7 +146,7 @@ async def test_the_case_taken_back_by_a_stranger_not_confirmed_keeps_its_promise
 
     socket, _ = await _stranger(client)
     await socket.send(f"{case_number} 不用处理了 已经修好了")
-    await socket.until_bot_says("后四位")
+    await socket.until_bot_says("完整联系电话")
     await socket.send("不知道")
     await socket.until_bot_says("这次无法为您撤销")
     await socket.close()
@@ -167,8 +167,8 @@ async def test_a_case_without_a_contact_phone_cannot_be_confirmed(make_client: A
 
     socket, _ = await _stranger(client)
     await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
-    await socket.until_bot_says("后四位")
-    await socket.send(CONTACT[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(CONTACT)
     await socket.until_bot_says("核对没有通过")
     await socket.send(CONTACT)
     await socket.until_bot_says("暂时无法核实")
@@ -194,7 +194,7 @@ async def test_the_cases_own_customer_is_not_asked(make_client: AppFactory) -> N
     await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
     await socket.until_bot_says("让您等了这么久")
     await socket.close()
-    assert not any("后四位" in text for text in socket.bot_texts())
+    assert not any("完整联系电话" in text for text in socket.bot_texts())
 
     async def raised() -> bool:
         state = await _case_state(client, conversation_id)
@@ -212,10 +212,10 @@ async def test_a_stranger_asking_where_the_case_stands_learns_nothing_without_th
 
     socket, conversation_id = await _stranger(client)
     await socket.send(f"投诉编号{case_number} 处理到哪了")
-    await socket.until_bot_says("后四位")
-    await socket.send("2468")
+    await socket.until_bot_says("完整联系电话")
+    await socket.send("13800132468")
     await socket.until_bot_says("核对没有通过")
-    await socket.send("1357")
+    await socket.send("13800131357")
     await socket.until_bot_says("这次无法为您查询处理情况")
     await socket.until_bot_says("请问还有什么可以帮助您")
     await socket.close()
@@ -235,8 +235,8 @@ async def test_a_stranger_with_the_right_digits_hears_where_the_case_stands(make
     case_conversation, case_number = await _filed(client)
     socket, _ = await _stranger(client)
     await socket.send(f"我的單號 {case_number} 怎麼樣了")
-    await socket.until_bot_says("後四位")
-    await socket.send(CONTACT[-4:])
+    await socket.until_bot_says("完整聯繫電話")
+    await socket.send(CONTACT)
     answer = await socket.until_bot_says(f"您的投訴編號是{case_number}")
     await socket.close()
     assert "答覆" in answer["text"] and CONTACT[-4:] not in answer["text"]
@@ -258,7 +258,7 @@ async def test_the_cases_own_customer_asking_where_it_stands_is_not_asked(make_c
     await socket.send(f"status of case {case_number}")
     await socket.until_bot_says(f"Your case number is {case_number}")
     await socket.close()
-    assert not any("last 4 digits" in text or "后四位" in text for text in socket.bot_texts())
+    assert not any("full phone number" in text or "完整联系电话" in text for text in socket.bot_texts())
 
 
 @pytest.mark.parametrize(
@@ -283,8 +283,8 @@ async def test_a_stranger_proven_by_the_digits_is_that_cases_customer_for_anothe
         water = (await session.execute(select(Complaint.case_number))).scalar_one()
     socket, stranger = await _stranger(client)
     await socket.send(first.format(water))
-    await socket.until_bot_says("后四位")
-    await socket.tell([("4455", water)])
+    await socket.until_bot_says("完整联系电话")
+    await socket.tell([("13912344455", water)])
     if own_phone is None:
         await socket.tell([("另外还有个事 我们楼下垃圾桶满了好几天没人清理", "哪个小区或地址")])
     else:
@@ -333,8 +333,8 @@ async def test_more_of_the_same_problem_from_a_stranger_proven_by_the_digits_goe
     before = await _case_state(client, case_conversation)
     socket, stranger = await _stranger(client)
     await socket.send(f"投诉编号{water} 处理到哪了")
-    await socket.until_bot_says("后四位")
-    await socket.tell([("4455", water)])
+    await socket.until_bot_says("完整联系电话")
+    await socket.tell([("13912344455", water)])
     told = socket.times_said(water)
     await socket.send("又停了")
     await socket.until_bot_says_anew(water, told)
@@ -384,7 +384,7 @@ async def test_more_of_the_same_problem_from_its_own_customer_in_a_new_conversat
     await settled(client)
     said = socket.bot_texts()
     assert any(f"您之前反映的问题（投诉编号{case_number}）正在处理中" in text for text in said), said
-    assert not any("电话号码" in text or "小区或地址" in text or "后四位" in text for text in said), said
+    assert not any("电话号码" in text or "小区或地址" in text or "完整联系电话" in text for text in said), said
     async with resources(client.app).sessions() as session:
         cases = (await session.execute(select(Complaint.conversation_id, Complaint.description))).all()
         [returned] = (

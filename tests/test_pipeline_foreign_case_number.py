@@ -53,10 +53,10 @@ async def test_another_cases_number_is_checked_by_its_phone_s_digits_then_answer
     socket.frames.clear()
 
     await socket.send(asked.format(foreign))
-    await socket.until_bot_says("后四位")
+    await socket.until_bot_says("完整联系电话")
     said = "\n".join(socket.bot_texts())
     assert own not in said and foreign not in said and "已转给客服代表" not in said
-    await socket.send(CONTACT[-4:])
+    await socket.send(CONTACT)
     await socket.until_bot_says(then.format(foreign))
     await socket.close()
     assert own not in "\n".join(socket.bot_texts())
@@ -81,10 +81,10 @@ async def test_missed_digits_leave_that_case_be_and_the_words_become_a_case_of_t
     socket.frames.clear()
 
     await socket.send(f"{foreign} 楼道灯还是没修好")
-    await socket.until_bot_says("后四位")
-    await socket.send("2468")
+    await socket.until_bot_says("完整联系电话")
+    await socket.send("13800132468")
     await socket.until_bot_says("核对没有通过")
-    await socket.send("1357")
+    await socket.send("13800131357")
     await socket.until_bot_says("暂时无法核实")
     await socket.until_bot_says("小区或地址")
     await socket.send("阳光花园3栋")

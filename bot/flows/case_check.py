@@ -1,7 +1,9 @@
 """Whoever names a case by its number is not its customer for that alone: before a complaint joins
-another customer's case (an appeal), or takes one back, the writer gives the last digits of the
-phone left on the case. The same person on another channel knows them; a stranger who only has
-the number does not, and their words go on as a complaint of their own."""
+another customer's case (an appeal), or takes one back, the writer gives the whole phone left on the
+case (its last 8 digits are read: the 4 the staff console hides from an agent who does not handle
+the case, 138****5678, and the 4 it shows). The same person on another channel knows it; a stranger
+who only has the number, or an agent who saw the case, does not, and their words go on as a
+complaint of their own."""
 
 from __future__ import annotations
 
@@ -19,9 +21,15 @@ from bot.flows.slots import append_description, description_text
 from bot.flows.turn import Turn
 
 CASE_CHECK_TRIES = 2
-"""Answers that may miss in a conversation: a third guess at four digits is never checked. Misses
-are also counted per case and per writer across conversations (``service.yaml`` ``case_check``)."""
+"""Answers that may miss in a conversation: a third guess at the hidden digits is never checked.
+Misses are also counted per case and per writer across conversations (``service.yaml``
+``case_check``)."""
 _PHONE_TAIL_DIGITS = 4
+"""The fewest digits an answer gives to be an answer with a number at all."""
+_WHOLE_PHONE_DIGITS = 7
+"""The fewest digits of a whole phone: fewer ("5678", as other services ask for) are only part of
+one, and the whole number is asked for once more without counting a miss, in the same words
+whatever the digits, so it tells nothing."""
 _PLACE_CHARS = 4
 """The fewest letters of a registered place that may stand for a phone ("3栋" alone is anyone's
 guess): a shorter one checks as no place, and every answer misses."""
@@ -143,10 +151,11 @@ def ask_case_check(turn: Turn, case_number: str, checked_for: CaseCheckFor, text
 
 
 def checked_case(turn: Turn) -> CheckOutcome:
-    """The answer to ``verify_case_phone``: the case's phone's last digits (a whole phone number
-    too, its last digits read). A miss is asked again while tries are left; more of the problem
-    instead ("路灯还是没修好") is kept and the digits asked for once more; any other answer without
-    them ("不知道", "为什么要这个") is not asked again. The digits are never said back. The check
+    """The answer to ``verify_case_phone``: the case's whole phone (its last digits read, as many
+    as :data:`CaseStatus.phone_tail` holds). A miss is asked again while tries are left; part of a
+    number ("5678") hears the whole one asked for, once, uncounted; more of the problem instead
+    ("路灯还是没修好") is kept and the phone asked for once more; any other answer without digits
+    ("不知道", "为什么要这个") is not asked again. The digits are never said back. The check
     (``FlowData.case_check``) is over unless asked again."""
     data = turn.step.data
     case_number = data.case_check or ""
@@ -163,11 +172,15 @@ def checked_case(turn: Turn) -> CheckOutcome:
         turn.say(PhraseId.VERIFY_CASE_PLACE)
         turn.audit(TimelineKind.CASE_PHONE_ASKED, case_number=case_number, by_place=True)
         return CheckOutcome.ASKED_AGAIN
+    if _PHONE_TAIL_DIGITS <= len(digits) < _WHOLE_PHONE_DIGITS and not data.case_check_reasked:
+        data.case_check_reasked = True
+        turn.say(PhraseId.VERIFY_CASE_PHONE_WHOLE)
+        return CheckOutcome.ASKED_AGAIN
     if len(digits) >= _PHONE_TAIL_DIGITS:
         tail = case.phone_tail if case is not None else None
         # An unknown number, a case without a phone and one whose check is refused (its wrong
         # answers elsewhere spent its budget: storage gives no phone) miss as a wrong answer does.
-        if tail is not None and hmac.compare_digest(digits[-_PHONE_TAIL_DIGITS:], tail):
+        if tail is not None and len(digits) >= len(tail) and hmac.compare_digest(digits[-len(tail) :], tail):
             turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=True)
             data.case_proven = case_number
             data.case_check, data.case_check_reasked = None, False

@@ -88,7 +88,7 @@ def _phone_asked(turn: Turn, text: str) -> bool:
     first ("电话" / "一三八" / "零零一三" / "八零零零": a phone given first, as "我电话138…" is)."""
     data, state = turn.step.data, turn.step.state
     if state in _PHONE_QUESTIONS:
-        return data.case_check is None  # the last 4 digits of a case's phone are no piece of one
+        return data.case_check is None  # an answer to a case's check is read whole, never a piece
     if _before_the_problem(turn):
         named = (text, *data.fragments) if text else data.fragments
         return bool(data.phone_pieces) or any(_names_the_phone(turn, said) for said in named)

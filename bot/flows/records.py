@@ -81,8 +81,9 @@ class CaseStatus:
     """For a case named by its number: the writer is provably its customer (the same customer, or
     the phone the writer's channel vouches for is the case's contact phone)."""
     phone_tail: str | None = None
-    """For a case named by its number that is not ``own``: the last digits of its contact phone,
-    which whoever writes must give before acting on it; never said. None when it has no phone, or
+    """For a case named by its number that is not ``own``: the last 8 digits of its contact phone
+    (the whole of a shorter one), which whoever writes must give before acting on it, so that an agent
+    seeing it masked (138****5678) cannot; never said. None when it has no phone, or
     when its check takes no more answers (``CaseCheckBudget``): any answer then misses."""
     place_check: str | None = None
     """For a case named by its number that is not ``own`` and has no contact phone: the place

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from bot.rules import Rule, RuleSet, changes_between
+from bot.rules import STORED, Rule, RuleSet, changes_between
 from bot.storage import rules as rule_store
 from bot.storage.models import RuleSetVersion
 
@@ -51,7 +51,7 @@ class RulesVersion:
 
 def _parse(row: RuleSetVersion) -> RulesVersion:
     try:
-        rules = tuple(RuleSet.model_validate({"rules": row.rules}).rules)
+        rules = tuple(RuleSet.model_validate({"rules": row.rules}, context={STORED: True}).rules)
     except ValidationError:
         # Saved versions were validated; this only happens if the rule schema changed since.
         log.exception("rules.stored_version_invalid", version=row.version)

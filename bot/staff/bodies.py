@@ -134,7 +134,9 @@ class EmptyBody(Body):
 
 class RulesBody(Body):
     rules: list[Any] = Field(description="The whole ordered list of rules (see docs/api.md).")
-    note: StrictStr = Field(default="", description="What changed and why, for the version history.")
+    note: StrictStr = Field(
+        default="", max_length=MAX_TEXT_CHARS, description="What changed and why, for the version history."
+    )
 
 
 class RulesRollbackBody(Body):

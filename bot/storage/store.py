@@ -765,9 +765,12 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
     return places, names
 
 
-PHONE_TAIL_DIGITS = 4
+PHONE_TAIL_DIGITS = 8
+_FEWEST_TAIL_DIGITS = 7
 """The last digits of a case's contact phone that whoever names the case without being known as
-its customer gives back."""
+its customer gives back: the whole number as it is dialled (a shorter one whole). The staff console
+shows an agent who does not handle a case its phone's last four digits (138****5678); these hold
+the four it hides as well, so seeing the case is not knowing the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -786,7 +789,7 @@ class NamedCase:
     @property
     def phone_tail(self) -> str | None:
         digits = "".join(char for char in self.contact_phone or "" if char.isdigit())
-        return digits[-PHONE_TAIL_DIGITS:] if len(digits) >= PHONE_TAIL_DIGITS else None
+        return digits[-PHONE_TAIL_DIGITS:] if len(digits) >= _FEWEST_TAIL_DIGITS else None
 
 
 def named_cases(session: Session, case_numbers: Collection[str]) -> dict[str, NamedCase]:

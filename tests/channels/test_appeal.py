@@ -125,7 +125,7 @@ async def test_the_same_person_texting_the_case_number_from_the_cases_phone_is_n
     case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
     await stub.phone_sends(f"{case_number} 路灯还是没修好", sender=PHONE)
     await until_texted(stub, "让您等了这么久")
-    assert not any("后四位" in text for text in stub.texts_to(PHONE))
+    assert not any("完整联系电话" in text for text in stub.texts_to(PHONE))
     web_chat, _ = await _conversation_ids(client)
 
     async def raised() -> bool:
@@ -217,8 +217,8 @@ async def _web_chat_appeal(client: Any, case_number: str) -> ChatSocket:
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send(f"{case_number} 路灯一直没人来修")
-    await socket.until_bot_says("后四位")
-    await socket.send(PHONE[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(PHONE)
     await socket.until_bot_says("让您等了这么久")
     return socket
 
@@ -324,8 +324,8 @@ async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_
 
     socket = await _greeted_web_chat(client)
     await socket.send(f"{case_number.lower()} 都三天了路灯还是不亮,你们到底管不管")
-    await socket.until_bot_says("后四位")
-    await socket.send(PHONE[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(PHONE)
     frame = await socket.until_bot_says("让您等了这么久")
     await socket.close()
 
@@ -355,8 +355,8 @@ async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(
     await socket.send("路灯的事")
     await socket.until_bot_says("电话")
     await socket.send(f"上次的投诉编号是{case_number}")
-    await socket.until_bot_says("后四位")
-    await socket.send(PHONE[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(PHONE)
     frame = await socket.until_bot_says("让您等了这么久")
     await socket.close()
     assert case_number in frame["text"]

@@ -76,7 +76,7 @@ async def test_an_appeal_in_web_chat_proven_by_the_phone_digits_moves_the_case_t
     number = await _filed_in_web_chat(client)
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
-    await socket.tell([(f"{number} 还是没来水！！", "后四位"), (NATIONAL[-4:], "升级为优先处理")])
+    await socket.tell([(f"{number} 还是没来水！！", "完整联系电话"), (NATIONAL, "升级为优先处理")])
     await socket.close()
     answer = next(said for said in socket.bot_texts() if "升级为优先处理" in said)
     assert number in answer and "今天下午4点前" in answer

@@ -34,7 +34,7 @@ async def test_still_not_fixed_under_its_own_number_in_web_chat_goes_on_that_cas
 
     said = "\n".join(socket.bot_texts())
     assert number in answer["text"] and "11月26日" in answer["text"]
-    assert "不是同一件事" not in said and "后四位" not in said and "无法核实" not in said
+    assert "不是同一件事" not in said and "完整联系电话" not in said and "无法核实" not in said
 
     async def on_the_case() -> bool:
         [(_, description)] = await _cases(client)
@@ -47,7 +47,7 @@ async def test_still_not_fixed_under_its_own_number_in_web_chat_goes_on_that_cas
     await socket.until_bot_says("不是同一件事")
     await socket.until_bot_says("小区或地址")
     await socket.close()
-    assert "后四位" not in "\n".join(socket.bot_texts())
+    assert "完整联系电话" not in "\n".join(socket.bot_texts())
 
 
 async def test_still_not_fixed_texted_from_the_phone_that_filed_the_case_is_never_checked(
@@ -73,5 +73,5 @@ async def test_still_not_fixed_texted_from_the_phone_that_filed_the_case_is_neve
     await texted("我们会在11月26日", times=2)  # where the case stands, each time
 
     said = "\n".join(stub.texts_to(PHONE))
-    assert "不是同一件事" not in said and "后四位" not in said and "无法核实" not in said
+    assert "不是同一件事" not in said and "完整联系电话" not in said and "无法核实" not in said
     assert len(await _cases(client)) == 1

@@ -68,8 +68,8 @@ async def test_another_customers_case_number_texted_beside_ones_own_case_is_chec
     [_, own] = await _complaints(client)
 
     await stub.phone_sends(f"{foreign.case_number} 还是没修好", sender=OWNER)
-    await _texted(stub, OWNER, "后四位")
-    await stub.phone_sends(FOREIGN_CONTACT[-4:], sender=OWNER)
+    await _texted(stub, OWNER, "完整联系电话")
+    await stub.phone_sends(FOREIGN_CONTACT, sender=OWNER)
     appealed = await _texted(stub, OWNER, "让您等了这么久")
     assert foreign.case_number in appealed and own.case_number not in appealed
 

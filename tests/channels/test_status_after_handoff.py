@@ -213,9 +213,9 @@ async def test_a_new_web_chat_session_asking_by_case_number_is_told_that_case_af
     token, _ = await new_session(client)
     again = await ChatSocket.open(client, token)
     await again.until_bot_says("客服代表")
-    asked = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", "后四位")
+    asked = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", "完整联系电话")
     assert case_number not in asked
-    reply = await ask(again, "8000", case_number)
+    reply = await ask(again, "13800138000", case_number)
     assert "给您明确的答复" in reply and "没有查到" not in reply
     await again.close()
 
@@ -245,7 +245,7 @@ async def test_a_message_listing_many_case_numbers_is_told_none_of_them(make_cli
     stranger = await a_stranger_asks(client, f"我的投诉{' '.join(guesses)}处理得怎么样了")
     assert not any(case_number in said for said in stranger.bot_texts())
     # The number alone, in a fresh conversation, is still told, once the case's phone's digits are given.
-    owner = await a_stranger_asks(client, f"我的投诉{case_number}处理得怎么样了", "8000")
+    owner = await a_stranger_asks(client, f"我的投诉{case_number}处理得怎么样了", "13800138000")
     assert any(case_number in said for said in owner.bot_texts())
     await stranger.close()
     await owner.close()

@@ -35,7 +35,7 @@ async def test_a_stranger_texting_the_case_number_is_told_nothing_of_the_case(sm
     client, stub = sms_setup
     case_conversation, case_number = await _filed_on_web_chat(client)
     await stub.phone_sends(f"我的单号 {case_number} 怎么样了", sender=STRANGER)
-    await _texted(stub, STRANGER, "后四位")
+    await _texted(stub, STRANGER, "完整联系电话")
     await stub.phone_sends("不知道", sender=STRANGER)
     await _texted(stub, STRANGER, "这次无法为您查询处理情况")
 
@@ -58,7 +58,7 @@ async def test_the_phone_left_on_the_case_is_told_at_once(sms_setup: tuple[Any, 
     _, case_number = await _filed_on_web_chat(client)
     await stub.phone_sends(f"我的单号 {case_number} 怎么样了", sender=PHONE)
     await _texted(stub, PHONE, f"您的投诉编号是{case_number}")
-    assert not any("后四位" in text for text in stub.texts_to(PHONE))
+    assert not any("完整联系电话" in text for text in stub.texts_to(PHONE))
 
 
 async def _filed_without_a_phone(client: Any) -> tuple[int, str]:
@@ -90,7 +90,7 @@ async def test_a_case_left_without_a_phone_is_told_to_whoever_gives_its_number_a
     client, stub = sms_setup
     _, case_number = await _filed_without_a_phone(client)
     await stub.phone_sends(f"{case_number} 处理到哪了", sender=STRANGER)
-    await _texted(stub, STRANGER, "后四位")
+    await _texted(stub, STRANGER, "完整联系电话")
     await stub.phone_sends("我当时没留电话", sender=STRANGER)
     await _texted(stub, STRANGER, "登记时留下的地址")
     await stub.phone_sends("陽光花園3棟", sender=STRANGER)
@@ -102,7 +102,7 @@ async def test_a_case_left_without_a_phone_is_told_to_whoever_gives_its_number_a
 
     await eventually(told_again, timeout=15)
     asked = "\n".join(stub.texts_to(STRANGER))
-    assert "阳光花园" not in asked and "陽光花園" not in asked and asked.count("后四位") == 1
+    assert "阳光花园" not in asked and "陽光花園" not in asked and asked.count("完整联系电话") == 1
 
 
 async def test_the_place_asked_instead_of_a_phone_tells_nothing_when_it_is_wrong_or_the_case_has_a_phone(
@@ -120,7 +120,7 @@ async def test_the_place_asked_instead_of_a_phone_tells_nothing_when_it_is_wrong
         (lister, f"{without_phone} 处理到哪了", "阳光花园1栋2栋3栋4栋5栋"),  # every building at once
     ]:
         await stub.phone_sends(text, sender=sender)
-        await _texted(stub, sender, "后四位")
+        await _texted(stub, sender, "完整联系电话")
         await stub.phone_sends("没有留电话", sender=sender)
         await _texted(stub, sender, "登记时留下的地址")
         await stub.phone_sends(place, sender=sender)
@@ -136,7 +136,7 @@ async def test_a_case_left_with_a_phone_is_not_told_for_its_place(sms_setup: tup
         area = (await session.execute(select(Complaint.area))).scalar_one()
     assert area
     await stub.phone_sends(f"{case_number} 处理到哪了", sender=STRANGER)
-    await _texted(stub, STRANGER, "后四位")
+    await _texted(stub, STRANGER, "完整联系电话")
     await stub.phone_sends("当时没留电话", sender=STRANGER)
     await _texted(stub, STRANGER, "登记时留下的地址")
     await stub.phone_sends(area, sender=STRANGER)

@@ -28,8 +28,8 @@ async def test_an_appealed_case_is_with_the_supervisor_on_every_channel_that_ask
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send(f"投诉编号{case_number} 处理到哪了")
-    await socket.until_bot_says("后四位")
-    await socket.send(PHONE[-4:])
+    await socket.until_bot_says("完整联系电话")
+    await socket.send(PHONE)
     frame = await socket.until_bot_says(case_number)
     await socket.close()
     assert WITH_THE_SUPERVISOR in frame["text"]

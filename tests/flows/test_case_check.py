@@ -28,7 +28,7 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
     return conversation_engine
 
 
-def anothers(tail: str | None = "8000", stage: CaseStage = CaseStage.WAITING, number: str = CASE) -> CaseStatus:
+def anothers(tail: str | None = "00138000", stage: CaseStage = CaseStage.WAITING, number: str = CASE) -> CaseStatus:
     """Another customer's case as storage gives it for its number: no place, its phone's last digits."""
     return CaseStatus(stage, number, DEADLINE, queue_position=3, phone_tail=tail)
 
@@ -42,14 +42,14 @@ def asked(engine: ConversationEngine, customer: CustomerView, message: str = APP
     chat.send(Started())
     step = chat.send(message)
     assert chat.phrase_ids(step) == ["verify_case_phone"]
-    assert "后四位" in chat.texts(step) and CASE not in chat.texts(step)
+    assert "完整联系电话" in chat.texts(step) and CASE not in chat.texts(step)
     assert step.appeal is None and step.complaint is None and step.handoff is None
     return chat
 
 
 def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()))
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalated_supervisor"]  # its phone is the case's
     assert CASE in chat.texts(step) and "今天下午4点前" in chat.texts(step)
     assert step.appeal is not None and step.appeal.case_number == CASE
@@ -67,7 +67,9 @@ def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine
         pytest.param([f"我要申诉 案件号 {CASE}"], id="an appeal naming the case"),
         pytest.param(["我要申诉！上个月投诉的漏水到现在没人管", CASE], id="the number asked for an appeal"),
         pytest.param(["楼道的灯坏了半个月了", f"我上次投诉过,编号{CASE}"], id="the number given at the phone question"),
-        pytest.param([f"投诉编号{CASE} 处理到哪了", "8000", f"{CASE} 还是没修好 都一个星期了"], id="after its status"),
+        pytest.param(
+            [f"投诉编号{CASE} 处理到哪了", "13800138000", f"{CASE} 还是没修好 都一个星期了"], id="after its status"
+        ),
     ],
 )
 def test_the_phone_of_a_case_proven_by_its_digits_is_never_asked_for(
@@ -81,13 +83,35 @@ def test_the_phone_of_a_case_proven_by_its_digits_is_never_asked_for(
     for message in before:
         chat.send(message)
     if chat.data.case_proven is None:
-        chat.send("8000")
+        chat.send("13800138000")
     said = [chat.phrase_ids(chat.send(message)) for message in ("好的", "快点啊")]
     linked = next(step for step in chat.steps if step.appeal is not None)
     assert chat.phrase_ids(linked)[-1] == "escalated_supervisor" and "值班主管会直接与您联系" in chat.texts(linked)
     assert said == [["escalation_reassure"], ["status_answer"]]
     after = {phrase for step in chat.steps[chat.steps.index(linked) :] for phrase in chat.phrase_ids(step)}
     assert not after & {"ask_phone", "escalation_ask_phone"}
+
+
+def test_the_last_4_digits_an_agents_console_shows_ask_for_the_whole_phone_once_uncounted(
+    engine: ConversationEngine,
+) -> None:
+    """An agent who may open the case sees its phone as 138****8000: its last 4 digits are only part
+    of the answer, asked for whole once without a miss counted; the customer then passes."""
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("8000")
+    assert chat.phrase_ids(step) == ["verify_case_phone_whole"] and "需要核对完整的联系电话" in chat.texts(step)
+    assert step.appeal is None and chat.data.case_check_misses == 0 and "8000" not in chat.texts(step)
+    step = chat.send("13800138000")
+    assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_what_an_agents_console_shows_never_passes(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()))
+    chat.send("8000")
+    assert chat.phrase_ids(chat.send("8000")) == ["verify_case_phone_again"]
+    step = chat.send("138****8000")
+    assert chat.phrase_ids(step)[0] == "case_not_verified"
+    assert step.appeal is None and chat.data.appeal_of is None and chat.data.case_proven is None
 
 
 def test_a_whole_phone_number_is_read_by_its_last_digits(engine: ConversationEngine) -> None:
@@ -99,9 +123,9 @@ def test_a_whole_phone_number_is_read_by_its_last_digits(engine: ConversationEng
 
 def test_a_wrong_answer_is_asked_once_more_then_the_complaint_is_the_writers_own(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()))
-    step = chat.send("1234")
+    step = chat.send("13800131234")
     assert chat.phrase_ids(step) == ["verify_case_phone_again"] and "1234" not in chat.texts(step)
-    step = chat.send("4321")
+    step = chat.send("13800134321")
     assert chat.phrase_ids(step) == ["case_not_verified", "ask_phone"]
     assert "4321" not in chat.texts(step) and CASE not in chat.texts(step)
     assert step.appeal is None and chat.data.appeal_of is None
@@ -132,7 +156,7 @@ def test_more_of_the_problem_instead_of_the_digits_is_kept_and_they_are_asked_on
     chat = asked(engine, naming(anothers()), f"我要申诉 案件号 {CASE}")
     step = chat.send("路灯还是没修好 晚上一片漆黑")
     assert chat.phrase_ids(step) == ["verify_case_phone"]
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert step.appeal is not None and "晚上一片漆黑" in step.appeal.description
 
 
@@ -148,8 +172,8 @@ def test_a_person_asked_for_instead_of_the_digits_is_handed_over_with_the_writer
 
 def test_a_case_without_a_contact_phone_cannot_be_confirmed(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers(tail=None)))
-    chat.send("8000")
-    step = chat.send("0000")
+    chat.send("13800138000")
+    step = chat.send("13800130000")
     assert chat.phrase_ids(step) == ["case_not_verified", "ask_phone"]
     assert step.appeal is None and step.unverified_mention is not None
 
@@ -159,8 +183,8 @@ def test_a_number_no_case_has_is_asked_about_as_another_customers_case_is(engine
     said = []
     for customer in (naming(anothers()), CustomerView()):
         chat = asked(engine, customer)
-        chat.send("1234")
-        chat.send("4321")
+        chat.send("13800131234")
+        chat.send("13800134321")
         said.append([reply.text for step in chat.steps for reply in step.replies])
         if customer.named_cases:
             assert chat.steps[-1].unverified_mention is not None
@@ -171,13 +195,13 @@ def test_a_number_no_case_has_is_asked_about_as_another_customers_case_is(engine
 
 def test_a_third_guess_is_never_checked(engine: ConversationEngine) -> None:
     """Two answers that missed in a conversation: another number named is not asked about."""
-    chat = asked(engine, naming(anothers(), anothers(tail="1111", number=OTHER)))
-    chat.send("1234")
-    chat.send("4321")
+    chat = asked(engine, naming(anothers(), anothers(tail="00131111", number=OTHER)))
+    chat.send("13800131234")
+    chat.send("13800134321")
     step = chat.send(f"还有{OTHER}也是我的投诉 到现在没人管")
     assert "verify_case_phone" not in chat.phrase_ids(step)
     assert step.appeal is None and chat.data.appeal_of is None
-    step = chat.send("1111")
+    step = chat.send("13800131111")
     assert step.appeal is None and chat.data.appeal_of is None
 
 
@@ -196,7 +220,7 @@ def test_a_case_number_given_while_the_form_is_taken_is_checked_first(engine: Co
     chat.customer = naming(anothers())
     step = chat.send(f"我上次投诉过,编号{CASE}")
     assert chat.phrase_ids(step) == ["verify_case_phone"]
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step)[0] == "appeal_linked_escalated"
     assert step.appeal is not None and "楼道的灯坏了半个月了" in step.appeal.description
 
@@ -209,8 +233,8 @@ def test_the_number_given_for_an_appeal_is_checked_then_goes_to_the_supervisor_a
     assert chat.phrase_ids(chat.send("我要申诉！上个月投诉的漏水到现在没人管")) == ["appeal_ask_case_number"]
     chat.customer = naming(anothers())
     assert chat.phrase_ids(chat.send(CASE)) == ["verify_case_phone"]
-    chat.send("1234")
-    step = chat.send("4321")
+    chat.send("13800131234")
+    step = chat.send("13800134321")
     assert chat.phrase_ids(step)[0] == "case_not_verified"
     assert step.appeal is None and step.complaint is not None and step.complaint.case_number != CASE
     assert step.handoff is not None and (step.handoff.queue, step.handoff.reason) == ("supervisor", "appeal")
@@ -234,7 +258,7 @@ WITHDRAWAL = f"{CASE}这个投诉帮我撤销 已经解决了"
 
 def test_taking_back_anothers_case_needs_its_digits(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()), WITHDRAWAL)
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
     assert step.appeal is not None and step.appeal.withdrawn and step.appeal.writer is CaseWriter.PHONE_CHECKED
     assert step.appeal.case_number == CASE and step.appeal.description == WITHDRAWAL
@@ -243,8 +267,8 @@ def test_taking_back_anothers_case_needs_its_digits(engine: ConversationEngine) 
 
 def test_anothers_case_not_confirmed_is_not_taken_back(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()), WITHDRAWAL)
-    chat.send("1234")
-    step = chat.send("4321")
+    chat.send("13800131234")
+    step = chat.send("13800134321")
     assert chat.phrase_ids(step) == ["case_not_verified_withdrawal", "anything_else"]
     assert step.appeal is None and chat.state is State.AWAIT_DESCRIPTION
     assert step.unverified_mention is not None and step.unverified_mention.text == WITHDRAWAL
@@ -267,7 +291,7 @@ def test_a_resolved_case_proven_by_its_digits_and_said_not_solved_is_reopened(en
     chat.send(Started())
     asked = chat.send(f"{CASE} 还是没解决 狗还在叫 你们根本不管")
     assert chat.phrase_ids(asked) == ["verify_case_phone"]
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["satisfaction_reopened"]
     assert step.reopen_proven_case is not None and step.reopen_proven_case[0] == CASE
     assert "狗还在叫" in step.reopen_proven_case[1]
@@ -290,6 +314,6 @@ def test_a_resolved_case_proven_by_its_digits_is_followed_not_reopened(
     chat = Chat(engine, customer=naming(_resolved_anothers(days_ago)))
     chat.send(Started())
     chat.send(message)
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert step.reopen_proven_case is None and "satisfaction_reopened" not in chat.phrase_ids(step)
     assert chat.data.follows_case == CASE and chat.data.appeal_of is None

@@ -20,7 +20,7 @@ CASE = "TS20261123LUJF8U"
 
 def _named(stage: CaseStage = CaseStage.WAITING) -> CustomerView:
     """The case as storage loads it for a writer who named it: theirs not proven (a web chat)."""
-    case = CaseStatus(stage, CASE, MONDAY_2PM + dt.timedelta(hours=21), queue_position=3, phone_tail="1111")
+    case = CaseStatus(stage, CASE, MONDAY_2PM + dt.timedelta(hours=21), queue_position=3, phone_tail="00131111")
     return CustomerView(named_cases=(case,))
 
 

@@ -19,7 +19,7 @@ from tests.flows.chat import MONDAY_2PM, Chat
 
 CASE = "TS20261123ABCDEF"
 DEADLINE = MONDAY_2PM + dt.timedelta(hours=21)
-NAMED = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=3, phone_tail="8000")
+NAMED = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=3, phone_tail="00138000")
 """The case as storage gives it for its number to someone not known as its customer."""
 LEAK = dataclasses.replace(NAMED, area="阳光花园3栋", category="engineering_repair", problem="楼上漏水 天花板都湿了")
 NOISE = dataclasses.replace(NAMED, area="阳光花园3栋", category="property_service", problem="楼上装修天天敲墙")
@@ -36,7 +36,7 @@ def proven(engine: ConversationEngine, case: CaseStatus) -> Chat:
     chat = Chat(engine, customer=CustomerView(named_cases=(NAMED,)))
     chat.send(Started())
     chat.send(f"投诉编号{CASE} 处理到哪了")
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"] and chat.data.case_proven == CASE
     assert case.deadline_at is not None
     chat.customer = CustomerView(open_case=OpenCase(CASE, case.deadline_at, status=case, category=case.category))
@@ -102,8 +102,8 @@ def test_saying_the_case_is_still_not_handled_is_still_an_appeal(engine: Convers
 @pytest.mark.parametrize(
     "before",
     [
-        pytest.param([f"投诉编号{CASE} 处理到哪了", "8000", "还在漏"], id="more of it after its status"),
-        pytest.param([f"{CASE} 楼上漏水还是没修好", "8000"], id="its appeal"),
+        pytest.param([f"投诉编号{CASE} 处理到哪了", "13800138000", "还在漏"], id="more of it after its status"),
+        pytest.param([f"{CASE} 楼上漏水还是没修好", "13800138000"], id="its appeal"),
     ],
 )
 def test_another_matter_after_joining_the_case_is_a_case_of_its_own_not_the_joined_one(

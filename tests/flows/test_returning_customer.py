@@ -18,7 +18,9 @@ from tests.flows.chat import MONDAY_2PM, Chat
 
 WATER = "TS20261123ABCDEF"
 PHONE = "13912344455"
-NAMED = CaseStatus(CaseStage.WAITING, WATER, MONDAY_2PM + dt.timedelta(hours=21), queue_position=3, phone_tail="4455")
+NAMED = CaseStatus(
+    CaseStage.WAITING, WATER, MONDAY_2PM + dt.timedelta(hours=21), queue_position=3, phone_tail="12344455"
+)
 """The case as storage gives it for its number to someone not known as its customer."""
 PROVEN = dataclasses.replace(NAMED, area="阳光花园5栋", category="engineering_repair", problem="阳光花园5栋停水两天了")
 """The same case once its digits were given here: its place and problem are theirs to know."""
@@ -33,7 +35,7 @@ def proven_by_status(engine: ConversationEngine) -> Chat:
     chat = Chat(engine, customer=CustomerView(named_cases=(NAMED,)))
     chat.send(Started())
     chat.send(f"投诉编号{WATER} 处理到哪了")
-    step = chat.send("4455")
+    step = chat.send("13912344455")
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"] and chat.data.case_proven == WATER
     # What storage loads from now on: the proven case is one of theirs, with its phone.
     chat.customer = CustomerView(

@@ -41,7 +41,7 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
     return conversation_engine
 
 
-def anothers(tail: str | None = "8000", number: str = CASE) -> CaseStatus:
+def anothers(tail: str | None = "00138000", number: str = CASE) -> CaseStatus:
     """Another customer's case with an agent, as storage gives it for its number."""
     return CaseStatus(CaseStage.WITH_AGENT, number, DEADLINE, agent_name=AGENT, phone_tail=tail)
 
@@ -77,9 +77,9 @@ def test_a_stranger_asking_where_anothers_case_stands_is_asked_for_its_phones_di
 @pytest.mark.parametrize(
     ("question", "digits_asked", "says_with_agent"),
     [
-        (QUESTIONS["simplified"], "后四位", "客服代表李娜正在跟进处理您的问题"),
-        (QUESTIONS["traditional"], "後四位", "客服代表李娜正在跟進處理您的問題"),
-        (QUESTIONS["english"], "last 4 digits", AGENT),
+        (QUESTIONS["simplified"], "完整联系电话", "客服代表李娜正在跟进处理您的问题"),
+        (QUESTIONS["traditional"], "完整聯繫電話", "客服代表李娜正在跟進處理您的問題"),
+        (QUESTIONS["english"], "full phone number", AGENT),
     ],
     ids=["simplified", "traditional", "english"],
 )
@@ -88,7 +88,7 @@ def test_the_right_digits_tell_where_the_case_stands(
 ) -> None:
     chat = asked(engine, CustomerView(named_cases=(anothers(),)), question)
     assert digits_asked in chat.texts(chat.steps[-1])
-    step = chat.send("8000")
+    step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
     answer = chat.texts(step)
     assert CASE in answer and says_with_agent in answer and "8000" not in answer
@@ -102,7 +102,7 @@ def test_the_right_digits_tell_where_the_case_stands(
 
 def test_the_same_case_named_again_after_the_digits_is_told_unasked(engine: ConversationEngine) -> None:
     chat = asked(engine, CustomerView(named_cases=(anothers(),)))
-    chat.send("8000")
+    chat.send("13800138000")
     step = chat.send(f"{CASE} 现在进度怎么样")
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
 
@@ -116,8 +116,8 @@ def test_wrong_digits_twice_tell_nothing_of_the_case_and_its_staff_see_the_quest
     engine: ConversationEngine, question: str, locale: str
 ) -> None:
     chat = asked(engine, CustomerView(named_cases=(anothers(),)), question)
-    assert chat.phrase_ids(chat.send("1234")) == ["verify_case_phone_again"]
-    step = chat.send("4321")
+    assert chat.phrase_ids(chat.send("13800131234")) == ["verify_case_phone_again"]
+    step = chat.send("13800134321")
     assert chat.phrase_ids(step) == ["case_not_verified_status", "anything_else"]
     assert NOT_TOLD[locale] in chat.texts(step)
     assert all(nothing_of_the_case(text) for text in all_said(chat))
@@ -140,8 +140,8 @@ def test_a_number_no_case_has_is_answered_exactly_as_anothers_case_is(engine: Co
     said = []
     for customer in (CustomerView(named_cases=(anothers(),)), CustomerView()):
         chat = asked(engine, customer)
-        chat.send("1234")
-        chat.send("4321")
+        chat.send("13800131234")
+        chat.send("13800134321")
         said.append(all_said(chat))
         assert (chat.steps[-1].unverified_mention is not None) == bool(customer.named_cases)
     assert said[0] == said[1]
@@ -149,8 +149,8 @@ def test_a_number_no_case_has_is_answered_exactly_as_anothers_case_is(engine: Co
 
 def test_a_case_without_a_contact_phone_tells_nothing(engine: ConversationEngine) -> None:
     chat = asked(engine, CustomerView(named_cases=(anothers(tail=None),)))
-    chat.send("8000")
-    step = chat.send("0000")
+    chat.send("13800138000")
+    step = chat.send("13800130000")
     assert chat.phrase_ids(step) == ["case_not_verified_status", "anything_else"]
 
 
@@ -164,14 +164,14 @@ def test_the_same_number_asked_about_again_is_not_asked_for_digits_again(engine:
 
 def test_no_third_guess_after_two_misses(engine: ConversationEngine) -> None:
     """Two answers that missed in a conversation: another number asked about is not checked."""
-    chat = asked(engine, CustomerView(named_cases=(anothers(), anothers(tail="1111", number=OTHER))))
-    chat.send("1234")
-    chat.send("4321")
+    chat = asked(engine, CustomerView(named_cases=(anothers(), anothers(tail="00131111", number=OTHER))))
+    chat.send("13800131234")
+    chat.send("13800134321")
     step = chat.send(f"那{OTHER}处理到哪了")
     assert chat.phrase_ids(step) == ["case_not_verified_status", "anything_else"]
     assert OTHER not in chat.texts(step)
     assert step.unverified_mention is not None and step.unverified_mention.case_number == OTHER
-    assert chat.phrase_ids(chat.send("1111")) != ["status_answer", "anything_else"]
+    assert chat.phrase_ids(chat.send("13800131111")) != ["status_answer", "anything_else"]
 
 
 def test_a_problem_told_instead_of_the_digits_is_a_complaint_of_the_writers_own(engine: ConversationEngine) -> None:

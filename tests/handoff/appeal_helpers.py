@@ -65,8 +65,8 @@ async def appealed_case(client: Any, make_client: AppFactory, agent: str) -> App
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send(f"{case_number} 路灯一直没人来修")
-    await socket.until_bot_says("后四位")
-    await socket.send("8000")
+    await socket.until_bot_says("完整联系电话")
+    await socket.send("13800138000")
     await socket.until_bot_says("让您等了这么久")
 
     async def appealed() -> bool:

@@ -78,7 +78,7 @@ async def test_danger_texted_with_their_own_case_is_an_emergency_on_that_case(sm
 
     told = await _texted(stub, "1小时内")
     assert "燃气" in told and "紧急情况" in told and case_number in told
-    assert "让您等了这么久" not in told and "后四位" not in told
+    assert "让您等了这么久" not in told and "完整联系电话" not in told
 
     async def raised() -> bool:
         return [(t.conversation_id, t.queue, t.priority, t.reason) for t in await _tickets(client)] == [

@@ -168,7 +168,7 @@ async def test_danger_told_with_another_chats_case_number_is_an_emergency_at_onc
 
     await socket.until_bot_says("燃气")
     await socket.until_bot_says("紧急情况")
-    assert not any("后四位" in text for text in socket.bot_texts())  # never held on the check
+    assert not any("完整联系电话" in text for text in socket.bot_texts())  # never held on the check
 
     async def handed() -> bool:
         return [(t.queue, t.reason) for t in await tickets_of(client, conversation_id)] == [("supervisor", "danger")]

@@ -208,8 +208,8 @@ async def test_a_resolved_case_proven_by_its_phones_digits_from_web_chat_is_reop
         socket = await ChatSocket.open(client, token)
         await socket.until_bot_says("客服代表")
         await socket.send(f"{first.case_number} 还是没解决 狗还在叫 你们根本不管")
-        await socket.until_bot_says("后四位")
-        await socket.send(PHONE[-4:])
+        await socket.until_bot_says("完整联系电话")
+        await socket.send(PHONE)
         await socket.until_bot_says(REOPENED)
         told = await _told(socket, FOLLOWED_UP)
         assert first.case_number in told

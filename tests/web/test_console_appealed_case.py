@@ -45,8 +45,8 @@ async def test_the_supervisor_answering_an_appeal_sees_the_case_and_extends_its_
         customer = await customer_in_chat(browser, str(client.make_url("/chat")))
         await customer_says_each(customer, [f"{case_number} 楼道灯都一个月了还是没修好，你们到底管不管"])
         # Another channel: the case's phone's last digits first.
-        await expect(customer.locator(".msg-bot", has_text="后四位")).to_have_count(1, timeout=10_000)
-        await customer_says_each(customer, ["8000"])
+        await expect(customer.locator(".msg-bot", has_text="完整联系电话")).to_have_count(1, timeout=10_000)
+        await customer_says_each(customer, ["13800138000"])
         await expect(customer.locator(".msg-bot", has_text="让您等了这么久")).to_have_count(1, timeout=10_000)
 
         page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()

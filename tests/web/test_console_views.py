@@ -138,8 +138,8 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
         [case_number] = {found for reply in stub.texts_to(PHONE) for found in re.findall(r"TS\w+", reply)}
         await customer_says_each(again, [f"{case_number} 楼道的垃圾还是没人清理"])
         # Another channel: the case's phone's last digits first.
-        await expect(again.locator(".msg-bot", has_text="后四位")).to_have_count(1, timeout=10_000)
-        await customer_says_each(again, ["8000"])
+        await expect(again.locator(".msg-bot", has_text="完整联系电话")).to_have_count(1, timeout=10_000)
+        await customer_says_each(again, ["13800138000"])
         await expect(again.locator(".msg-bot", has_text="让您等了这么久")).to_have_count(1, timeout=10_000)
         # proven by the case's phone, the customer is not asked for one: the supervisor calls it
         await expect(again.locator(".msg-bot", has_text="值班主管会直接与您联系")).to_have_count(1, timeout=10_000)

@@ -338,6 +338,11 @@ async def _serve(request: web.Request, identity_id: int, address: str) -> web.We
             if not budget.take_refusal():
                 await _close_flooding(socket, shared.metrics, identity_id, budget)
                 break
+    except ConnectionResetError:
+        # The customer's connection went while a frame was written to it (the page closed mid-reply,
+        # a phone lost its network): what they sent is stored and the replies wait in the history,
+        # so this is no server error (aiohttp would log one, with its traceback, at ERROR).
+        log.info("webchat.socket_gone", identity_id=identity_id)
     finally:
         hub.remove(identity_id, socket)
     return socket

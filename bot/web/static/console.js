@@ -21,7 +21,7 @@
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉：已并入原投诉"), appeal_received: T("客户申诉（重复反映）"), same_phone_open_case: T("该号码另有未解决投诉（请与来电人核实）"), case_phone_asked: T("核对投诉人：问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人：已答复"), unverified_case_mention: T("身份未核实者提及本投诉（未并入）"), case_check_locked: T("核对投诉人：答错次数过多·暂停核对"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记（原投诉仍在处理）"), another_problem_dropped: T("另一问题未登记（回到原投诉）"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    appeal_linked: T("申诉：已并入原投诉"), appeal_received: T("客户申诉（重复反映）"), same_phone_open_case: T("该号码另有未解决投诉（请与来电人核实）"), case_phone_asked: T("核对投诉人：问该投诉完整联系电话"), case_phone_checked: T("核对投诉人：已答复"), unverified_case_mention: T("身份未核实者提及本投诉（未并入）"), case_check_locked: T("核对投诉人：答错次数过多·暂停核对"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记（原投诉仍在处理）"), another_problem_dropped: T("另一问题未登记（回到原投诉）"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话：通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回（已由人工接手）"),
     routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址（IP）投诉过多·排在其他客户之后"),
@@ -59,7 +59,7 @@
     alert: (v) => T("第{0}次提醒", v),
     managers_told: (v) => T("已通知{0}位经理", v),
     still_unclaimed_in: (v) => T("仍在「{0}」等待认领，无法再升级", queueName(v)),
-    failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
+    failures: (v) => T("非投诉人答错联系电话{0}次", v),
     unverified: () => T("（非该投诉的客户所发，身份未核实）"),
     named_case: (v) => T("客户提及投诉 {0}（未核实是否本人的，请查看其记录）", v),
   };
@@ -1335,7 +1335,7 @@
     if (detail.unverified) parts.push(T("（非该投诉的客户所发，身份未核实）"));
     if (event.kind === "escalated" && detail.agent_keeps) parts.push(T("（已报告值班主管，客服继续处理）"));
     if (detail.named_case) parts.push(DETAIL_SENTENCES.named_case(detail.named_case));
-    if (detail.phone_checked) parts.push(T("（非该投诉的客户所发，已核对联系电话后四位）"));
+    if (detail.phone_checked) parts.push(T("（非该投诉的客户所发，已核对联系电话）"));
     if (detail.other_categories) parts.push(T("另有问题：{0}", StaffI18n.list(detail.other_categories.map(categoryName))));
     if (event.kind === "model_suggested") parts.push(StaffI18n.list([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName)));
     if (detail.summary) parts.push(T("摘要：{0}", detail.summary));

@@ -381,8 +381,13 @@
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
-      // a coded problem names its rule by its number on the page ("规则 #2：…")
-      const ruleNamed = () => (result.data.rule ? { name: T("规则 #{0}", result.data.rule) } : {});
+      // a coded problem names its rule by its number on the page ("规则 #2：…"), and the field
+      // of it ("规则 #2 的关键词：最多 200 项"); one about the whole set names the rules
+      const ruleNamed = (field) => {
+        const part = RULE_FIELDS[(/\.(\w+)(?:\[\d+\])?$/.exec(field || "") || [])[1]];
+        if (result.data.rule) return { name: part ? T("规则 #{0} 的{1}", result.data.rule, T(part)) : T("规则 #{0}", result.data.rule) };
+        return field === "rules" ? { name: T("分派规则") } : {};
+      };
       message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败（{0}）", result.status), ruleNamed);
       if (result.data.code === "rule_name_taken") markRuleName(result.data.rule - 1, message.textContent);
       // a page of many rules puts the message below the fold: 保存 must not look like it did nothing
@@ -393,6 +398,9 @@
     showRules(result.data);
     sayRulesSaved(T("已保存，版本 {0}", result.data.version), result.data);
   }
+
+  // A rule's fields as a save's error names them (PUT /api/rules' path, rules[2].when.keywords).
+  const RULE_FIELDS = { name: "名称", keywords: "关键词", categories: "类别", grades: "级别", channels: "渠道", tiers: "客户类别", signals: "信号" };
 
   // The rules in force leave a queue's agents without cases (no rule names it), or send cases to
   // a queue nobody takes: said above the rules whenever they are shown.

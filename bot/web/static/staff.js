@@ -466,6 +466,9 @@ const Staff = (() => {
     missing: () => T("必填"),
     string_too_short: (p) => (p.limit > 1 ? T("至少 {0} 个字", p.limit) : T("不能为空")),
     string_too_long: (p) => T("最多 {0} 个字", p.limit),
+    too_long: (p) => T("最多 {0} 项", p.limit),
+    // the keywords of all the manager rules together (PUT /api/rules)
+    too_many_keywords: (p) => T("所有规则的关键词合计最多 {0} 个", p.limit),
     unstorable_character: () => T("不能含有空字符（NUL）"),
     unknown_placeholders: (p) => T("不能使用占位符 {0}；可用的占位符：{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
