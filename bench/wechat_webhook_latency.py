@@ -4,6 +4,11 @@ Starts, each as its own process: a fake WeChat API (token and customer-service s
 aiohttp app that answers ``success`` to the push, and the product on embedded defaults with
 WeChat configured. Then posts the same signed text messages (one per customer, C at a time) to
 each and prints latency percentiles and their ratio. The product's target: p99 under 50 ms.
+Also prints the product's CPU per push over the measured pushes, read from /proc: the server
+process and its embedded Redis (its in-process worker included, which sends the replies that
+missed the passive answer), and the share of pushes answered with a passive reply.
+``BENCH_PROFILE=<file>``: py-spy (on ``PATH`` or beside this Python) samples the server over the
+measured pushes (``BENCH_PROFILE_RATE`` samples a second, 100 unless set).
 
     python bench/wechat_webhook_latency.py [--messages 400] [--concurrency 8]
 """
@@ -17,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -26,7 +32,8 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import ROOT, UNCAPPED_CONNECTIONS, free_port, wait_ready
+from webchat_e2e import children_of
+from webchat_throughput import ROOT, UNCAPPED_CONNECTIONS, cpu_seconds, free_port, wait_ready
 
 TOKEN, APPID, SECRET = "bench-token", "wxbench0000000000", "bench-secret"
 
@@ -72,7 +79,7 @@ def text_xml(openid: str, msg_id: int) -> str:
     )
 
 
-async def drive(port: int, messages: int, concurrency: int, run: int) -> list[float]:
+async def drive(port: int, messages: int, concurrency: int, run: int, passive: list[bool] | None = None) -> list[float]:
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(messages):
@@ -84,8 +91,10 @@ async def drive(port: int, messages: int, concurrency: int, run: int) -> list[fl
             body = text_xml(f"o{run}-{index:06d}", run * 1_000_000 + index)
             started = time.perf_counter()
             async with http.post(f"http://127.0.0.1:{port}/channels/wechat", params=signed_query(), data=body) as r:
-                await r.read()
+                answer = await r.read()
                 assert r.status == 200, r.status
+            if passive is not None:
+                passive.append(answer.startswith(b"<xml>"))
             latencies.append(time.perf_counter() - started)
 
     async with aiohttp.ClientSession() as http:
@@ -98,6 +107,25 @@ async def start(command: list[str], port: int, env: dict[str, str]) -> asyncio.s
         *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
     )
     await wait_ready(f"http://127.0.0.1:{port}/healthz")
+    return process
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds so far of the server and its children (the embedded redis-server)."""
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children_of(pid))
+
+
+async def start_profiler(pid: int) -> asyncio.subprocess.Process | None:
+    profile = os.environ.get("BENCH_PROFILE")
+    if not profile:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    rate = os.environ.get("BENCH_PROFILE_RATE", "100")
+    command = [py_spy, "record", "--format", "raw", "--rate", rate, "--pid", str(pid), "--threads", "-o", profile]
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
+    await asyncio.sleep(1)  # py-spy attached
     return process
 
 
@@ -147,7 +175,16 @@ async def main() -> None:
             bot = await start([sys.executable, "-m", "bot", "run", "--port", str(bot_port)], bot_port, bot_env)
             processes.append(bot)
             await drive(bot_port, 50, arguments.concurrency, 2)  # warm-up
-            product = await drive(bot_port, arguments.messages, arguments.concurrency, 3)
+            await asyncio.sleep(1)  # the warm-up's replies sent
+            profiler = await start_profiler(bot.pid)
+            passive: list[bool] = []
+            cpu_before = server_cpu(bot.pid)
+            product = await drive(bot_port, arguments.messages, arguments.concurrency, 3, passive)
+            await asyncio.sleep(1)  # the replies that missed the passive answer sent by the worker
+            cpu_used = server_cpu(bot.pid) - cpu_before
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                await profiler.wait()
     finally:
         for process in processes:
             process.terminate()
@@ -158,6 +195,10 @@ async def main() -> None:
             f"{name:22s} p50 {percentile(values, 0.5):7.2f} ms  p99 {percentile(values, 0.99):7.2f} ms"
             f"  mean {statistics.mean(values) * 1000:7.2f} ms"
         )
+    print(
+        f"WeChat webhook server CPU per push {cpu_used / arguments.messages * 1000:.2f} ms"
+        f" (server and its Redis, from /proc); passive replies {sum(passive)}/{len(passive)}"
+    )
     ratio = percentile(product, 0.99) / percentile(baseline, 0.99)
     print(f"p99 ratio (webhook / bare): {ratio:.1f}  (target: webhook p99 < 50 ms)")
 

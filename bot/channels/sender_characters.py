@@ -22,6 +22,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.channels.signed_bodies import ANOTHER_BODY, BODY_REFUSED_LUA, UNREACHABLE, BindingRefused, BodyBinding, bind
 from bot.config import ChannelsConfig
 from bot.core import redis_keys
 from bot.core.messages import InboundMessage, MessageKind, as_read
@@ -32,11 +33,15 @@ _WINDOW_MS = 60_000
 
 # Counts a text's characters for its sender unless they would take the sender past its budget,
 # as web chat's ``CHARACTERS_SCRIPT`` does, and marks the text counted, read or not; a text
-# already marked (a provider's retry) counts nothing and is answered as it was. Answers
-# {read, retried}.
-_COUNT_ONCE_SCRIPT = """
+# already marked (a provider's retry) counts nothing and is answered as it was. With a third key,
+# a signed query is first bound to its body (``bot.channels.signed_bodies``) and nothing is
+# counted when it came with another. Answers {read, retried, refused}.
+_COUNT_ONCE_SCRIPT = (
+    BODY_REFUSED_LUA
+    + """
+if #KEYS == 3 and body_refused(KEYS[3], ARGV[5], ARGV[6]) then return {0, 0, 1} end
 local marked = redis.call('GET', KEYS[2])
-if marked then return {tonumber(marked), 1} end
+if marked then return {tonumber(marked), 1, 0} end
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 local size = tonumber(ARGV[3])
 local read = 1
@@ -46,34 +51,48 @@ elseif redis.call('INCRBY', KEYS[1], size) == size then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 redis.call('SET', KEYS[2], read, 'PX', ARGV[4])
-return {read, 0}
+return {read, 0, 0}
 """
+)
 
 
-async def within_budget(redis: Redis, message: InboundMessage, channels: ChannelsConfig) -> InboundMessage:
+async def within_budget(
+    redis: Redis, message: InboundMessage, channels: ChannelsConfig, binding: BodyBinding | None = None
+) -> InboundMessage:
     """``message`` as it is, or as an unread text when its sender has had its minute's characters
-    read; a retry of a text already counted (its provider message id) is not counted again."""
+    read; a retry of a text already counted (its provider message id) is not counted again.
+
+    ``binding``: the signed query of the request that carried ``message``, bound to its body in
+    the same round trip (raises :class:`~bot.channels.signed_bodies.BindingRefused`, and counts
+    nothing, when it came with another body or Redis cannot be reached)."""
     if message.kind is not MessageKind.TEXT:
+        if binding is not None:
+            await bind(redis, binding)
         return message
     size = len(as_read(message.text, channels.understood_head_chars, channels.understood_tail_chars))
     channel = message.channel.value
-    count_once = redis.register_script(_COUNT_ONCE_SCRIPT)
+    keys = [
+        redis_keys.sender_characters(channel, message.sender_id),
+        redis_keys.sender_characters_counted(channel, message.provider_message_id),
+    ]
+    args: list[str | int] = [
+        _WINDOW_MS,
+        channels.provider_characters_per_minute_per_sender,
+        size,
+        channels.provider_retries_remembered_seconds * 1000,
+    ]
+    if binding is not None:
+        keys.append(binding.key)
+        args.extend((binding.digest, binding.ttl_ms))
     try:
-        read, retried = await count_once(
-            keys=[
-                redis_keys.sender_characters(channel, message.sender_id),
-                redis_keys.sender_characters_counted(channel, message.provider_message_id),
-            ],
-            args=[
-                _WINDOW_MS,
-                channels.provider_characters_per_minute_per_sender,
-                size,
-                channels.provider_retries_remembered_seconds * 1000,
-            ],
-        )
+        read, retried, refused = await redis.register_script(_COUNT_ONCE_SCRIPT)(keys=keys, args=args)
     except (RedisError, OSError) as error:  # a text is not left unread for the counter's sake
+        if binding is not None:
+            raise BindingRefused(503, UNREACHABLE) from error
         log.warning("channels.sender_characters_unreachable", error=type(error).__name__)
         return message
+    if int(refused):
+        raise BindingRefused(403, ANOTHER_BODY)
     if int(retried):
         log.info("channels.sender_characters_retry_not_counted", channel=channel, read=bool(int(read)))
     if int(read):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.core import redis_keys
 from bot.core.messages import Option, Sender
 from bot.core.staff_event import StaffEvent
 from bot.flows.complaint import TimerKind
@@ -54,6 +55,14 @@ class TimerSchedule:
     kind: TimerKind | CaseTimerKind
     token: int
     due_at: dt.datetime
+
+
+def due_times(timers: Sequence[TimerSchedule]) -> dict[str, float]:
+    """The armed timers' members of the due set (``redis_keys.DUE_TIMERS``) and their due times."""
+    return {
+        redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): timer.due_at.timestamp()
+        for timer in timers
+    }
 
 
 @dataclass(slots=True)

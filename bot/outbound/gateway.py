@@ -24,7 +24,7 @@ from bot.core import redis_keys
 from bot.core.clock import Clock, utc_now
 from bot.core.messages import ChannelName, Sender
 from bot.observability.metrics import Metrics
-from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
+from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule, due_times
 from bot.staff.events import publish
 
 log = structlog.get_logger(__name__)
@@ -103,8 +103,14 @@ class OutboundGateway(Dispatcher):
                 continue
             to_enqueue.append(delivery)
         await self.enqueue_deliveries(to_enqueue)
+        late: list[Delivery] = []
         for inbound_id, replies in by_request.items():
-            self._reply_waiters[inbound_id].set_result(replies)
+            waiter = self._reply_waiters.get(inbound_id)
+            if waiter is None or waiter.done():  # its request stopped waiting meanwhile: the worker sends them
+                late.extend(replies)
+            else:
+                waiter.set_result(replies)
+        await self.enqueue_deliveries(late)
 
     async def push_webchat(self, frames: Sequence[tuple[int, str]]) -> None:
         """Send encoded frames (identity id, JSON text) to the customers' sockets, here and on
@@ -123,12 +129,12 @@ class OutboundGateway(Dispatcher):
         if frames and timers:
             async with self._redis.pipeline(transaction=False) as redis_pipe:
                 redis_pipe.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, self._frames_payload(frames))
-                redis_pipe.zadd(redis_keys.DUE_TIMERS, _due_times(timers))
+                redis_pipe.zadd(redis_keys.DUE_TIMERS, due_times(timers))
                 await redis_pipe.execute()
         elif frames:
             await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, self._frames_payload(frames))
         elif timers:
-            await self._redis.zadd(redis_keys.DUE_TIMERS, _due_times(timers))
+            await self._redis.zadd(redis_keys.DUE_TIMERS, due_times(timers))
 
     def _frames_payload(self, frames: Sequence[tuple[int, str]]) -> str:
         return "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in frames)])
@@ -215,14 +221,6 @@ class OutboundGateway(Dispatcher):
             identity_id = int(raw_identity)
             if self._hub.has(identity_id):
                 await self._hub.send_text(identity_id, frame)
-
-
-def _due_times(timers: Sequence[TimerSchedule]) -> dict[str, float]:
-    """The due timers' sorted set members and their due times."""
-    return {
-        redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): timer.due_at.timestamp()
-        for timer in timers
-    }
 
 
 def encode_frame(delivery: Delivery) -> str:

@@ -28,6 +28,7 @@ from tests.channels.wechat_helpers import (
     FakeWechatApi,
     aes_key,
     encrypted,
+    event_xml,
     location_xml,
     now_of,
     push,
@@ -379,6 +380,32 @@ async def test_a_signed_query_is_bound_for_twice_the_signature_window(
     assert len(keys) == 1
     ttl = await resources(client.app).redis.pttl(keys[0])
     assert 590_000 < ttl <= 600_000  # BOT_SIGNATURE_MAX_AGE_SECONDS is 300
+
+
+async def test_a_body_refused_for_its_signed_query_is_not_counted_against_its_sender(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    """The binding and the sender's characters are checked in one round trip: a text refused for
+    another body's signed query leaves its sender's count as it was and stores nothing."""
+    client, _ = wechat_setup
+    redis = resources(client.app).redis
+    query = signed_query(client)
+    assert (await client.post("/channels/wechat", params=query, data=text_xml("路灯坏了", 4301))).status == 200
+    forged = text_xml("伪造" * 500, 4302, sender="o-forged-sender")
+    swapped = await client.post("/channels/wechat", params=query, data=forged)
+    assert swapped.status == 403
+    assert [key async for key in redis.scan_iter(match="*o-forged-sender*")] == []
+    assert await stored_count(client) == 1
+
+
+async def test_a_push_the_bot_ignores_binds_its_signed_query_too(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
+    client, _ = wechat_setup
+    query = signed_query(client)
+    ignored = await client.post("/channels/wechat", params=query, data=event_xml("unsubscribe", now_of(client)))
+    assert (ignored.status, await ignored.text()) == (200, "success")
+    swapped = await client.post("/channels/wechat", params=query, data=text_xml("伪造的投诉", 4303))
+    assert swapped.status == 403
+    assert await stored_count(client) == 0
 
 
 @pytest.mark.parametrize("wechat_setup", [PLAIN, SAFE], indirect=True, ids=["plain", "safe mode"])

@@ -26,7 +26,6 @@ from xml.parsers import expat
 import structlog
 import xmltodict
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.client import WeChatClient
 from wechatpy.crypto import WeChatCrypto
@@ -35,6 +34,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
+from bot.channels.signed_bodies import BodyBinding
 from bot.channels.splitting import split_text, utf8_bytes
 from bot.core import redis_keys
 from bot.core.messages import (
@@ -362,28 +362,21 @@ class WechatAdapter:
                 failure = error
         raise RequestRejected(400, f"cannot decrypt the message: {type(failure).__name__}")
 
-    async def bind_body(self, query: Mapping[str, str], body: bytes) -> None:
-        """In plain mode, tie the (already checked) signed query to this body: the first body
-        pushed with a signature, timestamp and nonce is the only one accepted with them until
-        the timestamp is out of its window (twice the window, to be sure). A retry with the same
-        body passes; another body raises RequestRejected (403), Redis unreachable one with 503.
-        Safe mode needs none of this: ``msg_signature`` covers the body."""
+    def body_binding(self, query: Mapping[str, str], body: bytes) -> BodyBinding | None:
+        """In plain mode, what ties the (already checked) signed query to this body: the first body
+        pushed with a signature, timestamp and nonce is the only one accepted with them until the
+        timestamp is out of its window (twice the window, to be sure). A retry with the same body
+        passes; another body is refused (403), and with Redis unreachable the push is too (503):
+        :mod:`bot.channels.signed_bodies` checks it. None in safe mode: ``msg_signature`` covers
+        the body. Raises RequestRejected (503) when the adapter has no Redis to check it with."""
         if query.get("encrypt_type", "raw") == "aes":
-            return
+            return None
         if self._redis is None:
             raise RequestRejected(503, "no Redis to bind the signed query to its body")
         signed = "\n".join(query.get(name, "") for name in ("signature", "timestamp", "nonce"))
         key = redis_keys.wechat_signed_query(self.settings.appid, hashlib.sha256(signed.encode()).hexdigest())
-        digest = hashlib.sha256(body).hexdigest()
         ttl_ms = int(2 * self.settings.signature_max_age_seconds * 1000)
-        try:
-            if await self._redis.set(key, digest, nx=True, px=ttl_ms):
-                return
-            first = await self._redis.get(key)
-        except (RedisError, OSError) as error:
-            raise RequestRejected(503, "cannot check the signed query now; WeChat retries") from error
-        if first is not None and (first.decode() if isinstance(first, bytes) else str(first)) != digest:
-            raise RequestRejected(403, "this signed query came with another body")
+        return BodyBinding(key, hashlib.sha256(body).hexdigest(), ttl_ms)
 
     def parse(self, xml: str, now: dt.datetime, menu: Mapping[str, MenuChoice] | None = None) -> InboundMessage | None:
         """The message as an inbound message, or None for what the bot does not handle (other

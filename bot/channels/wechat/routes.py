@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.channels.base import render_text
 from bot.channels.sender_characters import within_budget
+from bot.channels.signed_bodies import BindingRefused, bind
 from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
 from bot.core import redis_keys
@@ -48,16 +49,22 @@ async def push(request: web.Request) -> web.Response:
     body = await request.read()
     try:
         xml, crypto = adapter.read(request.query, body, now)
-        await adapter.bind_body(request.query, body)
+        binding = adapter.body_binding(request.query, body)
         message = adapter.parse(xml, now, shared.config.channels.wechat.menu_choices())
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))
     if message is not None:
         message = clean_inbound(message, shared.config.channels.max_provider_text_chars)
-    if message is None:
-        return web.Response(text="success")
-    message = await within_budget(shared.redis, message, shared.config.channels)
+    try:
+        if message is None:
+            if binding is not None:
+                await bind(shared.redis, binding)
+            return web.Response(text="success")
+        # The signed query's binding to its body and the sender's characters: one round trip.
+        message = await within_budget(shared.redis, message, shared.config.channels, binding)
+    except BindingRefused as error:
+        return json_error(error.status, str(error))
     stored = await shared.pipeline.submit(message)
     await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     budget = shared.config.channels.wechat.passive_reply_within_ms
