@@ -262,6 +262,38 @@ _HELD_KEYS = (
 """Keys that exist only while work is waiting or running: a conversation's events not yet run (an
 empty list is no key), a batch or a delivery job holding a conversation."""
 
+_CRON_JOB = "cron:"
+"""How the ids of arq's cron jobs begin: one is queued up to a second before it is due, which is
+time passing, not work the test started."""
+
+# One atomic look at everything in Redis that says work is waiting or running, so nothing moving
+# from one stage to the next (a job pushing a conversation's events, a retry put back in the
+# queue) is seen in neither. KEYS: the arq queue, the due timers. ARGV: whether an instance runs
+# the worker (1/0), now (ms), the timers' now (the app clock, s), arq's in-progress key prefix,
+# the cron jobs' id prefix, then the held keys' patterns.
+_BUSY = """
+local busy = {}
+for i = 6, #ARGV do
+  for _, key in ipairs(redis.call('keys', ARGV[i])) do busy[#busy + 1] = key end
+end
+local running = ARGV[4]
+for _, key in ipairs(redis.call('keys', running .. '*')) do
+  if redis.call('zscore', KEYS[1], string.sub(key, #running + 1)) then busy[#busy + 1] = key end
+end
+if ARGV[1] == '1' then
+  local cron = ARGV[5]
+  local queued = redis.call('zrange', KEYS[1], 0, -1, 'WITHSCORES')
+  for i = 1, #queued, 2 do
+    local job, due = queued[i], tonumber(queued[i + 1]) <= tonumber(ARGV[2])
+    if due or string.sub(job, 1, #cron) ~= cron then
+      busy[#busy + 1] = KEYS[1] .. ' ' .. job .. (due and ' (due)' or ' (deferred)')
+    end
+  end
+  if redis.call('zcount', KEYS[2], '-inf', ARGV[3]) > 0 then busy[#busy + 1] = KEYS[2] .. ' (timers due)' end
+end
+return busy
+"""
+
 
 async def settled(*clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] = (), timeout: float = 10) -> None:
     """Wait until nothing the test started can still happen on these app instances.
@@ -270,8 +302,10 @@ async def settled(*clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] 
     gateway (web chat frames are on this instance's sockets and published to the others; provider
     messages are arq jobs; timers are armed); no conversation has events waiting or is held by a
     batch or a delivery; no arq job is running; and on an instance with the in-process worker, no
-    job or timer is due. What may still come waits for time to pass (a timer not yet due, a retry's
-    backoff) or for a worker the test has not run. Raises AssertionError naming what is still busy.
+    job is queued (a retry waiting out its backoff included: the worker runs it in real time) and
+    no timer is due. What may still come waits for the app's clock to move (a timer not yet due),
+    for a cron job's time or for a worker the test has not run. Raises AssertionError naming what
+    is still busy.
 
     ``sockets`` are caught up before (so the server has taken every message they sent) and after
     (so they hold every frame the server wrote to them). A frame another instance published may
@@ -288,35 +322,36 @@ async def settled(*clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] 
 async def _until_settled(clients: tuple[TestClient[Any, Any], ...], timeout: float) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    quiet = 0
     while True:
         for client in clients:
             if not await resources(client.app).pipeline.drained(timeout=max(deadline - loop.time(), 0)):
                 raise AssertionError(f"the pipeline of {resources(client.app).settings.instance_id} is still busy")
         busy = await _busy(clients)
-        # Checked again after the Redis reads: a pipeline woken meanwhile has work again.
+        # Checked again after the Redis read: a pipeline woken meanwhile has work again.
         if not busy and all([await resources(client.app).pipeline.drained(timeout=0) for client in clients]):
-            return
+            # Quiet twice in a row: work between two stages no look can see (a timer the pump has
+            # taken and not yet queued, a batch's replies between its lock and their job) is seen
+            # by the other look.
+            quiet += 1
+            if quiet == 2:
+                return
+        else:
+            quiet = 0
         if loop.time() > deadline:
-            raise AssertionError(f"not settled within {timeout} s: {busy}")
+            raise AssertionError(f"not settled within {timeout} s: {busy or 'a pipeline busy again'}")
         await asyncio.sleep(0.01)
 
 
 async def _busy(clients: tuple[TestClient[Any, Any], ...]) -> list[str]:
     redis = resources(clients[0].app).redis
-    busy = [key.decode() for pattern in _HELD_KEYS async for key in redis.scan_iter(match=pattern)]
-    # A job runs while it has an in-progress key and is still queued (arq keeps a cron job's key
-    # for a while after it finished, but takes every finished job off the queue).
-    async for key in redis.scan_iter(match=f"{in_progress_key_prefix}*"):
-        if await redis.zscore(default_queue_name, key.decode().removeprefix(in_progress_key_prefix)) is not None:
-            busy.append(key.decode())
-    for client in clients:
-        if not resources(client.app).settings.in_process_worker:
-            continue
-        if await redis.zcount(default_queue_name, "-inf", time.time() * 1000):
-            busy.append(f"{default_queue_name} (jobs due)")
-        if await redis.zcount(redis_keys.DUE_TIMERS, "-inf", resources(client.app).clock().timestamp()):
-            busy.append(f"{redis_keys.DUE_TIMERS} (timers due)")
-    return busy
+    working = [resources(client.app) for client in clients if resources(client.app).settings.in_process_worker]
+    timers_now = max((shared.clock().timestamp() for shared in working), default=0.0)
+    found = await redis.register_script(_BUSY)(
+        keys=[default_queue_name, redis_keys.DUE_TIMERS],
+        args=["1" if working else "0", time.time() * 1000, timers_now, in_progress_key_prefix, _CRON_JOB, *_HELD_KEYS],
+    )
+    return [item.decode() if isinstance(item, bytes) else str(item) for item in found]
 
 
 @contextmanager

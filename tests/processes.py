@@ -7,8 +7,9 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -16,7 +17,7 @@ from bot.embedded_redis import free_port
 from bot.settings import PROJECT_ROOT
 from tests.helpers import eventually
 
-STARTUP_TIMEOUT = 60
+STARTUP_TIMEOUT = 120
 """Starting a process loads the language tools: slow on a busy machine, and not what is tested."""
 
 
@@ -49,7 +50,13 @@ class Process:
                 sys.executable, "-m", "bot", *arguments, cwd=PROJECT_ROOT, env=dict(env), stdout=output, stderr=output
             )
         started = cls(process, ready_url, log)
-        await started._ready()
+        try:
+            await started._ready()
+        except BaseException:
+            # Never left running: a process the test no longer holds would go on taking the shared
+            # Redis's jobs and timers (on its own clock) from the tests after it.
+            await started.stop()
+            raise
         return started
 
     async def _ready(self) -> None:
@@ -109,6 +116,29 @@ class Worker(Process):
         started = await cls._spawn(["worker"], env, f"http://127.0.0.1:{port}/", log)
         assert isinstance(started, Worker)
         return started
+
+
+P = TypeVar("P", bound=Process)
+
+
+async def start_all(*starting: Coroutine[Any, Any, P]) -> list[P]:
+    """Start processes side by side. If one fails to start, the others stop starting and those
+    started are stopped before the failure is raised: none is left running unseen."""
+    started: list[Process] = []
+
+    async def keep(start: Coroutine[Any, Any, P]) -> P:
+        process = await start
+        started.append(process)
+        return process
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(keep(start)) for start in starting]
+    except BaseException:
+        for process in started:
+            await process.stop()
+        raise
+    return [task.result() for task in tasks]
 
 
 def logs(processes: list[Instance] | list[Worker] | list[Process]) -> str:

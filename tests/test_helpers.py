@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
+from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.core import redis_keys
 from bot.keys import resources
+from bot.settings import WechatAccountSettings
 from bot.storage.models import Message
+from tests.channels.wechat_helpers import APPID, SECRET, TOKEN, FakeWechatApi, signed_query, start_fake_wechat, text_xml
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
 from tests.order_helpers import DESCRIPTION, hold_lock_as_dead_instance
@@ -57,3 +61,34 @@ async def test_events_waiting_behind_a_held_lock_are_not_settled(make_client: Ap
         await settled(client, timeout=0.5)
     assert redis_keys.conversation_inbox(conversation_id) in str(raised.value)
     assert redis_keys.conversation_lock(conversation_id) in str(raised.value)
+
+
+class BusyOnceWechatApi(FakeWechatApi):
+    """WeChat answering the first customer-service send with "system busy" (-1, tried again later)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy_answers = 0
+
+    async def send(self, request: web.Request) -> web.Response:
+        if not self.busy_answers:
+            self.busy_answers += 1
+            return web.json_response({"errcode": -1, "errmsg": "system busy"})
+        return await super().send(request)
+
+
+async def test_a_delivery_waiting_out_its_retry_backoff_is_not_settled(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    api = BusyOnceWechatApi()
+    server = await start_fake_wechat(api)
+    account = WechatAccountSettings(TOKEN, APPID, SECRET, None, None, api_base=str(server.make_url("")).rstrip("/"))
+    passive_off = ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0))  # replies go by the worker
+    config = service_config.model_copy(update={"channels": passive_off})
+    client = await make_client(wechat=account, in_process_worker=True, retry_backoff=1.0, config=config)
+    response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml("小区电梯坏了", 3901))
+    assert response.status == 200
+    await settled(client)
+    assert api.busy_answers == 1  # the reply's first send was refused, and sent again after the backoff
+    assert any("电话" in text for text in api.texts())
+    await server.close()

@@ -33,7 +33,7 @@ from tests.order_helpers import (
     until_asked_for_area,
     writes_waiting,
 )
-from tests.processes import Instance, logs, product_env
+from tests.processes import Instance, logs, product_env, start_all
 
 LOCK_TTL = Settings().lock_ttl  # the shipped default
 
@@ -41,8 +41,8 @@ LOCK_TTL = Settings().lock_ttl  # the shipped default
 @pytest.fixture
 async def instances(database_url: str, redis_url: str, redis: Redis, tmp_path: Path) -> AsyncIterator[list[Instance]]:
     env = product_env(database_url, redis_url, tmp_path / "var")
-    started = await asyncio.gather(*(Instance.start(env, tmp_path / f"app-{name}.log") for name in "ab"))
-    yield list(started)
+    started = await start_all(*(Instance.start(env, tmp_path / f"app-{name}.log") for name in "ab"))
+    yield started
     for instance in started:
         await instance.stop()
 

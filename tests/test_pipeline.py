@@ -14,7 +14,7 @@ from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.keys import resources
 from bot.storage.models import Complaint, Conversation, Message
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, FixedClock
 from tests.helpers import ChatSocket, eventually, greeted_customer, new_session, settled
 
 
@@ -186,34 +186,37 @@ async def test_a_customer_who_gives_the_complaint_up_is_let_go_with_no_case_and_
 
 
 async def test_an_answer_in_time_cancels_the_idle_prompt(
-    make_client: AppFactory, service_config: ServiceConfig
+    make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
 ) -> None:
     quick = service_config.model_copy(
         update={
             "timers": Timers(idle_prompt_after=2, idle_close_after=1, harassment_close_after=1, handoff_ack_after=300)
         }
     )
-    client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
+    # The app's clock, moved by the test: the worker's timer pump fires what is due by it.
+    client = await make_client(config=quick, in_process_worker=True)
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
-    await asyncio.sleep(1)
+    clock.advance(seconds=1)
     await socket.send("小区门口的路灯坏了")
     await socket.until_bot_says("电话")
-    await socket.collect_for(1.3)  # past the first prompt's time, before the re-armed one
+    clock.advance(seconds=1.3)  # past the first prompt's time, before the re-armed one
+    await settled(client, sockets=[socket])
     prompt = quick.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
     assert not any(prompt in text for text in socket.bot_texts())
+    clock.advance(seconds=1)
     await socket.until_bot_says(prompt, timeout=10)
     await socket.close()
 
 
 async def test_a_phone_stopped_half_way_is_asked_for_by_the_worker_and_finished(
-    make_client: AppFactory, service_config: ServiceConfig
+    make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
 ) -> None:
     quick = service_config.model_copy(
         update={"timers": service_config.timers.model_copy(update={"phone_pieces_prompt_after": 1})}
     )
-    client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
+    client = await make_client(config=quick, in_process_worker=True)
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
@@ -221,6 +224,8 @@ async def test_a_phone_stopped_half_way_is_asked_for_by_the_worker_and_finished(
     await socket.until_bot_says("电话号码")
     await socket.send("电话是")
     await socket.send("一三九")
+    await settled(client, sockets=[socket])
+    clock.advance(seconds=1)  # the app's clock: the worker's timer pump fires the prompt due by it
     await socket.until_bot_says("请继续告诉我您的完整手机号码", timeout=10)
     await socket.send("一二三四")
     await socket.send("五六七八")

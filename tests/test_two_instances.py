@@ -36,7 +36,7 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
 from tests.helpers import ChatSocket, eventually
 from tests.order_helpers import ADDRESS, ASK_AREA, DESCRIPTION, PHONE
-from tests.processes import Instance, Process, Worker, logs, product_env
+from tests.processes import Instance, Process, Worker, logs, product_env, start_all
 from tests.staff import PASSWORD, frames_until
 
 ACCOUNT, TOKEN, NUMBER = "AC" + "2" * 32, "stub-token", "10690000"
@@ -88,19 +88,14 @@ async def product(database_url: str, redis_url: str, redis: Redis, tmp_path: Pat
     # Instance A receives the SMS webhooks and the gateway's status callbacks (workers give its URL).
     env_a = {**env, "BOT_PUBLIC_URL": base_a}
     started: list[Process] = []
-
-    async def keep(starting: Awaitable[Process]) -> Process:
-        process = await starting
-        started.append(process)
-        return process
-
     try:
-        a, b, *workers = await asyncio.gather(
-            keep(Instance.start(env_a, tmp_path / "app-a.log", port_a)),
-            keep(Instance.start(env, tmp_path / "app-b.log")),
-            keep(Worker.start(env_a, tmp_path / "worker-1.log")),
-            keep(Worker.start(env_a, tmp_path / "worker-2.log")),
+        started = await start_all(
+            Instance.start(env_a, tmp_path / "app-a.log", port_a),
+            Instance.start(env, tmp_path / "app-b.log"),
+            Worker.start(env_a, tmp_path / "worker-1.log"),
+            Worker.start(env_a, tmp_path / "worker-2.log"),
         )
+        a, b, *workers = started
         assert isinstance(a, Instance) and isinstance(b, Instance)
         yield Product(
             a, b, [w for w in workers if isinstance(w, Worker)], stub_app[stub_key], sms["BOT_SMS_API_BASE"], sends

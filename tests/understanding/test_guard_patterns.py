@@ -4,14 +4,13 @@ when the pattern is saved, saying why."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from pydantic import ValidationError
 
 from bot.config import ForbiddenList, ForbiddenPattern, ServiceConfig
 from bot.core.manager_patterns import MAX_PATTERN_CHARS, ManagerPattern, PatternError, pattern_problem
 from bot.understanding.guard import ForbiddenGuard
+from tests.cpu_time import cpu_seconds
 from tests.understanding.chat_server import TO_SIMPLIFIED
 
 EVIL = "([a-p]+[a-p]+)+z"
@@ -20,9 +19,9 @@ ALMOST = "abcdefghijklmnopabcdefghijk"
 
 def test_a_backtracking_pattern_reads_a_long_almost_match_at_once() -> None:
     pattern = ManagerPattern(EVIL)
-    started = time.monotonic()
-    assert pattern.search(ALMOST * 4000) is None  # 108,000 characters
-    assert time.monotonic() - started < 0.5
+    found: list[str | None] = []
+    assert cpu_seconds(lambda: found.append(pattern.search(ALMOST * 4000))) < 0.5  # 108,000 characters
+    assert found == [None]
     assert pattern.search("xxabzyy") == "abz"
     assert pattern.find_all("abz cdz") == ["abz", "cdz"]
 
@@ -32,10 +31,12 @@ def test_the_guard_with_a_backtracking_pattern_answers_at_once(service_config: S
     shipped = service_config.forbidden.model_dump()
     forbidden = ForbiddenList.model_validate({**shipped, "patterns": [*shipped["patterns"], evil]})
     guard = ForbiddenGuard(forbidden, TO_SIMPLIFIED)
-    started = time.monotonic()
-    assert guard.check(f"您说的地址是{ALMOST * 70}吗") is None
-    assert guard.check_all(ALMOST * 70) == []
-    assert time.monotonic() - started < 0.5
+    found: list[object] = []
+    spent = cpu_seconds(
+        lambda: found.extend([guard.check(f"您说的地址是{ALMOST * 70}吗"), guard.check_all(ALMOST * 70)])
+    )
+    assert found == [None, []]
+    assert spent < 0.5
     assert guard.examples_missed(forbidden) == []
     hit = guard.check("你自己看说明书")
     assert hit is not None and hit.pattern_id == "do_it_yourself" and hit.forbidden == "你自己看"

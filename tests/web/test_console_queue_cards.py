@@ -5,7 +5,6 @@ cards in sight however many conversations the supervisor holds and notices there
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -55,10 +54,9 @@ async def _cards_in_sight(page: Any) -> int:
 
 
 async def test_queue_cards_read_whole_and_three_stay_in_sight_beside_held_cases_and_notices(
-    make_client: AppFactory,
+    make_client: AppFactory, clock: FixedClock
 ) -> None:
-    clock = FixedClock(dt.datetime.now(dt.UTC).replace(microsecond=0))
-    client = await make_client(clock=clock)
+    client = await make_client()  # on the service's fixed Monday afternoon, whatever the time of the run
     await add_user(client, "lead", Role.SUPERVISOR)
     waiting = [await _queued_complaint(client) for _ in range(6)]
     csrf = await api_sign_in(client, "lead")
@@ -75,6 +73,7 @@ async def test_queue_cards_read_whole_and_three_stay_in_sight_beside_held_cases_
         passes = ((LAPTOP, "zh-CN", "zh1366"), (LAPTOP, "en", "en1366"), (WIDE, "zh-CN", "zh1920"))
         for viewport, locale, shot in passes:
             page = await (await browser.new_context(viewport=viewport, locale=locale)).new_page()
+            await page.clock.install(time=clock())  # the service's (fixed) time
             await page.goto(str(client.make_url("/console/")))
             await sign_in(page, "lead")
             if await page.evaluate("document.documentElement.lang") != locale:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,11 @@ from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
 from bot.core.messages import Sender
 from bot.keys import resources
 from bot.outbound.effects import Delivery
-from bot.settings import PROJECT_ROOT
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE
 from tests.channels.conftest import TOKEN as SMS_TOKEN
 from tests.conftest import AppFactory
 from tests.helpers import eventually, timeline_kinds
+from tests.processes import Worker
 from tests.workers.providers import TOKEN, ScriptedBotApi, enqueue, message, seed_conversation
 
 # Separate worker processes are production's setup.
@@ -47,12 +46,12 @@ class Workers:
         self.processes: list[asyncio.subprocess.Process] = []
 
     async def start(self) -> asyncio.subprocess.Process:
-        log = (self.log_dir / f"worker-{len(self.processes)}.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
-        )
-        self.processes.append(process)
-        return process
+        """A worker process, once it takes jobs: starting one loads the language tools, which on a
+        busy machine took longer than the test gives the provider to be called."""
+        log = self.log_dir / f"worker-{len(self.processes)}.log"
+        worker = await Worker.start(self.env, log)
+        self.processes.append(worker.process)
+        return worker.process
 
     def logs(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("worker-*.log")))
