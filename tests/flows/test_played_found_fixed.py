@@ -26,7 +26,7 @@ CASE = "TS20261123ABCDEF"
     ("text", "locale"),
     [
         ("我要投诉这个处理的客服", "zh-CN"),
-        ("我想投诉那个师傅", "zh-CN"),
+        ("我要投诉刚才那个客服", "zh-CN"),
         ("I want to complain about this agent", "en"),
     ],
 )
