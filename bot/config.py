@@ -967,6 +967,10 @@ class ComplaintRule(_Strict):
     """Weak category keywords that name only whom the complaint is about ("物业", "管理处"): a
     complaint whose category rests on these alone ("你们物业到底管不管事") says nothing of what went
     wrong, and what happened is asked before anything else."""
+    reaching_words: list[str] = []
+    """Category keywords of a call that finds no one ("打不通"): a clause told only with these beside
+    another problem ("等了一上午人影都没有 电话也打不通") is about reaching whoever should come, not a
+    problem of its own."""
     mention_words: list[str] = []
     """Words that name a complaint without describing one ("投诉"): they count like category
     keywords, so "我的投诉怎么样了?" stays a progress query."""

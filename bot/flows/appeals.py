@@ -51,6 +51,7 @@ from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.things_named import another_thing
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
+from bot.understanding.result import Understanding
 
 PHONE_ASKS_DONE = 3
 """``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
@@ -115,6 +116,18 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     appeal_deadline = _say_appeal_time(turn, case)
     supervisor_will_call(turn)
     _linked(turn, case, appeal_deadline, TicketReason.APPEAL)
+
+
+def _a_thing_the_case_never_named(turn: Turn, understood: Understanding, category: str, problem: str) -> bool:
+    """The complaint names a thing ("路灯") while the case's problem names none ("楼上漏水到我家天花板"),
+    shares no word of the category with it and says nothing of it still not handled or again
+    ("水管还在漏", "还在漏水" stay the case's): another problem."""
+    told = understood.text
+    if not turn.things_named(told) or turn.things_named(problem):
+        return False
+    if Signal.REPEAT in understood.signals or says_still_not_handled(turn, understood):
+        return False
+    return not turn.problem_words(category, told) & turn.problem_words(category, problem)
 
 
 def appealed_another_case(turn: Turn, case: CaseStatus, text: str) -> bool:
@@ -375,6 +388,8 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     category = understood.category
     if category == turn.kit.rules.fallback_category:
         category = None
+    if problem and category is not None and _a_thing_the_case_never_named(turn, understood, category, problem):
+        return None  # "小区门口的路灯坏了" beside a case "楼上漏水到我家天花板": a new complaint
     if category is not None and case.category is not None and category != case.category:
         # "电梯还是没修好" reads as 物业服务 beside a 工程维修 lift case: still its words, unless
         # another thing wrong is named.
@@ -412,9 +427,14 @@ def appeals_the_handling(turn: Turn) -> bool:
     return category == turn.kit.understander.understand(description_text(data), turn.locale).category
 
 
+_SUPERVISOR_WILL_CALL = "supervisor_will_call_said"
+"""``FlowData.extra`` key: what the customer last heard of the supervisor's call (:func:`supervisor_will_call`)."""
+
+
 def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
     """Say the supervisor will call (as an emergency when ``urgent``); without a contact phone,
-    ask for one first."""
+    ask for one first. Said again in the chat, the customer hears the supervisor has it already
+    (``escalation_reassure``, then ``escalation_reassure_brief``, in turn)."""
     data = turn.step.data
     if phone_for_supervisor_missing(turn):
         ask_phone_for_supervisor(turn, urgent)
@@ -423,7 +443,20 @@ def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
         # Known already (the SMS sender's, the joined case's): nothing to ask; marks the conversation as the
         # supervisor's, whose customers are reassured, not told "已转给客服代表".
         data.escalation_phone_asks = PHONE_ASKS_DONE
-    turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
+    if urgent:
+        turn.say(PhraseId.URGENT_HANDOFF)
+        return
+    # Asked for again ("我要找你们领导" after the appeal): the supervisor has it already, said in other
+    # words each time, never the same transfer twice running.
+    said = data.extra.get(_SUPERVISOR_WILL_CALL)
+    if said is None:
+        phrase = PhraseId.ESCALATED_SUPERVISOR
+    elif said == PhraseId.ESCALATION_REASSURE.value:
+        phrase = PhraseId.ESCALATION_REASSURE_BRIEF
+    else:
+        phrase = PhraseId.ESCALATION_REASSURE
+    turn.say(phrase)
+    data.extra[_SUPERVISOR_WILL_CALL] = phrase.value
 
 
 def phone_for_supervisor_asked(turn: Turn) -> bool:

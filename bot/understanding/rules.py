@@ -456,6 +456,7 @@ class Rules:
             dict.fromkeys((normalise(word), state) for word in still_groups[0] for state in dict.fromkeys(wrong))
         )
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
+        self._reaching = frozenset(normalise(word) for word in classification.complaint.reaching_words)
         self._announcements = frozenset(normalise(word) for word in classification.complaint.question_announcements)
         self._question_marks = tuple(normalise(word) for word in classification.complaint.announced_question_marks)
         # The kinds of danger (``safety_advice``), each by its words: a story of the past goes on in a later
@@ -773,8 +774,8 @@ class Rules:
         told = self._told_categories(category_hits, told_at, segmented) if len(categories) > 1 else []
         # Problems of several categories told: the first is the main one ("宽带一直断断续续…账单还多扣了我
         # 68块…师傅放我鸽子" is network, then billing and attitude), also when a later one has more keywords.
-        several = len({name for name, _ in told}) > 1
-        first_told = next((name for name, strong in told if strong), None) if several else None
+        several = len({name for name, _, _ in told}) > 1
+        first_told = next((name for name, strong, _ in told if strong), None) if several else None
         if len(categories) > 1 and first_told is None:
             categories = self._beside_no_phone(categories, category_hits, segmented)
         category = first_told or self._category(categories) or self._config.fallback_category
@@ -786,7 +787,7 @@ class Rules:
             or bool(signals & set(self._config.complex_signals))
         )
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
-        others = tuple(dict.fromkeys(name for name, _ in told if name != category))
+        others = tuple(dict.fromkeys(name for name, _, reaching_only in told if name != category and not reaching_only))
         # "你们物业到底管不管事": only whom it is about, no word of what went wrong.
         tally = categories.get(category)
         vague = tally is not None and not tally.strong and tally.weak <= self._addressees
@@ -873,14 +874,15 @@ class Rules:
 
     def _told_categories(
         self, hits: list[Hit[Owner]], told_at: list[tuple[int, int]], segmented: Segmented
-    ) -> list[tuple[str, bool]]:
+    ) -> list[tuple[str, bool, bool]]:
         """The categories of the clauses that tell a problem (a problem or symptom word), in the
         order told, each clause's by the rule of the whole message ("停水两天了 电梯也坏了一个礼拜
         物业根本不管": the last clause is property service), and whether a keyword of its own (not
         only a weak one) says it. Where a clause tells none ("电梯，坏了一个礼拜", "我打了热线") or
         gives a phone, its keywords say where or who, not another problem. A clause telling several
         problems without a pause ("电梯坏了停水了三天了", "the internet is down and the lift is broken")
-        is read as one clause up to the end of each problem word: the words before one say what it is about."""
+        is read as one clause up to the end of each problem word: the words before one say what it is about.
+        Last, whether only ``complaint.reaching_words`` say it ("电话也打不通": whoever should come not reached)."""
         clause_of = _clause_numbers(segmented)
         phone_clauses = _phone_clauses(clause_of, segmented)
         cuts = {last + 1 for _, last in told_at} - {
@@ -899,11 +901,12 @@ class Rules:
             if clause not in told:
                 continue
             by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits()).add(hit)
-        found: list[tuple[str, bool]] = []
+        found: list[tuple[str, bool, bool]] = []
         for clause in sorted(by_clause):
             name = self._category(by_clause[clause])
             if name is not None and name != self._config.fallback_category:
-                found.append((name, bool(by_clause[clause][name].strong)))
+                tally = by_clause[clause][name]
+                found.append((name, bool(tally.strong), tally.strong | tally.weak <= self._reaching))
         return found
 
     @staticmethod

@@ -92,9 +92,10 @@ def test_a_threat_on_a_case_already_handed_off_brings_its_time_to_the_escalation
     stored(chat, moved.deadline_at)
     status = chat.texts(chat.send("处理到哪了"))
     assert "今天下午3点前" in status and "值班主管" in status
-    # Threatened again: the supervisor has it with the escalation's time already.
+    # Threatened again: the supervisor has it with the escalation's time already, and the customer hears
+    # so, not the same transfer again.
     again = chat.send("再不修我就去工信部投诉 听到没有")
-    assert again.escalated_deadline is None and chat.phrase_ids(again) == ["escalated_supervisor"]
+    assert again.escalated_deadline is None and chat.phrase_ids(again) == ["escalation_reassure"]
 
 
 def test_a_time_in_force_sooner_than_the_escalation_s_stays_and_is_said(
