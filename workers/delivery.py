@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
 from bot import json_text
-from bot.channels.base import ChannelAdapter, DeliveryError, SendsInParts, render_text
+from bot.channels.base import ChannelAdapter, DeliveryError, SendsInParts, SendsInPieces, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.config import PhraseId
 from bot.core import redis_keys
@@ -199,6 +199,9 @@ class _Planned:
     """As marked: resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
     accepted: Accepted | None = None
     """How an earlier attempt the provider accepted went: recorded as sent, not sent again."""
+    resume_after: list[str] = field(default_factory=list)
+    """The pieces of a long message an earlier attempt by the same route sent before it failed
+    for now: this attempt sends only the rest."""
 
     @property
     def interrupted(self) -> bool:
@@ -222,6 +225,27 @@ class Accepted:
         try:
             fields = json_text.loads(note)
             return cls(Route(fields["route"]), str(fields["id"]), [str(part) for part in fields["parts"]])
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """The pieces of a long message a provider accepted before a later piece failed for now,
+    noted (beside :class:`Accepted` notes) so that the retry resumes after them."""
+
+    route: Route
+    pieces: list[str]
+
+    def note(self) -> str:
+        return json_text.dumps({"route": self.route.value, "pieces": self.pieces})
+
+    @classmethod
+    def read(cls, note: str) -> Partial | None:
+        """The note as written by :meth:`note`; None for any other (every piece sent again)."""
+        try:
+            fields = json_text.loads(note)
+            return cls(Route(fields["route"]), [str(piece) for piece in fields["pieces"]])
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -336,7 +360,7 @@ async def _record_batches(
             outcomes.append(_Outcomes(conversation.id, done, planned[len(done) :], retry, more[conversation.id]))
         return _record(session, outcomes, now, job_try)
 
-    await _note_accepted(ctx, [(conversation, done) for conversation, _, done, _ in sent])
+    await _note_accepted(ctx, sent)
     for conversation, *_ in sent:
         conversation.pending = []  # unless its outcomes' transaction reads more
     recorded = await _together(ctx, [conversation for conversation, *_ in sent], record)
@@ -400,9 +424,12 @@ async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[
     return done, None
 
 
-async def _note_accepted(ctx: Ctx, sent: list[tuple[_Conversation, list[_Outcome]]]) -> None:
+async def _note_accepted(
+    ctx: Ctx, sent: list[tuple[_Conversation, list[_Planned], list[_Outcome], DeliveryError | None]]
+) -> None:
     """Note the messages the providers accepted in this send (see :func:`note_accepted`) before
-    their outcomes are recorded; Redis failing costs only the notes (a run that finds an outcome
+    their outcomes are recorded, and the pieces of a message sent before it failed for now (the
+    retry resumes after them); Redis failing costs only the notes (a run that finds an outcome
     unrecorded then sends the message again, as without one)."""
     notes = {
         conversation.id: {
@@ -410,8 +437,12 @@ async def _note_accepted(ctx: Ctx, sent: list[tuple[_Conversation, list[_Outcome
             for outcome in done
             if outcome.status == "sent" and outcome.provider_id is not None and outcome.planned.accepted is None
         }
-        for conversation, done in sent
+        for conversation, _, done, _ in sent
     }
+    for conversation, planned, done, retry in sent:
+        if retry is not None and retry.sent_pieces:
+            failed = planned[len(done)]
+            notes[conversation.id][failed.attempt.id] = Partial(failed.route, list(retry.sent_pieces)).note()
     notes = {conversation_id: accepted for conversation_id, accepted in notes.items() if accepted}
     if not notes:
         return
@@ -478,6 +509,7 @@ def _plan(
     for attempt in attempts:
         message = attempt
         note = Accepted.read(accepted[attempt.id]) if attempt.id in accepted else None
+        partial = Partial.read(accepted[attempt.id]) if attempt.id in accepted and note is None else None
         settling = adapters.get(message.channel)
         if note is not None and settling is not None:
             settled.append(_Planned(attempt, settling, note.route, [], attempt.possibly_duplicated, note))
@@ -513,7 +545,10 @@ def _plan(
         interrupted = message.delivery_status == "sending"
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
         photos = photos_to_send(session, message.id) if message.kind == "image" else []
-        planned.append(_Planned(attempt, adapter, route, photos, duplicate or attempt.possibly_duplicated))
+        resume_after = partial.pieces if partial is not None and partial.route is route else []
+        planned.append(
+            _Planned(attempt, adapter, route, photos, duplicate or attempt.possibly_duplicated, None, resume_after)
+        )
     return settled + planned, unroutable, held
 
 
@@ -539,6 +574,10 @@ async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str, list[str]
     if plan.photos:
         sender = _sender(adapters, plan.route, plan.adapter)
         outbound = await _with_photo(ctx, outbound, plan.photos, sender, plan.route)
+    if plan.resume_after and plan.route is Route.DIRECT and isinstance(plan.adapter, SendsInPieces):
+        log.info("deliver.resumed", message_id=message.id, pieces_sent_before=len(plan.resume_after))
+        provider_id = await plan.adapter.send_rest(message.recipient, outbound, message.id, plan.resume_after)
+        return plan.route, provider_id, []
     return await _send(ctx, adapters, plan.route, plan.adapter, message.recipient, message.phone, outbound, message.id)
 
 

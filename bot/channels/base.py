@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from bot.core.messages import ChannelName, OutboundMessage
@@ -21,11 +22,14 @@ def render_text(message: OutboundMessage) -> str:
 
 
 class DeliveryError(Exception):
-    """A send that failed; ``permanent`` ones are not worth retrying."""
+    """A send that failed; ``permanent`` ones are not worth retrying. ``sent_pieces``: the
+    provider ids of the pieces of a long message that went out before the failure, in order
+    (how many: where a retry resumes, see :class:`SendsInPieces`)."""
 
-    def __init__(self, message: str, permanent: bool) -> None:
+    def __init__(self, message: str, permanent: bool, sent_pieces: Sequence[str] = ()) -> None:
         super().__init__(without_credentials(message))
         self.permanent = permanent
+        self.sent_pieces = tuple(sent_pieces)
 
 
 class MediaUnavailable(Exception):
@@ -62,6 +66,20 @@ class SendsInParts(Protocol):
     async def send_parts(self, recipient: str, message: OutboundMessage, outbound_id: int) -> list[str]:
         """Deliver ``message`` as :meth:`ChannelAdapter.send` does; return every part's provider
         id, in order (the first is the one ``send`` returns)."""
+        ...
+
+
+@runtime_checkable
+class SendsInPieces(Protocol):
+    """An adapter that sends a long text as several messages in one attempt (WeChat, Telegram),
+    and can resume after the pieces an earlier attempt sent: a retry never repeats them."""
+
+    async def send_rest(
+        self, recipient: str, message: OutboundMessage, outbound_id: int, sent_pieces: Sequence[str]
+    ) -> str:
+        """:meth:`ChannelAdapter.send` starting after ``sent_pieces`` (the ids a failed attempt's
+        :class:`DeliveryError` carried); its answer counts them as sent. A failure carries the
+        given ids and those sent since."""
         ...
 
 

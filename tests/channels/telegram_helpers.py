@@ -20,6 +20,8 @@ class FakeBotApi:
         self.file_requests: list[str] = []
         self.photos: list[dict[str, Any]] = []  # issue 15: what sendPhoto received
         self.chat_actions: list[dict[str, Any]] = []  # issue 15 (typing)
+        self.fail_once_at: int | None = None
+        """A 502 Bad Gateway, once, for the ``sendMessage`` that finds this many sent already."""
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
@@ -67,6 +69,9 @@ class FakeBotApi:
                     },
                     status=429,
                 )
+            if self.fail_once_at == len(self.sent):
+                self.fail_once_at = None
+                return web.json_response({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502)
             self.sent.append(params)
             return web.json_response(
                 {

@@ -144,3 +144,21 @@ async def test_a_long_emoji_reply_is_split_within_4096_utf16_units_at_sentences(
     assert len(pieces) == 2
     assert all(len(piece.encode("utf-16-le")) // 2 <= 4096 and piece.endswith("。") for piece in pieces)
     assert "".join(pieces) == reply
+
+
+async def test_a_long_reply_whose_second_piece_failed_for_now_goes_on_from_that_piece(
+    telegram: tuple[Any, FakeBotApi],
+) -> None:
+    client, api = telegram
+    await post(client, update(570, "小区电梯坏了"))
+    await sent_containing(api, "电话")
+    await settled(client)
+    before = len(api.texts())
+    reply = "维修师傅已到场😀👍，请您放心🙏。" * 500  # 8000 characters, 9500 UTF-16 units: three pieces
+    api.fail_once_at = len(api.sent) + 1  # the second piece meets a 502 Bad Gateway
+    await queue_late_message(client, resources(client.app).clock(), reply, channel="telegram")
+
+    await settled(client, timeout=30)  # the retry after its backoff
+    assert api.fail_once_at is None
+    pieces = api.texts()[before:]
+    assert len(pieces) == 3 and "".join(pieces) == reply  # each piece once, in order

@@ -90,6 +90,25 @@ async def test_a_long_agent_reply_goes_as_several_messages_within_wechats_limit(
     assert pieces[0].endswith("。")  # cut after a sentence, not inside one
 
 
+async def test_a_long_reply_whose_second_piece_failed_for_now_goes_on_from_that_piece(
+    wechat: tuple[Any, FakeWechatApi],
+) -> None:
+    client, api = wechat
+    await push(client, text_xml("小区电梯坏了", 3111))
+    await sent_containing(api, "电话")
+    await settled(client)
+    before = len(api.texts())
+    sentence = "关于您反映的电梯故障问题，维修人员已经到场检查，更换了控制板并完成了安全测试。"
+    reply = "您好，" + sentence * 50  # 1953 characters, 5859 bytes: three pieces
+    api.fail_once_at = len(api.sent) + 1  # the second piece meets a 502 Bad Gateway
+    await queue_late_message(client, resources(client.app).clock(), reply)
+
+    await settled(client, timeout=30)  # the retry after its backoff
+    assert api.fail_once_at is None
+    pieces = api.texts()[before:]
+    assert len(pieces) == 3 and "".join(pieces) == reply  # each piece once, in order
+
+
 @pytest.mark.parametrize(
     "first",
     [

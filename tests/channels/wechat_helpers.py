@@ -42,6 +42,8 @@ class FakeWechatApi:
         self.answer_templates = asyncio.Event()
         """Cleared: WeChat takes template sends but holds its answers until it is set again."""
         self.answer_templates.set()
+        self.fail_once_at: int | None = None
+        """A 502 Bad Gateway, once, for the customer-service send that finds this many sent already."""
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -58,6 +60,9 @@ class FakeWechatApi:
     async def send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.fail_once_at == len(self.sent):
+            self.fail_once_at = None
+            return web.Response(status=502, text="Bad Gateway")
         self.sent.append(await request.json())
         self.send_connections.add(request.transport.get_extra_info("peername") if request.transport else None)
         return web.json_response({"errcode": 0, "errmsg": "ok"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hmac
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,6 @@ from bot.core.messages import (
     MessageKind,
     Option,
     OutboundMessage,
-    Photo,
     on_earth,
 )
 
@@ -213,37 +213,56 @@ class TelegramAdapter:
         """The message in as many messages as its text needs; returns ``<chat id>:<message ids>``
         (``777001:41,42``): Telegram numbers a private chat's messages on their own, so every
         customer's chat has a message 41."""
+        return await self.send_rest(recipient, message, outbound_id, ())
+
+    async def send_rest(
+        self, recipient: str, message: OutboundMessage, outbound_id: int, sent_pieces: Sequence[str]
+    ) -> str:
+        """:meth:`send` after the pieces (a photo, texts) an earlier attempt sent, whose ids
+        ``sent_pieces`` are; a failure carries the ids of every piece sent."""
         try:
             await self._initialize()
         except TelegramError as error:
             # The first call reaches Telegram too (getMe): unreachable then is as temporary as later.
-            raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
-        if message.photo is not None:
-            return f"{recipient}:{await self._send_photo(recipient, message.photo, message.text)}"
-        markup = keyboard(message.options)
-        pieces = split_text(message.text if markup is not None else render_text(message), MAX_TEXT, utf16_units)
-        ids = []
-        for number, piece in enumerate(pieces, start=1):
-            buttons = markup if number == len(pieces) else None
-            ids.append(str(await self._send_piece(recipient, piece, buttons)))
+            raise DeliveryError(f"Telegram unreachable: {error}", False, sent_pieces) from error
+        photo = message.photo is not None
+        steps = self._photo_steps(recipient, message) if photo else self._text_steps(recipient, message)
+        ids = list(sent_pieces)
+        for step in steps[len(ids) :]:
+            try:
+                ids.append(str(await step()))
+            except DeliveryError as error:
+                raise DeliveryError(str(error), error.permanent, ids) from error
         return f"{recipient}:{','.join(ids)}"
 
-    async def _send_photo(self, chat_id: str, photo: Photo, caption: str) -> str:
+    def _text_steps(self, recipient: str, message: OutboundMessage) -> list[Callable[[], Awaitable[int]]]:
+        markup = keyboard(message.options)
+        pieces = split_text(message.text if markup is not None else render_text(message), MAX_TEXT, utf16_units)
+        return [
+            functools.partial(self._send_piece, recipient, piece, markup if number == len(pieces) else None)
+            for number, piece in enumerate(pieces, start=1)
+        ]
+
+    def _photo_steps(self, chat_id: str, message: OutboundMessage) -> list[Callable[[], Awaitable[int]]]:
         """``sendPhoto`` with the image uploaded (multipart); a caption too long for one goes after it as text."""
+        photo, caption = message.photo, message.text
+        assert photo is not None
         fits = utf16_units(caption) <= MAX_CAPTION
-        ids = [
-            await self._retrying(
+        steps: list[Callable[[], Awaitable[int]]] = [
+            functools.partial(
+                self._retrying,
                 lambda: self.bot.send_photo(
                     chat_id=int(chat_id),
                     photo=photo.data,
                     filename=photo.filename,
                     caption=(caption or None) if fits else None,
-                )
+                ),
             )
         ]
         if caption and not fits:
-            ids.extend([await self._send_piece(chat_id, piece) for piece in split_text(caption, MAX_TEXT, utf16_units)])
-        return ",".join(map(str, ids))
+            pieces = split_text(caption, MAX_TEXT, utf16_units)
+            steps.extend(functools.partial(self._send_piece, chat_id, piece) for piece in pieces)
+        return steps
 
     async def _send_piece(self, chat_id: str, text: str, buttons: telegram.InlineKeyboardMarkup | None = None) -> int:
         return await self._retrying(

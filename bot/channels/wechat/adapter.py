@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
@@ -47,6 +47,7 @@ from bot.core.messages import (
     MenuChoice,
     MessageKind,
     OutboundMessage,
+    Photo,
     on_earth,
 )
 
@@ -435,21 +436,39 @@ class WechatAdapter:
         A photo (issue 15) is uploaded as temporary media, then sent as an image message; its
         caption follows as text.
         """
+        return await self.send_rest(recipient, message, outbound_id, ())
+
+    async def send_rest(
+        self, recipient: str, message: OutboundMessage, outbound_id: int, sent_pieces: Sequence[str]
+    ) -> str:
+        """:meth:`send` after the pieces (the photo, texts) an earlier attempt sent: WeChat gives
+        them no id, so a piece's id is its number ("1", "2"); a failure carries those sent."""
         text = render_text(message)
+        steps: list[Callable[[], Awaitable[Any]]] = []
         if message.photo is not None:
-            photo = message.photo
-            uploaded = await self._call(
-                lambda client: client.media.upload("image", (photo.filename, photo.data, photo.content_type))
+            steps.append(functools.partial(self._send_photo, recipient, message.photo))
+        if text or message.photo is None:
+            steps.extend(
+                functools.partial(self._call, functools.partial(_send_text, recipient=recipient, text=piece))
+                for piece in split_text(text, MAX_TEXT_BYTES, utf8_bytes)
             )
-            media_id = uploaded.get("media_id") if isinstance(uploaded, dict) else None
-            if not media_id:
-                raise DeliveryError(f"WeChat did not take the photo: {uploaded}", permanent=False)
-            await self._call(lambda client: client.message.send_image(recipient, media_id))
-            if not text:
-                return f"cs:{outbound_id}"
-        for piece in split_text(text, MAX_TEXT_BYTES, utf8_bytes):
-            await self._call(functools.partial(_send_text, recipient=recipient, text=piece))
+        sent = list(sent_pieces)
+        for step in steps[len(sent) :]:
+            try:
+                await step()
+            except DeliveryError as error:
+                raise DeliveryError(str(error), error.permanent, sent) from error
+            sent.append(str(len(sent) + 1))
         return f"cs:{outbound_id}"
+
+    async def _send_photo(self, recipient: str, photo: Photo) -> None:
+        uploaded = await self._call(
+            lambda client: client.media.upload("image", (photo.filename, photo.data, photo.content_type))
+        )
+        media_id = uploaded.get("media_id") if isinstance(uploaded, dict) else None
+        if not media_id:
+            raise DeliveryError(f"WeChat did not take the photo: {uploaded}", permanent=False)
+        await self._call(lambda client: client.message.send_image(recipient, media_id))
 
     async def show_typing(self, recipient: str) -> None:
         """The customer-service "typing" state (issue 15): WeChat shows it for 15 s or until the next
