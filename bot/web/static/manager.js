@@ -384,7 +384,8 @@
       // a coded problem names its rule by its number on the page ("规则 #2：…"), and the field
       // of it ("规则 #2 的关键词：最多 200 项"); one about the whole set names the rules
       const ruleNamed = (field) => {
-        const part = RULE_FIELDS[(/\.(\w+)(?:\[\d+\])?$/.exec(field || "") || [])[1]];
+        // a name taken says so itself: "规则 #2：已有另一条规则叫「…」"
+        const part = result.data.code === "rule_name_taken" ? undefined : RULE_FIELDS[(/\.(\w+)(?:\[\d+\])?$/.exec(field || "") || [])[1]];
         if (result.data.rule) return { name: part ? T("规则 #{0} 的{1}", result.data.rule, T(part)) : T("规则 #{0}", result.data.rule) };
         return field === "rules" ? { name: T("分派规则") } : {};
       };
