@@ -21,7 +21,7 @@ def place_beside_not_knowing(turn: Turn, text: str) -> str | None:
         return None
     words = turn.kit.form.no_place_words
     told = [part for part in parts if not turn.says_any(part, words)]
-    if len(told) != 1 or len(told) == len(parts):
+    if len(told) != 1:
         return None
     said = told[0]
     read = turn.read(said)
