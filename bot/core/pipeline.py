@@ -940,7 +940,13 @@ def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> 
     # Left without a phone, the case's place is the only thing its customer can give back.
     place_check = case.status.area if case.contact_phone is None else None
     return dataclasses.replace(
-        case.status, area=None, category=None, problem=None, phone_tail=case.phone_tail, place_check=place_check
+        case.status,
+        area=None,
+        category=None,
+        problem=None,
+        phone_tail=case.phone_tail,
+        place_check=place_check,
+        once_proven=dataclasses.replace(case.status, phone_tail=case.phone_tail),
     )
 
 

@@ -285,6 +285,15 @@ def named_status(turn: Turn, case_number: str) -> CaseStatus | None:
     return next((case for case in turn.customer.named_cases if case.case_number == case_number), None)
 
 
+def proven_status(turn: Turn, case_number: str) -> CaseStatus | None:
+    """The case ``case_number`` just proven the writer's by its phone: whole, as the next message
+    will load it (its place, category and problem), not as it was told to an unproven writer."""
+    case = named_status(turn, case_number)
+    if case is None or case.once_proven is None or turn.step.data.case_proven != case_number:
+        return case
+    return case.once_proven
+
+
 __all__ = [
     "CASE_CHECK_TRIES",
     "CaseCheckFor",
@@ -298,6 +307,7 @@ __all__ = [
     "named_status",
     "not_confirmed",
     "proven",
+    "proven_status",
     "set_aside_case",
     "tells_a_problem_instead",
     "unproven_number",

@@ -86,6 +86,7 @@ from bot.flows.case_check import (
     joined_case_phone_known,
     named_status,
     not_confirmed,
+    proven_status,
     tells_a_problem_instead,
 )
 from bot.flows.closing import (
@@ -750,7 +751,7 @@ class ComplaintFlow:
         if outcome is CheckOutcome.ASKED_AGAIN:
             return
         data.case_check_for = data.case_check_text = None
-        case = named_status(turn, case_number) if outcome is CheckOutcome.CONFIRMED else None
+        case = proven_status(turn, case_number) if outcome is CheckOutcome.CONFIRMED else None
         if checked_for is CaseCheckFor.STATUS:
             if case is None:
                 turn.say(PhraseId.ANYTHING_ELSE)

@@ -96,6 +96,10 @@ class CaseStatus:
     """For a case among ``CustomerView.open_cases``: the problem as recorded, for the same."""
     resolved_at: dt.datetime | None = None
     """For a case among ``CustomerView.resolved_cases``: when it was resolved."""
+    once_proven: CaseStatus | None = None
+    """For a case named by its number that is not ``own``: the case whole (its place, category and
+    problem, kept out of this one), acted on only once the writer gives its phone in this very
+    message (:func:`bot.flows.case_check.proven_status`), as later messages load it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,10 +97,6 @@ def _not_solved(turn: Turn, text: str, case: CaseStatus) -> bool:
     problem = case.problem or ""
     if not says_not_solved(turn, text, problem):
         return False
-    if not problem and case.category is None:
-        # A case named by its number and proven by its phone, its problem not loaded: nothing to
-        # tell another problem from, so "还是没解决" said of it is about it.
-        return True
     understood = turn.understood
     assert understood is not None
     if shares_problem_words(turn, understood.text, case) or same_matter(turn, understood, problem):

@@ -275,13 +275,16 @@ def test_anothers_case_not_confirmed_is_not_taken_back(engine: ConversationEngin
 
 
 def _resolved_anothers(days_ago: float = 1) -> CaseStatus:
-    """Another customer record's case (filed by SMS), resolved ``days_ago``, its problem a barking dog."""
-    return dataclasses.replace(
+    """Another customer record's case (filed by SMS), resolved ``days_ago``, its problem a barking
+    dog: as storage gives it for its number, its place and problem kept for once it is proven."""
+    whole = dataclasses.replace(
         anothers(stage=CaseStage.RESOLVED),
+        area="阳光花园5栋",
         problem="楼下的狗天天晚上叫 吵得睡不着",
-        category="noise",
+        category="物业服务",
         resolved_at=MONDAY_2PM - dt.timedelta(days=days_ago),
     )
+    return dataclasses.replace(whole, area=None, problem=None, category=None, once_proven=whole)
 
 
 def test_a_resolved_case_proven_by_its_digits_and_said_not_solved_is_reopened(engine: ConversationEngine) -> None:
@@ -306,6 +309,7 @@ def test_a_resolved_case_proven_by_its_digits_and_said_not_solved_is_reopened(en
     [
         pytest.param(f"{CASE} 楼道的灯坏了 一个星期了", 1, id="another problem"),
         pytest.param(f"{CASE} 还是没解决 狗还在叫", 8, id="resolved too long ago"),
+        pytest.param(f"{CASE} 还是没人管 楼道的灯一直不亮", 1, id="not solved, but another problem"),
     ],
 )
 def test_a_resolved_case_proven_by_its_digits_is_followed_not_reopened(
