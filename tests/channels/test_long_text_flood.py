@@ -5,6 +5,7 @@ characters a minute are stored for the staff but not read."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -90,7 +91,9 @@ async def test_a_new_web_chat_customer_is_greeted_at_once_while_one_openid_sends
     wechat: tuple[Any, FakeWechatApi],
 ) -> None:
     """Five 20,000-character pushes from one openid (a penetration test's) took a new web chat
-    customer's greeting from 20 ms to 4.5 s when each was read whole."""
+    customer's greeting from 20 ms to 4.5 s when each was read whole. The wait is measured in the
+    process's CPU (every thread of the app's), which a loaded machine does not stretch as it does
+    the wall clock: reading the five texts whole cost about a second each."""
     client, _ = wechat
     text = (FLOOD * 4000)[:20_000]
     pushes = [
@@ -98,12 +101,11 @@ async def test_a_new_web_chat_customer_is_greeted_at_once_while_one_openid_sends
         for index in range(5)
     ]
     assert [response.status for response in await asyncio.gather(*pushes)] == [200] * 5
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    started = time.process_time()
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until(lambda frames: any(frame.get("from") == "bot" for frame in frames), timeout=30)
-    assert loop.time() - started < 2.5
+    assert time.process_time() - started < 2.5
     await socket.socket.close()
     await settled(client, timeout=30)
 
