@@ -176,6 +176,36 @@ async def test_one_address_sending_long_messages_from_many_sessions_is_slowed_an
         await socket.close()
 
 
+async def test_long_messages_sent_at_the_same_moment_are_counted_each_against_its_own_address(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    """The messages of one moment are counted together: three from one address and one from
+    another, all at once, take the crowded address to its budget (two stored, one refused) and
+    leave the other's untouched."""
+    client = await make_client(
+        config=limited(service_config, characters_per_minute_per_address=5000), auth=BEHIND_PROXY
+    )
+    long_text = "楼上卫生间漏水到我家天花板" * 150  # 1,950 characters: two fit in 5,000, not three
+    addresses = ["203.0.113.5"] * 3 + ["198.51.100.7"]
+    sockets = []
+    for address in addresses:
+        token, _ = await new_session(client, forwarded_for=address)
+        sockets.append(
+            ChatSocket(await client.ws_connect(f"/chat/ws?token={token}", headers={"X-Forwarded-For": address}))
+        )
+    sent = await asyncio.gather(*(socket.send(long_text) for socket in sockets))
+    for socket, message_id in zip(sockets, sent, strict=True):
+        await socket.until(partial(_answered, message_id))
+    kinds = [
+        next(frame["type"] for frame in socket.frames if frame.get("id") == message_id)
+        for socket, message_id in zip(sockets, sent, strict=True)
+    ]
+    assert sorted(kinds[:3]) == ["ack", "ack", "error"] and kinds[3] == "ack"
+    assert await stored_texts(client) == [long_text] * 3
+    for socket in sockets:
+        await socket.close()
+
+
 def _answered(message_id: str, frames: list[dict[str, Any]]) -> bool:
     return any(frame.get("id") == message_id for frame in frames)
 

@@ -20,6 +20,7 @@ an IPv6 client's whole /64 (``BOT_IPV6_LIMIT_PREFIX``), which one subscriber hol
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections import Counter
@@ -55,19 +56,27 @@ if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 0
 """
 
-# Counts a message's characters for the address unless they would take it past its budget; then
-# counts nothing and answers the milliseconds until the window ends. The window's first message
-# always passes, so no budget can refuse a message for its length alone.
+# Counts each message's characters for its address (KEYS[i], ARGV[2 + i] characters) unless they
+# would take it past its budget; then counts nothing for that message and answers the milliseconds
+# until its window ends. The window's first message always passes, so no budget can refuse a
+# message for its length alone. The messages of one moment, from any addresses, are counted in one
+# call, in the order they came.
 CHARACTERS_SCRIPT = """
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-local size = tonumber(ARGV[3])
-if count > 0 and count + size > tonumber(ARGV[2]) then
-  local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < 0 then ttl = tonumber(ARGV[1]) end
-  return ttl
+local window, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+local waits = {}
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  local size = tonumber(ARGV[2 + i])
+  if count > 0 and count + size > limit then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then ttl = window end
+    waits[i] = ttl
+  else
+    if redis.call('INCRBY', key, size) == size then redis.call('PEXPIRE', key, window) end
+    waits[i] = 0
+  end
 end
-if redis.call('INCRBY', KEYS[1], size) == size then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return 0
+return waits
 """
 
 
@@ -279,21 +288,51 @@ class AddressCharacters:
     """At most ``characters_per_minute_per_address`` characters of messages from all the sessions
     of one client address within a minute (counted from its first message): each session is a new
     customer with a pace of its own, so the address is what bounds how much text reaches the
-    conversations at once."""
+    conversations at once. The messages that arrive together (one turn of the event loop, any
+    sockets) are counted in one Redis call: a round trip a moment, not a message."""
 
     _WINDOW_MS = 60_000
 
     def __init__(self, redis: Redis, limits: WebchatLimits) -> None:
         self._limit = limits.characters_per_minute_per_address
         self._take = redis.register_script(CHARACTERS_SCRIPT)
+        self._waiting: list[tuple[str, int, asyncio.Future[float]]] = []
+        self._counting: set[asyncio.Task[None]] = set()
 
     async def take(self, address: str, characters: int) -> float:
         """0 when the address may send a message of ``characters`` now (they are counted), else
         the seconds until it may."""
-        wait_ms = await self._take(
-            keys=[redis_keys.webchat_address_characters(address)], args=[self._WINDOW_MS, self._limit, characters]
-        )
-        return int(wait_ms) / 1000
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[float] = loop.create_future()
+        self._waiting.append((redis_keys.webchat_address_characters(address), characters, answer))
+        if len(self._waiting) == 1:
+            loop.call_soon(self._count_waiting)  # after the other sockets ready in this turn
+        return await answer
+
+    def _count_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        task = asyncio.ensure_future(self._count(waiting))
+        self._counting.add(task)
+        task.add_done_callback(self._counting.discard)
+
+    async def _count(self, waiting: list[tuple[str, int, asyncio.Future[float]]]) -> None:
+        try:
+            waits = await self._take(
+                keys=[key for key, _, _ in waiting],
+                args=[self._WINDOW_MS, self._limit, *(characters for _, characters, _ in waiting)],
+            )
+        except asyncio.CancelledError:
+            for _, _, answer in waiting:
+                answer.cancel()
+            raise
+        except Exception as error:  # each sender hears it (a customer's message is not refused for it)
+            for _, _, answer in waiting:
+                if not answer.done():
+                    answer.set_exception(error)
+            return
+        for (_, _, answer), wait_ms in zip(waiting, waits, strict=True):
+            if not answer.done():
+                answer.set_result(int(wait_ms) / 1000)
 
 
 class AddressPhotoBytes:
