@@ -3,7 +3,8 @@ real app): a half-typed reply stays as typed, caret and all, when the customer w
 other customers join the queue; the 认领 button the agent reached with the keyboard is still the
 one in focus after the queue is drawn again, so Enter claims that customer, and when a colleague
 claims the card the agent was on, the keyboard stays in the queue, on the card now in its place.
-In English the case form keeps a case number whole beside its longest label."""
+In English the case form keeps a case number whole beside its longest label. 发送 and 添加备注
+on an empty box say what is missing instead of seeming to do nothing."""
 
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ FOCUSED = """() => {
 }"""
 
 CARET = "() => { const box = document.getElementById('reply-text'); return [box.selectionStart, box.selectionEnd]; }"
+
+# The console's line is where the agent looks: on the screen, or (scrolled off it) in the toast.
+TOLD_ON_SCREEN = """() => {
+  const line = document.getElementById("conversation-message");
+  const at = line.getBoundingClientRect();
+  const toast = document.getElementById("toast");
+  return (at.top >= 0 && at.bottom <= innerHeight) || (!toast.hidden && toast.textContent === line.textContent);
+}"""
 
 NEWER_CARD = """() => Math.max(...[...document.querySelectorAll("#queue li.ticket")]
   .map((card) => Number(card.dataset.conversation)))"""
@@ -137,4 +146,39 @@ async def test_the_english_case_form_keeps_each_case_number_whole_beside_its_lab
             lines = await agent.evaluate(CASE_NUMBER_LINES)
             assert len(lines) == 2, lines
             assert all(count == 1 for _, _, count in lines), lines
+        await browser.close()
+
+
+async def test_send_and_add_note_on_an_empty_box_say_what_is_missing(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")), "楼道灯坏了一个星期")
+        for viewport in (DESKTOP, {"width": 390, "height": 844}):
+            agent = await console_of(browser, str(client.make_url("/console/")), "li.agent", viewport)
+            if viewport == DESKTOP:
+                await agent.locator("#queue li.ticket button.claim").click()
+            else:
+                await agent.locator("#mine li[data-conversation] button").click()
+            await expect(agent.locator("#reply-text")).to_be_focused(timeout=10_000)
+            messages = await agent.locator("#messages li").count()
+
+            await agent.click("#reply-send")
+            await expect(agent.locator("#conversation-message")).to_have_text("请先输入回复内容")
+            assert await agent.evaluate(TOLD_ON_SCREEN)
+            await expect(agent.locator("#reply-text")).to_be_focused()
+            await agent.keyboard.type("您好")
+            await expect(agent.locator("#conversation-message")).to_have_text("")
+
+            await agent.click("#note-add")
+            await expect(agent.locator("#conversation-message")).to_have_text("请先填写备注内容")
+            assert await agent.evaluate(TOLD_ON_SCREEN)
+            await expect(agent.locator("#note-text")).to_be_focused()
+            await agent.screenshot(path=f"/tmp/console-empty-note-{viewport['width']}.png")
+            await agent.keyboard.type("客户说晚上再打")
+            await expect(agent.locator("#conversation-message")).to_have_text("")
+            # nothing went to the customer, and no empty note is on the case
+            assert await agent.locator("#messages li").count() == messages
+            await expect(agent.locator("#timeline li.note")).to_have_count(0)
         await browser.close()

@@ -897,6 +897,7 @@
     }
     if ($("extend-case")) $("extend-case").addEventListener("change", () => { $("extend-preview").hidden = true; renderExtension(); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+    $("note-text").addEventListener("input", () => say(""));
     // Enter submits the transfer and the resolution (not while an input method is composing);
     // an error about the field goes once the field changes.
     for (const [id, action] of [["transfer-target", transfer], ["resolve-summary", resolve]]) {
@@ -1456,7 +1457,8 @@
   async function sendReply(overridden) {
     const box = $("reply-text");
     const text = box.value.trim();
-    if (!text) return;
+    // 发送 on an empty box says why nothing went, rather than seeming not to work
+    if (!text) { box.focus(); say(T("请先输入回复内容")); return; }
     const body = overridden ? { text, override: true, forbidden: overridden } : { text };
     const sentTo = state.conversationId;
     const result = await api("POST", `/api/conversations/${sentTo}/messages`, body);
@@ -1638,7 +1640,7 @@
   async function addNote() {
     const input = $("note-text");
     const text = input.value.trim();
-    if (!text) return;
+    if (!text) { input.focus(); say(T("请先填写备注内容")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
     if (!result.ok) { say(Staff.errorText(result, T("备注失败（{0}）", result.status))); return; }
     input.value = "";
