@@ -182,3 +182,33 @@ async def test_send_and_add_note_on_an_empty_box_say_what_is_missing(make_client
             assert await agent.locator("#messages li").count() == messages
             await expect(agent.locator("#timeline li.note")).to_have_count(0)
         await browser.close()
+
+
+# The timeline's rows drawn wholly inside its panel's box (what the agent sees without scrolling it).
+TIMELINE_ROWS_IN_SIGHT = """() => {
+  const box = document.getElementById("timeline-panel").getBoundingClientRect();
+  const rows = [...document.querySelectorAll("#timeline > li")];
+  const inside = rows.filter((row) => {
+    const at = row.getBoundingClientRect();
+    return at.top >= box.top && at.bottom <= box.bottom;
+  });
+  return [inside.length, rows.length];
+}"""
+
+
+async def test_on_a_phone_the_timeline_shows_its_rows_not_two_of_them(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_files_a_complaint(browser, str(client.make_url("/chat")))
+        agent = await console_of(browser, str(client.make_url("/console/")), "li.agent", {"width": 390, "height": 844})
+        await agent.locator("#queue li.ticket button.claim").click()
+        await expect(agent.locator("#timeline > li", has_text="认领")).to_have_count(1, timeout=10_000)
+        await agent.locator("#timeline-panel").scroll_into_view_if_needed()
+        await agent.screenshot(path="/tmp/console-timeline-390.png")
+        in_sight, rows = await agent.evaluate(TIMELINE_ROWS_IN_SIGHT)
+        assert rows >= 8, rows
+        # as many as 60% of the screen holds (each row two short lines), not the two a 140 px box held
+        assert in_sight >= min(rows, 7), (in_sight, rows)
+        await browser.close()
