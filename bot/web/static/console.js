@@ -105,12 +105,41 @@
     withdrawClaimed(tickets, tickets.length >= (result.data.total ?? tickets.length), askedAt);
     $("queue-count").textContent = String(result.data.total ?? tickets.length); // the first page only is listed (issue 16)
     if (!tickets.length) {
-      clear(list, el("li", { class: "muted", text: T("暂无等待的客户") }));
+      keepingFocus(list, () => clear(list, el("li", { class: "muted", text: T("暂无等待的客户") })));
       return;
     }
-    clear(list, tickets.map(ticketItem));
-    renderDeadlines();
+    // A card the queue's move did not change stays the element it was (the 认领 the agent tabbed
+    // to, the card under the pointer); its waiting time is brought up to the minute below.
+    keepingFocus(list, () => redrawKeyed(list, tickets.map((ticket) => ({
+      key: String(ticket.id), drawn: `${state.referenceRead}:${JSON.stringify(ticket)}`, draw: () => ticketItem(ticket) }))));
+    renderWaitingTimes();
     keepCardsInSight();
+  }
+
+  // A list drawn again while the keyboard is in it (a queue event, a notice, a customer writing in
+  // one of mine) keeps the keyboard where it was: on the same button of the same row, or, that row
+  // gone (claimed by a colleague), on the row now in its place. Never on <body>, where the agent's
+  // next Tab or Enter would start again from the top of the page.
+  const FOCUSABLE = "button, a[href], input, select, textarea";
+  const rowKey = (row) => row.dataset.ticket || row.dataset.conversation || row.dataset.notice || null;
+
+  function keepingFocus(container, redraw) {
+    const active = document.activeElement;
+    if (!active || !container.contains(active)) { redraw(); return; }
+    const row = active.closest("li");
+    const list = row && container.contains(row) ? row.parentElement : null;
+    const place = list ? [...list.children].indexOf(row) : -1;
+    const key = row ? rowKey(row) : null;
+    const which = row ? [...row.querySelectorAll(FOCUSABLE)].indexOf(active) : -1;
+    redraw();
+    if (document.activeElement === active) return;
+    if (active.isConnected && container.contains(active)) { active.focus({ preventScroll: true }); return; }
+    const rows = list && list.isConnected ? [...list.children] : [];
+    const same = key === null ? null : rows.find((candidate) => rowKey(candidate) === key);
+    const instead = same || rows[Math.min(place, rows.length - 1)] || null;
+    const controls = instead ? [...instead.querySelectorAll(FOCUSABLE)] : [];
+    const target = controls[same ? Math.max(which, 0) : 0] || controls[0];
+    if (target) target.focus({ preventScroll: true });
   }
 
   // The waiting queue keeps its first three cards in sight: the notices below it shrink (scrolling
@@ -376,11 +405,12 @@
     const resolvedRow = (item) => takenUp(item)
       ? T("会话 {0} · 处理中（{1}）", item.conversation_id, ownerText(item.owner))
       : T("会话 {0} · 已解决", item.conversation_id);
-    clear(resolvedList, state.resolved.map((item) => el("li", {
-      class: [item.conversation_id === state.conversationId ? "current" : "", takenUp(item) ? "handed-on" : "resolved"].filter(Boolean).join(" ") },
+    keepingFocus(resolvedList, () => clear(resolvedList, state.resolved.map((item) => el("li", {
+      class: [item.conversation_id === state.conversationId ? "current" : "", takenUp(item) ? "handed-on" : "resolved"].filter(Boolean).join(" "),
+      "data-conversation": item.conversation_id },
       el("button", { type: "button", text: mineText(item, resolvedRow(item)),
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },
-      !takenUp(item) && wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
+      !takenUp(item) && wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null)))));
     resolvedList.hidden = !state.resolved.length;
     // every case listed here, the resolved ones below included
     $("mine-count").textContent = String(state.mine.length + state.resolved.length);
@@ -390,18 +420,18 @@
     const list = $("mine");
     if (!state.mine.length) {
       // the placeholder only when the whole list is empty, not above a resolved case
-      clear(list, state.resolved.length ? [] : el("li", { class: "muted", text: T("认领后显示在这里") }));
+      keepingFocus(list, () => clear(list, state.resolved.length ? [] : el("li", { class: "muted", text: T("认领后显示在这里") })));
       keepCardsInSight();
       return;
     }
-    clear(list, state.mine.map((item) => {
+    keepingFocus(list, () => clear(list, state.mine.map((item) => {
       const isNew = unread(item, times);
       const classes = [item.conversation_id === state.conversationId ? "current" : "", isNew ? "unread" : ""].filter(Boolean).join(" ");
       return el("li", { class: classes, "data-conversation": item.conversation_id },
         el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
           onclick: () => openConversation(item.conversation_id) },
         isNew ? el("span", { class: "badge unread", text: T("新消息") }) : null));
-    }));
+    })));
     keepCardsInSight();  // the queue takes what my rows leave
   }
 
@@ -867,6 +897,7 @@
     }
     if ($("extend-case")) $("extend-case").addEventListener("change", () => { $("extend-preview").hidden = true; renderExtension(); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+    $("note-text").addEventListener("input", () => say(""));
     // Enter submits the transfer and the resolution (not while an input method is composing);
     // an error about the field goes once the field changes.
     for (const [id, action] of [["transfer-target", transfer], ["resolve-summary", resolve]]) {
@@ -1426,7 +1457,8 @@
   async function sendReply(overridden) {
     const box = $("reply-text");
     const text = box.value.trim();
-    if (!text) return;
+    // 发送 on an empty box says why nothing went, rather than seeming not to work
+    if (!text) { box.focus(); say(T("请先输入回复内容")); return; }
     const body = overridden ? { text, override: true, forbidden: overridden } : { text };
     const sentTo = state.conversationId;
     const result = await api("POST", `/api/conversations/${sentTo}/messages`, body);
@@ -1608,7 +1640,7 @@
   async function addNote() {
     const input = $("note-text");
     const text = input.value.trim();
-    if (!text) return;
+    if (!text) { input.focus(); say(T("请先填写备注内容")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
     if (!result.ok) { say(Staff.errorText(result, T("备注失败（{0}）", result.status))); return; }
     input.value = "";
@@ -1925,7 +1957,7 @@
   function notificationItem(n) {
     const urgent = !n.read && urgentNotice(n);
     const detail = n.all.length > 1 || n.detail?.alert ? { ...n.detail, alert: null } : n.detail;  // the count says it
-    return el("li", { class: [n.read ? "muted" : "", urgent ? "urgent" : ""].filter(Boolean).join(" "), "data-kind": n.kind },
+    return el("li", { class: [n.read ? "muted" : "", urgent ? "urgent" : ""].filter(Boolean).join(" "), "data-kind": n.kind, "data-notice": n.id },
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         urgent ? el("span", { class: "badge p0", title: PRIORITY_NAMES[0], text: T("紧急") }) : null,
@@ -1977,7 +2009,7 @@
         el("div", { class: "actions" },
           el("button", { type: "button", text: T("展开"), onclick: () => { state.showRoutine = true; loadNotifications(); } }))));
     }
-    clear(box, el("ol", { class: "list notification-list" }, rows));
+    keepingFocus(box, () => clear(box, el("ol", { class: "list notification-list" }, rows)));
     keepCardsInSight();  // the queue leaves the notices the room they take
   }
 

@@ -332,6 +332,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "仍然发送": "Send anyway",
     "管理员已设置为禁止发送": "Blocked by the manager",
     "备注失败（{0}）": "Note failed ({0})",
+    "请先填写备注内容": "Write the note first",
+    "请先输入回复内容": "Write the reply first",
     "备注已保存（客户看不到）": "Note saved (the customer cannot see it)",
     "请填写转交对象": "Say who to transfer to",
     "转交失败（{0}）": "Transfer failed ({0})",
