@@ -73,3 +73,45 @@ async def test_the_customer_who_knows_the_phone_still_hears_where_the_case_stand
     await socket.until_bot_says(f"您的投诉编号是{case_number}")
     assert PHONE not in _said(socket)
     await socket.close()
+
+
+async def _case_without_a_phone_an_agent_reads(client: Any) -> tuple[str, str]:
+    """A web chat case whose customer left no phone, and its place as an agent reads it in the console."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    for text, answer in [
+        ("小区门口的路灯坏了", "电话号码"),
+        ("我不想留电话", "严格保密"),
+        ("不方便", "不留电话也可以"),
+        ("阳光花园3栋", "请问以上内容是否正确"),
+        ("对", "您的投诉编号是"),
+    ]:
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    async with resources(client.app).sessions() as session:
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    response = await client.get(f"/api/conversations/{conversation_id}")
+    assert response.status == 200
+    shown = (await response.json())["complaints"][-1]["area"]
+    assert shown == "阳光花园3栋"
+    return case_number, shown
+
+
+async def test_the_place_the_console_shows_an_agent_does_not_pass_the_check(make_client: AppFactory) -> None:
+    """A case left without a phone has nothing its customer knows that the console does not show
+    (its place, problem and number are on every queue card): nobody asking from elsewhere hears
+    where it stands, whatever they say of it; they are told to ask where they made it."""
+    client = await make_client()
+    case_number, shown = await _case_without_a_phone_an_agent_reads(client)
+    socket = await _asks_where(client, case_number)
+    await socket.send("我当时没留电话")
+    await socket.until_bot_says("当时登记投诉")
+    await socket.send(shown)
+    await socket.send(f"{case_number} 处理到哪了")
+    await socket.until_bot_says("这次无法为您查询处理情况")
+    said = _said(socket)
+    assert "您的投诉编号是" not in said and "答复" not in said and "登记时留下的地址" not in said
+    await socket.close()
