@@ -115,3 +115,61 @@ async def test_the_place_the_console_shows_an_agent_does_not_pass_the_check(make
     said = _said(socket)
     assert "您的投诉编号是" not in said and "答复" not in said and "登记时留下的地址" not in said
     await socket.close()
+
+
+async def _phone_told_in_pieces(client: Any) -> int:
+    """A web chat case whose customer told the phone 13912345678 a piece a message."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("小区门口的路灯坏了一个星期了")
+    await socket.until_bot_says("电话号码")
+    for piece in ["电话是", "139", "1234"]:
+        await socket.send(piece)
+    await socket.send("5678")
+    await socket.until_bot_says("哪个小区")
+    await socket.send("幸福小区2栋")
+    await socket.until_bot_says("请问以上内容是否正确")
+    await socket.send("对")
+    await socket.until_bot_says("您的投诉编号是")
+    await socket.close()
+    return conversation_id
+
+
+async def test_a_phone_told_in_pieces_is_not_put_together_from_the_console(make_client: AppFactory) -> None:
+    """A phone told a piece a message ("139", "1234", "5678") is masked on the case (139****5678),
+    and so are its hidden digits in the messages that told it: an agent who does not handle the
+    case cannot read the whole phone off the chat and pass the case check with it. A supervisor
+    reads them as written."""
+    client = await make_client()
+    conversation_id = await _phone_told_in_pieces(client)
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert body["complaints"][-1]["contact_phone"] == "139****5678"
+    told = [message["text"] for message in body["messages"] if message["from"] == "customer"]
+    assert "5678" in told and "1234" not in told
+    assert "12345678" not in "".join(char for text in told for char in text if char.isdigit())
+    await add_user(client, "zhao.supervisor", Role.SUPERVISOR)
+    await api_sign_in(client, "zhao.supervisor")
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [message["text"] for message in body["messages"] if message["from"] == "customer"][1:5] == [
+        "电话是",
+        "139",
+        "1234",
+        "5678",
+    ]
+
+
+async def test_a_search_does_not_confirm_a_piece_of_a_phone_an_agent_sees_masked(make_client: AppFactory) -> None:
+    """Searching the digits a masked phone hides ("1234") finds no conversation whose customer told
+    them as a piece of it, for an agent who sees its phones masked; a supervisor finds it."""
+    client = await make_client()
+    conversation_id = await _phone_told_in_pieces(client)
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    hits = (await (await client.get("/api/search", params={"q": "1234"})).json())["hits"]
+    assert hits == []
+    await add_user(client, "zhao.supervisor", Role.SUPERVISOR)
+    await api_sign_in(client, "zhao.supervisor")
+    hits = (await (await client.get("/api/search", params={"q": "1234"})).json())["hits"]
+    assert [hit["conversation_id"] for hit in hits] == [conversation_id]
