@@ -327,7 +327,7 @@ class PhraseId(StrEnum):
     VERIFY_CASE_PHONE = "verify_case_phone"
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
     VERIFY_CASE_PHONE_WHOLE = "verify_case_phone_whole"
-    VERIFY_CASE_PLACE = "verify_case_place"
+    CASE_CHECK_NO_PHONE_LEFT = "case_check_no_phone_left"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
     CASE_NOT_VERIFIED_STATUS = "case_not_verified_status"
@@ -1285,8 +1285,9 @@ class FormRules(_Strict):
     the channel is the contact at once (no reassurance: there is no number to persuade them of)."""
     no_phone_left_words: list[str] = []
     """Words saying no phone was left on a case ("当时没留电话"): answering ``verify_case_phone``
-    about where a case stands with one (or a ``no_phone_words`` one), the place registered with the
-    case is asked for instead (``verify_case_place``)."""
+    about where a case stands with one (or a ``no_phone_words`` one), the writer is told such a case
+    is looked up only where it was made (``case_check_no_phone_left``): nothing else its customer
+    knows is hidden from the staff console."""
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""

@@ -937,15 +937,12 @@ def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> 
         return dataclasses.replace(case.status, own=True)
     if conversation.data.case_proven == case.status.case_number:
         return dataclasses.replace(case.status, phone_tail=case.phone_tail)  # theirs since its digits were given
-    # Left without a phone, the case's place is the only thing its customer can give back.
-    place_check = case.status.area if case.contact_phone is None else None
     return dataclasses.replace(
         case.status,
         area=None,
         category=None,
         problem=None,
         phone_tail=case.phone_tail,
-        place_check=place_check,
         once_proven=dataclasses.replace(case.status, phone_tail=case.phone_tail),
     )
 
@@ -1047,10 +1044,10 @@ class _BatchWrites:
         if conversation.data.case_check is not None:
             candidates.add(conversation.data.case_check)
         refused = frozenset(number for number in candidates if checks.refused(conversation.id, number))
-        checkable = (case for case in customer.named_cases if case.phone_tail or case.place_check)
+        checkable = (case for case in customer.named_cases if case.phone_tail)
         if any(case.case_number in refused for case in checkable):
             cases = tuple(
-                dataclasses.replace(case, phone_tail=None, place_check=None) if case.case_number in refused else case
+                dataclasses.replace(case, phone_tail=None) if case.case_number in refused else case
                 for case in customer.named_cases
             )
             conversation.customer = dataclasses.replace(customer, named_cases=cases)

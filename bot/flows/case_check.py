@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from bot.config import Intent, PhraseId
 from bot.core.case_numbers import case_numbers_in, without_case_numbers
-from bot.core.scripts import place_key
 from bot.core.timeline import TimelineKind
 from bot.flows.data import SET_ASIDE_CASE
 from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, State, UnverifiedMention
@@ -30,12 +29,6 @@ _WHOLE_PHONE_DIGITS = 7
 """The fewest digits of a whole phone: fewer ("5678", as other services ask for) are only part of
 one, and the whole number is asked for once more without counting a miss, in the same words
 whatever the digits, so it tells nothing."""
-_PLACE_CHARS = 4
-"""The fewest letters of a registered place that may stand for a phone ("3栋" alone is anyone's
-guess): a shorter one checks as no place, and every answer misses."""
-_PLACE_LEAD_IN_CHARS = 4
-"""Letters an answer may hold besides the registered place ("我家在…", "…302室"): one listing
-several buildings ("阳光花园3栋4栋5栋6栋") to hit one of them is no answer."""
 _DIGITS = frozenset("0123456789")
 
 
@@ -79,12 +72,6 @@ class CheckOutcome(StrEnum):
     CONFIRMED = "confirmed"
     NOT_CONFIRMED = "not_confirmed"
     ASKED_AGAIN = "asked_again"
-
-
-def may_hear_of(turn: Turn, case: CaseStatus) -> bool:
-    """Where the case stands may be told: it is the writer's (:func:`proven`), or, left without a
-    phone, they gave the place registered with it in this conversation."""
-    return proven(turn, case) or (case.case_number is not None and case.case_number == turn.step.data.case_placed)
 
 
 def proven(turn: Turn, case: CaseStatus) -> bool:
@@ -163,15 +150,14 @@ def checked_case(turn: Turn) -> CheckOutcome:
     checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
     understood = turn.understood
     digits = _digits_of(turn)
-    if data.case_check_by_place:
-        return _checked_place(turn, case_number, case, checked_for)
     if len(digits) < _PHONE_TAIL_DIGITS and checked_for is CaseCheckFor.STATUS and _no_phone_was_left(turn):
-        # "当时没留电话": the place registered with the case is asked for instead, of any number
-        # alike (with a phone, without one, or no case at all), so the question tells nothing.
-        data.case_check_by_place = True
-        turn.say(PhraseId.VERIFY_CASE_PLACE)
-        turn.audit(TimelineKind.CASE_PHONE_ASKED, case_number=case_number, by_place=True)
-        return CheckOutcome.ASKED_AGAIN
+        # "当时没留电话": a case without a phone has nothing its customer knows that the console does
+        # not show every agent (its place, problem and number are on its queue card), so nothing
+        # said here proves it. The same words for any number (with a phone, without, or no case).
+        turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
+        turn.say(PhraseId.CASE_CHECK_NO_PHONE_LEFT)
+        not_confirmed(turn, case_number, None, data.case_check_text or "", exists=case is not None)
+        return CheckOutcome.NOT_CONFIRMED
     if _PHONE_TAIL_DIGITS <= len(digits) < _WHOLE_PHONE_DIGITS and not data.case_check_reasked:
         data.case_check_reasked = True
         turn.say(PhraseId.VERIFY_CASE_PHONE_WHOLE)
@@ -216,33 +202,6 @@ def _no_phone_was_left(turn: Turn) -> bool:
     return understood is not None and turn.says_any(understood.text, [*form.no_phone_left_words, *form.no_phone_words])
 
 
-def _checked_place(turn: Turn, case_number: str, case: CaseStatus | None, checked_for: CaseCheckFor) -> CheckOutcome:
-    """The answer to ``verify_case_place``: the whole place registered with a case left without a
-    phone, in either script, lets the writer hear where it stands; anything else misses, once (a
-    miss as a wrong digit is, counted against the case and the writer). The place is never said."""
-    data = turn.step.data
-    data.case_check_by_place = False
-    registered = case.place_check if case is not None else None
-    understood = turn.understood
-    said = understood.text if understood is not None else ""
-    if registered and _gives_the_place(said, registered):
-        turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=True, by_place=True)
-        data.case_placed = case_number
-        data.case_check, data.case_check_reasked = None, False
-        return CheckOutcome.CONFIRMED
-    data.case_check_misses += 1
-    turn.step.case_check_missed = case_number
-    turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False, by_place=True)
-    not_confirmed(turn, case_number, checked_for, data.case_check_text or "", exists=case is not None)
-    return CheckOutcome.NOT_CONFIRMED
-
-
-def _gives_the_place(said: str, registered: str) -> bool:
-    """``said`` names the whole ``registered`` place, in either script, and little else."""
-    key, answer = place_key(registered), place_key(said)
-    return len(key) >= _PLACE_CHARS and key in answer and len(answer) <= len(key) + _PLACE_LEAD_IN_CHARS
-
-
 def _tells_more(turn: Turn, checked_for: CaseCheckFor) -> bool:
     """An appeal's check answered with more of the problem and no digits, the first time."""
     understood = turn.understood
@@ -253,7 +212,8 @@ def _tells_more(turn: Turn, checked_for: CaseCheckFor) -> bool:
 
 def not_confirmed(turn: Turn, case_number: str, checked_for: CaseCheckFor | None, text: str, exists: bool) -> None:
     """The writer could not be confirmed as the case's customer: they hear so (unless the case was
-    never asked about: ``checked_for`` None, an emergency going on at once), the case's staff see
+    never asked about, an emergency going on at once, or they were told why already: ``checked_for``
+    None), the case's staff see
     the words on its timeline, and the case is not asked about again here."""
     data = turn.step.data
     data.case_check = data.case_check_for = data.case_check_text = None
@@ -303,7 +263,6 @@ __all__ = [
     "checked_case",
     "filed_here",
     "joined_case_phone_known",
-    "may_hear_of",
     "named_status",
     "not_confirmed",
     "proven",

@@ -93,6 +93,7 @@ _KNOWN_KEYS = frozenset(
         "case_check_reasked",
         "case_proven",
         "case_unproven",
+        # retired: the place once proved a case left without a phone; dropped when read
         "case_check_by_place",
         "case_placed",
     }
@@ -263,12 +264,6 @@ class FlowData:
     """The case whose phone digits the customer gave right: theirs from then on."""
     case_unproven: str | None = None
     """The case last not confirmed: named again, it is not asked about nor noted again."""
-    case_check_by_place: bool = False
-    """Asked where the case stands, the writer said no phone was left on it: the place registered
-    with it was asked for instead (``verify_case_place``), and the answer is checked against that."""
-    case_placed: str | None = None
-    """The case, left without a phone, whose registered place the writer gave: they may hear where
-    it stands (asked again, told again), never act on it (an appeal, a withdrawal)."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -356,8 +351,6 @@ class FlowData:
             case_check_reasked=self.case_check_reasked,
             case_proven=self.case_proven,
             case_unproven=self.case_unproven,
-            case_check_by_place=self.case_check_by_place,
-            case_placed=self.case_placed,
         )
 
     def for_a_new_case(self, set_aside_under: str, *, keep_place: bool) -> FlowData:
@@ -494,8 +487,6 @@ class FlowData:
             case_check_reasked=bool(get("case_check_reasked", False)),
             case_proven=get("case_proven"),
             case_unproven=get("case_unproven"),
-            case_check_by_place=bool(get("case_check_by_place", False)),
-            case_placed=get("case_placed"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -624,10 +615,6 @@ class FlowData:
             stored["case_proven"] = self.case_proven
         if self.case_unproven is not None:
             stored["case_unproven"] = self.case_unproven
-        if self.case_check_by_place:
-            stored["case_check_by_place"] = True
-        if self.case_placed is not None:
-            stored["case_placed"] = self.case_placed
         return stored
 
 

@@ -85,10 +85,6 @@ class CaseStatus:
     (the whole of a shorter one), which whoever writes must give before acting on it, so that an agent
     seeing it masked (138****5678) cannot; never said. None when it has no phone, or
     when its check takes no more answers (``CaseCheckBudget``): any answer then misses."""
-    place_check: str | None = None
-    """For a case named by its number that is not ``own`` and has no contact phone: the place
-    registered with it, which whoever asks where it stands may give instead of digits; never said.
-    None when it has a phone or no place, or when its check takes no more answers."""
     category: str | None = None
     """For a case among ``CustomerView.open_cases``: what it is about, to tell which of the
     customer's cases a question names ("漏水的那个呢")."""

@@ -17,7 +17,6 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case_check import (
     CaseCheckFor,
     ask_case_check,
-    may_hear_of,
     named_status,
     not_confirmed,
     proven,
@@ -190,7 +189,7 @@ def status_by_number(turn: Turn, said: set[str]) -> None:
     typing numbers tells nothing of which cases exist) once the last digits of the case's phone
     are given, asked for here. Not confirmed, nothing of the case is said."""
     own = next(
-        (case for case in turn.customer.named_cases if case.case_number in said and may_hear_of(turn, case)), None
+        (case for case in turn.customer.named_cases if case.case_number in said and proven(turn, case)), None
     )
     if own is not None:
         told_by_number(turn, own)
@@ -220,7 +219,7 @@ def _told_case(turn: Turn) -> CaseStatus | None:
     if told is None:
         return None
     return next(
-        (case for case in turn.customer.named_cases if case.case_number == told and may_hear_of(turn, case)), None
+        (case for case in turn.customer.named_cases if case.case_number == told and proven(turn, case)), None
     )
 
 

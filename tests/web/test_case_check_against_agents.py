@@ -73,3 +73,103 @@ async def test_the_customer_who_knows_the_phone_still_hears_where_the_case_stand
     await socket.until_bot_says(f"您的投诉编号是{case_number}")
     assert PHONE not in _said(socket)
     await socket.close()
+
+
+async def _case_without_a_phone_an_agent_reads(client: Any) -> tuple[str, str]:
+    """A web chat case whose customer left no phone, and its place as an agent reads it in the console."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    for text, answer in [
+        ("小区门口的路灯坏了", "电话号码"),
+        ("我不想留电话", "严格保密"),
+        ("不方便", "不留电话也可以"),
+        ("阳光花园3栋", "请问以上内容是否正确"),
+        ("对", "您的投诉编号是"),
+    ]:
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    async with resources(client.app).sessions() as session:
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    response = await client.get(f"/api/conversations/{conversation_id}")
+    assert response.status == 200
+    shown = (await response.json())["complaints"][-1]["area"]
+    assert shown == "阳光花园3栋"
+    return case_number, shown
+
+
+async def test_the_place_the_console_shows_an_agent_does_not_pass_the_check(make_client: AppFactory) -> None:
+    """A case left without a phone has nothing its customer knows that the console does not show
+    (its place, problem and number are on every queue card): nobody asking from elsewhere hears
+    where it stands, whatever they say of it; they are told to ask where they made it."""
+    client = await make_client()
+    case_number, shown = await _case_without_a_phone_an_agent_reads(client)
+    socket = await _asks_where(client, case_number)
+    await socket.send("我当时没留电话")
+    await socket.until_bot_says("当时登记投诉")
+    await socket.send(shown)
+    await socket.send(f"{case_number} 处理到哪了")
+    await socket.until_bot_says("这次无法为您查询处理情况")
+    said = _said(socket)
+    assert "您的投诉编号是" not in said and "答复" not in said and "登记时留下的地址" not in said
+    await socket.close()
+
+
+async def _phone_told_in_pieces(client: Any) -> int:
+    """A web chat case whose customer told the phone 13912345678 a piece a message."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("小区门口的路灯坏了一个星期了")
+    await socket.until_bot_says("电话号码")
+    for piece in ["电话是", "139", "1234"]:
+        await socket.send(piece)
+    await socket.send("5678")
+    await socket.until_bot_says("哪个小区")
+    await socket.send("幸福小区2栋")
+    await socket.until_bot_says("请问以上内容是否正确")
+    await socket.send("对")
+    await socket.until_bot_says("您的投诉编号是")
+    await socket.close()
+    return conversation_id
+
+
+async def test_a_phone_told_in_pieces_is_not_put_together_from_the_console(make_client: AppFactory) -> None:
+    """A phone told a piece a message ("139", "1234", "5678") is masked on the case (139****5678),
+    and so are its hidden digits in the messages that told it: an agent who does not handle the
+    case cannot read the whole phone off the chat and pass the case check with it. A supervisor
+    reads them as written."""
+    client = await make_client()
+    conversation_id = await _phone_told_in_pieces(client)
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert body["complaints"][-1]["contact_phone"] == "139****5678"
+    told = [message["text"] for message in body["messages"] if message["from"] == "customer"]
+    assert "5678" in told and "1234" not in told
+    assert "12345678" not in "".join(char for text in told for char in text if char.isdigit())
+    await add_user(client, "zhao.supervisor", Role.SUPERVISOR)
+    await api_sign_in(client, "zhao.supervisor")
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [message["text"] for message in body["messages"] if message["from"] == "customer"][1:5] == [
+        "电话是",
+        "139",
+        "1234",
+        "5678",
+    ]
+
+
+async def test_a_search_does_not_confirm_a_piece_of_a_phone_an_agent_sees_masked(make_client: AppFactory) -> None:
+    """Searching the digits a masked phone hides ("1234") finds no conversation whose customer told
+    them as a piece of it, for an agent who sees its phones masked; a supervisor finds it."""
+    client = await make_client()
+    conversation_id = await _phone_told_in_pieces(client)
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    hits = (await (await client.get("/api/search", params={"q": "1234"})).json())["hits"]
+    assert hits == []
+    await add_user(client, "zhao.supervisor", Role.SUPERVISOR)
+    await api_sign_in(client, "zhao.supervisor")
+    hits = (await (await client.get("/api/search", params={"q": "1234"})).json())["hits"]
+    assert [hit["conversation_id"] for hit in hits] == [conversation_id]

@@ -58,7 +58,7 @@ const Standards = (() => {
     urgent_deadline_passed: T("紧急情况·超时致歉"), urgent_deadline_passed_care: T("心理危机·超时关心"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdrawal_taken_back: T("客户收回放弃·继续处理"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
-    place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问完整联系电话"), verify_case_phone_again: T("核对投诉人·再问一次"), verify_case_phone_whole: T("核对投诉人·只给了部分号码·问完整号码"), verify_case_place: T("核对投诉人·未留电话·问登记地址"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
+    place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问完整联系电话"), verify_case_phone_again: T("核对投诉人·再问一次"), verify_case_phone_whole: T("核对投诉人·只给了部分号码·问完整号码"), case_check_no_phone_left: T("核对投诉人·未留电话·请回原处查询"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
     open_case_overdue: T("问候·未结投诉已超时"), open_case_overdue_taking_more: T("问候·未结投诉已超时·补充记入"), photo_quota_reached: T("照片已达上限"),
     status_with_supervisor: T("进度·值班主管处理中"), escalation_reassure_case: T("升级·客户催促·告知编号与时限"), escalated_deadline: T("升级·已有投诉·告知新时限"), escalated_within_an_hour: T("升级·已有投诉·承诺一小时内答复"),
   };

@@ -631,7 +631,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "申诉·问投诉编号": "Appeal · ask the case number",
     "核对投诉人·问完整联系电话": "Check the complainant · ask the case's full phone number",
     "核对投诉人·只给了部分号码·问完整号码": "Check the complainant · part of a number given · ask the full number",
-    "核对投诉人·未留电话·问登记地址": "Check the complainant · no phone left · ask the address registered",
+    "核对投诉人·未留电话·请回原处查询": "Check the complainant · no phone left · ask where it was made",
     "核对投诉人·再问一次": "Check the complainant · ask once more",
     "核对未通过·作为新投诉登记": "Not confirmed · filed as a new complaint",
     "核对未通过·不撤销": "Not confirmed · not withdrawn",
