@@ -119,3 +119,28 @@ def test_a_fall_on_a_slippery_floor_is_an_injury_for_the_duty_supervisor(
         category="property_service", grade="simple", channel="wechat", tier="standard", text="地面太滑了 怕老人摔倒"
     )
     assert decide(calm, service_config.rules.rules).priority != 0
+
+
+def test_problems_typed_apart_are_never_run_into_one_word(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("垃圾没人收 臭 停水 也没通知 电梯 还坏了 楼道灯 不亮")
+    chat.send("13800138000")
+    restated = chat.line(chat.send("阳光花园3栋"), "问题：")
+    assert "臭停水" not in restated and "臭 停水" in restated
+    # A thing and what is wrong with it, typed apart, still run on.
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("马桶 堵了 家里 停水")
+    chat.send("13800138000")
+    assert chat.line(chat.send("阳光花园3栋"), "问题：") == "问题：马桶堵了家里停水（工程维修）"
+
+
+@pytest.mark.parametrize("text", ["水电都停了 一点通知都没有 你们是不是不想干了", "水和电都停了", "水电都断了"])
+def test_water_and_power_cut_together_is_a_repair(conversation_engine: ConversationEngine, text: str) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(text)
+    assert chat.phrase_ids(step)[-2:] == ["description_recorded", "ask_phone"]
+    chat.send("13800138000")
+    assert "（工程维修）" in chat.line(chat.send("阳光花园3栋"), "问题：")
