@@ -144,3 +144,26 @@ def test_water_and_power_cut_together_is_a_repair(conversation_engine: Conversat
     assert chat.phrase_ids(step)[-2:] == ["description_recorded", "ask_phone"]
     chat.send("13800138000")
     assert "（工程维修）" in chat.line(chat.send("阳光花园3栋"), "问题：")
+
+
+def test_asking_us_to_act_at_last_gives_way_to_the_noise_itself(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("我家孩子晚上被楼上吵得睡不着 第二天还要考试 你们就不能管管吗 楼上那家天天十二点还在拖椅子")
+    chat.send("13800138000")
+    restated = chat.line(chat.send("阳光花园3栋"), "问题：")
+    assert "楼上那家天天十二点还在拖椅子" in restated and "管管" not in restated
+
+
+def test_a_guard_smoking_and_whistling_at_a_girl_hears_the_staff_error_apology(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("东门保安抽烟 还对我女儿吹口哨 太恶心了")
+    assert chat.phrase_ids(step)[0] == "staff_error_apology"
+    chat.send("13800138000")
+    assert "（服务态度）" in chat.line(chat.send("阳光花园东门"), "问题：")
+    # A neighbour smoking while the guard does nothing is no misconduct of the guard's own.
+    understood = conversation_engine.understander.understand("邻居天天在楼道抽烟 保安也不管", "zh-CN")
+    assert "staff_error" not in {signal.value for signal in understood.signals}
