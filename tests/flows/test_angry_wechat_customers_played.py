@@ -3,9 +3,12 @@ words ("咋样了", "有信儿没", "都啥时候了") hears where the case stan
 passed on; a lift "还不修" beside a when-question is the complaint, not the reply-time answer; the
 property fee wanted back goes to the duty supervisor as a money demand; a karaoke bar singing at
 3 am is the noise told, never asked for again; a fall on a slippery floor is an injury for the duty
-supervisor."""
+supervisor; "算了 水来了 不用管了" withdraws the open water case; "你们根本不管", "当耳旁风了" beside an
+open case appeal it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -13,9 +16,9 @@ from bot.config import ServiceConfig
 from bot.core.engine import ConversationEngine
 from bot.core.ticket_reason import TicketReason
 from bot.flows.complaint import Started
-from bot.flows.records import State
+from bot.flows.records import CustomerView, OpenCase, State
 from bot.rules import RoutingFacts, decide
-from tests.flows.chat import Chat
+from tests.flows.chat import MONDAY_2PM, Chat
 from tests.flows.held_cases import held
 
 
@@ -167,3 +170,38 @@ def test_a_guard_smoking_and_whistling_at_a_girl_hears_the_staff_error_apology(
     # A neighbour smoking while the guard does nothing is no misconduct of the guard's own.
     understood = conversation_engine.understander.understand("邻居天天在楼道抽烟 保安也不管", "zh-CN")
     assert "staff_error" not in {signal.value for signal in understood.signals}
+
+
+def returning(engine: ConversationEngine) -> Chat:
+    """A customer back with a water-cut case from another conversation, its time still running."""
+    deadline = MONDAY_2PM + dt.timedelta(hours=20)
+    case = OpenCase("TS20261120ABCDEF", deadline, category="engineering_repair")
+    chat = Chat(engine, customer=CustomerView(phone="13800138000", open_case=case))
+    chat.send(Started())
+    return chat
+
+
+@pytest.mark.parametrize("text", ["算了 水来了 不用管了", "有水了 不用来了"])
+def test_the_water_back_withdraws_the_open_case(conversation_engine: ConversationEngine, text: str) -> None:
+    chat = returning(conversation_engine)
+    step = chat.send(text)
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
+    assert step.complaint is None and "ask_area" not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize(
+    "text", ["你们根本不管", "你们是不是把我的投诉当耳旁风了", "我的投诉处理到哪了 是不是当耳旁风了"]
+)
+def test_the_handling_complained_of_beside_an_open_case_appeals_it(
+    conversation_engine: ConversationEngine, text: str
+) -> None:
+    chat = returning(conversation_engine)
+    step = chat.send(text)
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalated_supervisor"]
+    assert chat.data.appeal_of == "TS20261120ABCDEF" and step.complaint is None
+
+
+def test_the_handling_complained_of_without_a_case_asks_what_happened(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    assert chat.phrase_ids(chat.send("你们根本不管")) == ["ask_details"]
