@@ -205,3 +205,14 @@ def test_the_handling_complained_of_without_a_case_asks_what_happened(conversati
     chat = Chat(conversation_engine)
     chat.send(Started())
     assert chat.phrase_ids(chat.send("你们根本不管")) == ["ask_details"]
+
+
+def test_a_cat_fallen_onto_a_canopy_hears_no_lift_advice(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("我家猫从阳台掉下去了 卡在二楼雨棚上下不来 能不能派人帮忙")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert step.handoff is None
+    # Someone fallen still is danger now.
+    child = conversation_engine.understander.understand("我家孩子从阳台掉下去了", "zh-CN")
+    assert "danger" in {signal.value for signal in child.signals}
