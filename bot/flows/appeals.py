@@ -402,6 +402,8 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
         return case
     if Signal.MEDIA_LEGAL in understood.signals:
         return case  # "再不处理我就打12345": a threat naming no problem is made over the open case
+    if turn.says_any(understood.text, turn.kit.form.mishandling_words):
+        return case  # "我的投诉你们根本不管", "当耳旁风了": naming no problem, the open case's handling
     folded = turn.kit.understander.matchable(understood.text)
     return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
 

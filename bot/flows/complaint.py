@@ -272,6 +272,7 @@ class ComplaintFlow:
                     *config.classification.complaint.problem_words,
                     *config.classification.complaint.symptom_words,
                 ],
+                symptom_words=config.classification.complaint.symptom_words,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),

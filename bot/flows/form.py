@@ -161,10 +161,15 @@ def on_description(turn: Turn, text: str) -> None:
     else:
         append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
-    if len(data.description) == 1 and _too_vague(turn, text):
+    vague = len(data.description) == 1 and _too_vague(turn, text)
+    # "你们根本不管" beside an open case complains of its handling: an appeal of it, nothing more to ask.
+    if vague and not turn.says_any(text, turn.kit.form.mishandling_words):
         turn.say(PhraseId.ASK_DETAILS)  # "你们服务太差了": recorded, and what happened is asked once
         return
     if appealed(turn):
+        return
+    if vague:
+        turn.say(PhraseId.ASK_DETAILS)
         return
     if not (data.phone or data.contact_by_channel) or not (data.area or _followed_place(data)):
         turn.say(PhraseId.DESCRIPTION_RECORDED)

@@ -136,6 +136,7 @@ class ProblemSummary:
         without_service_voice: Callable[[str], str] = lambda text: text,
         name_intros: Iterable[str] = (),
         problem_words: Iterable[str] = (),
+        symptom_words: Iterable[str] = (),
         address_me_intros: Iterable[str] = (),
         address_me_ends: Iterable[str] = (),
     ) -> None:
@@ -152,6 +153,7 @@ class ProblemSummary:
         # "我们会赔偿您5000元", "您的投诉已解决": never said back in the bot's own voice.
         self._without_service_voice = without_service_voice
         self._problem_words = tuple(word.lower() for word in problem_words if word)
+        self._symptom_words = frozenset(word.lower() for word in symptom_words if word)
         self._case_prefix = case_prefix
         self._sarcasm_words = tuple(word.lower() for word in sarcasm_words if word)
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
@@ -490,9 +492,20 @@ class ProblemSummary:
         said, last = words[0], words[0]
         for word in words[1:]:
             apart = bool(last) and bool(word) and is_chinese(last[-1]) and is_chinese(word[0])
-            said += word if apart and max(len(last), len(word)) <= most else f" {word}"
+            run_on = apart and max(len(last), len(word)) <= most and not self._two_problems(last, word)
+            said += word if run_on else f" {word}"
             last = word
         return said
+
+    def _two_problems(self, before: str, after: str) -> bool:
+        """Short words typed apart that tell two problems: one a problem whole in itself (停水, 漏水) and
+        the other of another category on its own ("垃圾没人收 臭 停水" is never "臭停水"); a thing and
+        what is wrong with it ("电梯 坏了", "马桶 堵了") run on."""
+        if not {self._understander.matchable(before), self._understander.matchable(after)} & self._symptom_words:
+            return False
+        first = self._understander.understand(before).category
+        second = self._understander.understand(after).category
+        return first is not None and second is not None and first != second
 
     def _own_words(self, description: Iterable[str], locale: str) -> list[str]:
         """The customer's clauses as they said them, without what is never said back: hellos,
