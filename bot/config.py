@@ -1007,6 +1007,9 @@ class ComplaintRule(_Strict):
     """Words of delay or complaint ("三天了", "都没人", "还没", "又") that make the praise or thanks beside
     them sarcasm, a problem told or not ("你们效率真高啊 三天了都没人来"), as a ``sarcasm_words`` word outside
     the praise's own words does ("呵呵 你们真是太棒了"): not meant, and the emotional signal."""
+    sarcasm_alone: list[str] = []
+    """Thanks or praise that is never meant, alone too ("thanks for nothing", "thanks a lot for nothing"):
+    read as ``sarcasm_words`` are, and the praise or thanks inside them is sarcasm though nothing else is told."""
     sincere_words: list[str] = []
     """Words saying the praise is meant though a marker is beside it ("三天了终于修好了 谢谢师傅")."""
     earlier_report_words: list[str] = []
@@ -1083,6 +1086,10 @@ class FormRules(_Strict):
     run_on_clause_ends: list[str] = []
     """Words that end a clause told without a pause ("了" of "电梯坏了三次了每次…"): a problem too long
     to restate whole is cut after one, before it is cut at any word."""
+    run_on_clause_starts: list[str] = []
+    """Words that start a clause told without a pause ("and", "because" of "a crack in the ceiling and
+    water dripping on my bed"): a problem too long to restate whole is cut before one, before it is cut at
+    any other word, never leaving "…and water"."""
     spoken_punctuation: list[str] = []
     """Punctuation voice input writes as words ("逗号", "句号"): a pause in the restatement's problem,
     never said back as a word."""

@@ -280,6 +280,10 @@ class ProblemSummary:
         addressees = alternation(word.lower() for word in rules.you_words if word)
         self._addressee = re.compile(rf"^(?:{addressees})(?![A-Za-z])") if addressees else None
         self._kept_questions = tuple(word.lower() for word in rules.kept_question_words if word)
+        starts = alternation(word for word in rules.run_on_clause_starts if word)
+        self._clause_start = (
+            re.compile(rf"(?<=[A-Za-z0-9])\s+(?=(?:{starts})(?![A-Za-z]))", re.IGNORECASE) if starts else None
+        )
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -387,11 +391,11 @@ class ProblemSummary:
         if told is None or told in summary:
             return summary
         if len(told) > limit // 2:
-            told = self._shortened(told, limit // 2)
+            told = self._shortened(told, limit // 2 - 1) + "…"
         room = limit - len(joiner) - len(told)
         problem = summary.removesuffix("…")
         if len(problem) > room:
-            problem = self._shortened(problem, room)
+            problem = self._shortened(problem, room - 1) + "…"
         made = joiner.join([problem, told])
         return made if self._guard.check(made) is None else summary
 
@@ -739,7 +743,14 @@ class ProblemSummary:
         # ends one ("三次了"), rather than in the middle of the next.
         endings = tuple(word for word in self._rules.run_on_clause_ends if word)
         clause_ends = [end for end in word_ends if endings and clause.endswith(endings, 0, end)]
-        for ends in (pause_ends, clause_ends, word_ends):
+        # "…in the ceiling and water dripping…": typed on without a pause, it ends before a word starting a
+        # clause ("and"), rather than after "water"; not so early that two thirds of the room are left.
+        start_ends = (
+            [match.start() for match in self._clause_start.finditer(clause) if match.start() >= most // 3]
+            if self._clause_start is not None
+            else []
+        )
+        for ends in (pause_ends, clause_ends, start_ends, word_ends):
             fitting = [end for end in ends if end <= most and clause[:end].strip()]
             if fitting:
                 return clause[: max(fitting)].rstrip()

@@ -104,6 +104,17 @@ class EnglishPlaceFinder:
             named_first = rf"(?:{word}\s+){{0,2}}{word},?\s+"
             patterns.append(rf"{named_first}{one_unit}{units_after}(?=\s*(?:$|[,.;:!?()]|\+?\d))")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
+        # "…, 5th floor", "… #1502", "Sunshine Garden 3 502": the floor, flat or building and flat typed on
+        # after the place, to the clause's end or a phone, are part of it.
+        flat = r"#\s?\d{1,5}[A-Za-z]?(?![\w/-])"
+        building_and_flat = r"\d{1,3}(?:\s|\s?[-/]\s?)\d{1,4}[A-Za-z]?(?![\w/-])"
+        self._parts_after = re.compile(
+            rf"(?:(?:\s*,)?\s*(?:{one_unit}|{flat})|\s+{building_and_flat}){{1,{_MOST_UNITS}}}"
+            rf"(?=\s*(?:$|[,.;:!?()])|{_PHONE_NEXT})"
+        )
+        # "Taikoo Shing, Kam Sing Mansion 15/F": the estate's capitalised words before the named block,
+        # when they open the message.
+        self._estate_first = re.compile(rf"{word}(?:\s+{word}){{0,2}},\s*$")
         # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
         self._units_before = (
             re.compile(rf"(?<![A-Za-z])(?:{one_unit}{joined}\s*,?\s*){{1,{_MOST_UNITS}}}$") if units else None
@@ -165,13 +176,28 @@ class EnglishPlaceFinder:
             return None
         match = self._pattern.search(text)
         if match is not None:
-            return _tidy(text[self._name_start(text, match.start()) : match.end()])
+            start = self._name_start(text, match.start())
+            return _tidy(text[self._estate_start(text, start) : self._parts_end(text, match.end())])
         for finder in (self._lower_case, self._lower_after_units):
             lower = finder.search(text) if finder is not None else None
             if lower is not None:
                 return _tidy(lower.group("place"))
         estate = self._lower_estate.search(text) if self._lower_estate is not None else None
-        return _tidy(estate.group()) if estate is not None else None
+        return _tidy(text[estate.start() : self._parts_end(text, estate.end())]) if estate is not None else None
+
+    def _parts_end(self, text: str, end: int) -> int:
+        """Where the place ending at ``end`` ends with the floor, flat or building typed on after it
+        ("block 3 sunshine garden, 5th floor", "Sunshine Garden bldg 2 #1502")."""
+        after = self._parts_after.match(text, end)
+        return after.end() if after is not None else end
+
+    def _estate_start(self, text: str, start: int) -> int:
+        """Where the place starting at ``start`` starts with the estate's capitalised words opening the
+        message before a comma ("Taikoo Shing, Kam Sing Mansion 15/F flat B")."""
+        if not start:
+            return start
+        before = self._estate_first.match(text, 0, start)
+        return 0 if before is not None and before.end() == start else start
 
     def _name_start(self, text: str, start: int) -> int:
         """Where the place starting at ``start`` starts with the capitalised words right before it,

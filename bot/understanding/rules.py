@@ -70,6 +70,8 @@ class Kind(Enum):
     """A word of an intent's ``told_before``: its keywords right before it tell what the customer did."""
     SARCASM = "sarcasm"
     """A word of ``complaint.sarcasm_words``, or of one group of ``sarcasm_together``."""
+    SARCASM_ALONE = "sarcasm_alone"
+    """A word of ``complaint.sarcasm_alone``: the praise or thanks inside it is never meant."""
     SARCASM_MARKER = "sarcasm_marker"
     """A word of ``complaint.sarcasm_markers``: praise or thanks beside it is not meant."""
     SINCERE = "sincere"
@@ -99,6 +101,10 @@ _MENTION = Owner(Kind.MENTION)
 _EARLIER_REPORT = Owner(Kind.EARLIER_REPORT)
 _SENT_ELSEWHERE = Owner(Kind.SENT_ELSEWHERE)
 _SARCASM_MARKER = Owner(Kind.SARCASM_MARKER)
+_SARCASM_ALONE = Owner(Kind.SARCASM_ALONE)
+_CATEGORY_KINDS = frozenset({Kind.CATEGORY, Kind.WEAK_CATEGORY})
+_LONGER_KINDS = _CATEGORY_KINDS | {Kind.CATEGORY_TOGETHER}
+_ASKING_FOR_SOMEONE = frozenset({Intent.HUMAN.value, Intent.SUPERVISOR.value})
 _SINCERE = Owner(Kind.SINCERE)
 _FEWEST_PHONE_DIGITS = 7
 _SINGLE_WORDS = (
@@ -222,6 +228,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _SENT_ELSEWHERE) for keyword in classification.complaint.sent_elsewhere_words)
     yield from ((keyword, Owner(Kind.SARCASM)) for keyword in classification.complaint.sarcasm_words)
     yield from ((keyword, _SARCASM_MARKER) for keyword in classification.complaint.sarcasm_markers)
+    yield from ((keyword, _SARCASM_ALONE) for keyword in classification.complaint.sarcasm_alone)
     yield from ((keyword, _SINCERE) for keyword in classification.complaint.sincere_words)
     for group, keywords in enumerate(classification.complaint.sarcasm_together):
         yield from ((keyword, Owner(Kind.SARCASM, "together", group)) for keyword in keywords)
@@ -272,6 +279,32 @@ def _paired(
                 owner = Owner(Kind.CATEGORY, name)
                 yield Hit(owner, keyword, earlier.first, later.last, earlier.start, later.end), thing
                 break
+
+
+def _english_category_words_within_longer(hits: Sequence[Hit[Owner]]) -> list[Hit[Owner]]:
+    """English category keywords standing within a longer keyword of another category or of a request for
+    someone: the "charge" of "in charge", "someone in charge" or "charging point" names no bill. Chinese keywords
+    inside longer ones are read as ever."""
+    english = [hit for hit in hits if hit.keyword.isascii() and hit.keyword[:1].isalpha()]
+    words = [hit for hit in english if hit.owner.kind in _CATEGORY_KINDS]
+    if not words or len(english) < 2:
+        return []
+    longer_words = [
+        hit
+        for hit in english
+        if hit.owner.kind in _LONGER_KINDS or (hit.owner.kind is Kind.INTENT and hit.owner.name in _ASKING_FOR_SOMEONE)
+    ]
+    return [
+        hit
+        for hit in words
+        if any(
+            (longer.owner.name != hit.owner.name or longer.owner.kind is not hit.owner.kind)
+            and longer.first <= hit.first
+            and hit.last <= longer.last
+            and longer.last - longer.first > hit.last - hit.first
+            for longer in longer_words
+        )
+    ]
 
 
 def _inside(hit: Hit[Owner], words: Iterable[Hit[Owner]]) -> bool:
@@ -616,7 +649,7 @@ class Rules:
         parts: set[Part] = set()
         withdrawal_groups: dict[int, set[int]] = {}
         sarcasm_groups: set[int] = set()
-        sarcasm = marked = sincere = False
+        sarcasm = marked = sincere = never_meant = False
         sarcasm_hits: list[Hit[Owner]] = []
         told_intents: set[Intent] = set()
         asked_otherwise: set[str] = set()
@@ -626,9 +659,12 @@ class Rules:
         intent_spans: dict[str, list[Hit[Owner]]] = {}
         strong_category_hits: list[Hit[Owner]] = []
         together: dict[str, list[Hit[Owner]]] = {}
+        within_longer = _english_category_words_within_longer(hits)
         for hit in hits:
             owner = hit.owner
             kind = owner.kind
+            if hit in within_longer:
+                continue
             if kind is Kind.CATEGORY and sent_to(hit):
                 # "你去找开发商": where the customer was sent, not what went wrong.
                 owner, kind = Owner(Kind.WEAK_CATEGORY, owner.name), Kind.WEAK_CATEGORY
@@ -693,6 +729,9 @@ class Rules:
                 else:
                     sarcasm = True
                     sarcasm_hits.append(hit)
+            elif kind is Kind.SARCASM_ALONE:
+                sarcasm = never_meant = True
+                sarcasm_hits.append(hit)
             elif kind is Kind.SARCASM_MARKER:
                 marked = marked or not cancelled(hit.first)
             elif kind is Kind.SINCERE:
@@ -724,7 +763,7 @@ class Rules:
         beside = any(not _inside(hit, sarcasm_hits) for hit in praised)
         marked = marked and not sincere and Intent.PRAISE in raw_intents
         sarcastic = bool(raw_intents & set(_PRAISING)) and (
-            (sarcasm and (problem or symptom)) or (beside and bool(sarcasm_hits)) or marked
+            (sarcasm and (problem or symptom)) or (beside and bool(sarcasm_hits)) or marked or never_meant
         )
         if sarcastic:
             # "呵呵 你们物业真是太棒了👍 停水三天了…": praise not meant, dissatisfaction.

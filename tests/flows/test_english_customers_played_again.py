@@ -91,7 +91,7 @@ def test_a_slip_on_a_wet_floor_without_a_sign_in_chinese_is_property_service(
             "9123 4567",
             "Sunshine Garden",
             "also the lobby lights are out",
-            "Problem: the lift in my building has been broken for three days and nobody came to…, "
+            "Problem: the lift in my building has been broken for three days…, "
             "the lobby lights are out (Engineering and repairs)",
         ),
         (
