@@ -7,7 +7,8 @@ event naming a queue only to supervisors, managers and the agents of that queue,
 watching one of its conversations that they may read, such as their own). A socket keeps
 only its user's id and role, and optionally the conversations it watches, so thousands of idle
 consoles cost little. Events are hints to refetch: a socket that misses one (reconnecting) loses
-nothing but freshness, and the console refetches everything when it reconnects. A watch list is
+nothing but freshness, and the console refetches everything when it reconnects (a socket an
+event cannot be written to is closed, so a console that still holds it reconnects). A watch list is
 applied after the frame naming it arrives (its conversations' access read first), so the socket
 answers each with a ``watching`` frame: the console refetches what those conversations show on
 it, and an event told to nobody in between (its socket just opened, a conversation just opened)
@@ -68,6 +69,9 @@ MAX_WATCHED = 20
 """A console watches the conversation it shows (and maybe a few more); more is a client bug."""
 SESSION_ENDED = 4401
 """Close code of a socket whose session ended: the console asks the user to sign in again."""
+UNWRITABLE = 1013
+"""Close code of a socket an event could not be written to: the console reconnects (try again
+later) and refetches what it shows, rather than the session ending."""
 RECHECK_BATCH = 500
 
 StillOpen = Callable[[Collection[str]], Awaitable[set[str]]]
@@ -281,9 +285,9 @@ class StaffEventHub:
             closed += sum(self.session_ended(session) for session in batch if session not in open_now)
         return closed
 
-    def _end(self, staff: StaffSocket) -> None:
+    def _end(self, staff: StaffSocket, code: int = SESSION_ENDED, message: bytes = b"session ended") -> None:
         self.remove(staff)  # at once, so no further event is sent to it
-        closing = asyncio.create_task(staff.socket.close(code=SESSION_ENDED, message=b"session ended"))
+        closing = asyncio.create_task(staff.socket.close(code=code, message=message))
         self._closing.add(closing)
         closing.add_done_callback(self._closing.discard)
 
@@ -374,7 +378,11 @@ class StaffEventHub:
         try:
             await staff.socket.send_str(frame)
         except Exception:
-            self.remove(staff)  # the socket is gone; its handler finishes on its own
+            # Told nothing more from here: closed too, so a console that still holds the socket
+            # open reconnects and refetches rather than going on deaf (a socket already gone just
+            # finishes its handler).
+            log.warning("staff_events.send_failed", user_id=staff.user_id, exc_info=True)
+            self._end(staff, UNWRITABLE, b"events could not be sent; reconnect")
 
 
 def _text(value: bytes | str) -> str:

@@ -53,7 +53,14 @@ async def test_the_other_queues_agent_sees_nothing_change_until_given_the_queue(
         qian.on("request", lambda request: _count_queue_fetch(request, queue_fetches))
         qian.on("requestfinished", lambda request: _count_queue_fetch(request, queue_answers))
         told: list[dict[str, Any]] = []
-        qian.on("websocket", lambda socket: socket.on("framereceived", lambda data: told.append(json.loads(data))))
+        sockets: list[str] = []  # each event socket's opening and closing, for a failure to tell
+
+        def follow(socket: Any) -> None:
+            sockets.append("opened")
+            socket.on("framereceived", lambda data: told.append(json.loads(data)))
+            socket.on("close", lambda _: sockets.append("closed"))
+
+        qian.on("websocket", follow)
         await qian.goto(console_url)
         await sign_in(qian, "qian.agent")
         for page in (li, qian):
@@ -80,7 +87,10 @@ async def test_the_other_queues_agent_sees_nothing_change_until_given_the_queue(
         async def marked() -> bool:
             return any(frame.get("detail", {}).get("mark") == mark for frame in told)
 
-        await eventually(marked)
+        try:
+            await eventually(marked)
+        except AssertionError:
+            raise AssertionError(f"mark not told; sockets {sockets}; told since: {told[told_before:]}") from None
         assert [frame for frame in told[told_before:] if frame["type"] == "queue"] == []
         assert await qian.evaluate("window.queueRedrawn") == 0
         assert len(queue_fetches) == fetched_before

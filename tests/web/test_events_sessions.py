@@ -1,12 +1,14 @@
 """A staff event socket lives no longer than its session: a sign-out on any instance, a new
 sign-in replacing the session, its expiry and the account's deactivation close it at once (or
-within the recheck interval), and it receives no event after."""
+within the recheck interval), and it receives no event after. One the server could not write an
+event to is closed too, so its console reconnects rather than going on deaf."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import update
 
@@ -14,11 +16,19 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.settings import AuthSettings
 from bot.staff.accounts import Role
-from bot.staff.event_socket import SESSION_ENDED, staff_hub_key
+from bot.staff.event_socket import SESSION_ENDED, UNWRITABLE, staff_hub_key
 from bot.staff.events import publish
 from bot.storage.models import User
 from tests.conftest import AppFactory
-from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in_with_cookie, staff_socket
+from tests.staff import (
+    COOKIE,
+    PASSWORD,
+    add_user,
+    call_with_cookie,
+    frames_until,
+    sign_in_with_cookie,
+    staff_socket,
+)
 
 
 async def close_code(socket: ClientWebSocketResponse, timeout: float) -> int:
@@ -84,3 +94,26 @@ async def _deactivate(client: Any, username: str) -> None:
     await resources(client.app).database.write(
         lambda session: session.execute(update(User).where(User.username == username).values(active=False))
     )
+
+
+async def test_a_console_an_event_could_not_be_written_to_is_closed_and_hears_again_on_reconnecting(
+    make_client: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in_with_cookie(client, "li.agent")
+    console = await staff_socket(client, "li.agent")
+    (served,) = client.app[staff_hub_key]._sockets
+
+    async def connection_reset(frame: str) -> None:
+        raise ConnectionResetError("Cannot write to closing transport")
+
+    monkeypatch.setattr(served.socket, "send_str", connection_reset)
+    await publish(resources(client.app).redis, StaffEvent(StaffEventKind.RULES))
+
+    # Not left open and deaf: closed as one to reconnect, not as a session ended (no sign-in shown).
+    assert await close_code(console, timeout=5) == UNWRITABLE
+    reconnected = await staff_socket(client, "li.agent")
+    await publish(resources(client.app).redis, StaffEvent(StaffEventKind.RULES))
+    assert (await frames_until(reconnected, lambda frame: True))[0]["type"] == "rules"
+    await reconnected.close()
