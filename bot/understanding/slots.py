@@ -234,7 +234,6 @@ class SlotExtractor:
             district=place.district,
             district_said=place.district_said,
             region=place.region,
-            district_words=place.district_words,
         )
 
 
