@@ -549,17 +549,21 @@ class ServiceSettings(_Strict):
     traditional_phone_regions: list[str] = ["HK", "MO", "TW"]
     """Where a number written without its country code may also be from when the message is in
     traditional characters ("電話 0912 345 678", "9123 4567"); mainland numbers are tried first."""
+    english_phone_regions: list[str] | None = None
+    """Where a mobile written without its country code may be from when the customer writes English ("my
+    number is 9123 4567", "81234567"), in this order, after a mainland number; unset, as
+    ``traditional_phone_regions``. Chinese messages keep theirs: "88123456" stays a local landline."""
     local_area_code: str | None = Field(default=None, pattern=r"^0\d{2,3}$")
     """The service's own area code ("029"): a landline typed without one ("座机 8866 5544", or the
     number alone) is taken as this area's. Unset, such a number is asked for again with its code."""
     case_check: CaseCheckLimits = CaseCheckLimits()
 
-    @field_validator("traditional_phone_regions")
+    @field_validator("traditional_phone_regions", "english_phone_regions")
     @classmethod
-    def _known_regions(cls, value: list[str]) -> list[str]:
+    def _known_regions(cls, value: list[str] | None) -> list[str] | None:
         import phonenumbers
 
-        unknown = [region for region in value if region not in phonenumbers.SUPPORTED_REGIONS]
+        unknown = [region for region in value or () if region not in phonenumbers.SUPPORTED_REGIONS]
         if unknown:
             raise ValueError(f"unknown regions {unknown} (ISO 3166 codes such as HK, MO, TW)")
         return value

@@ -60,6 +60,7 @@ class SlotExtractor:
         extensions: ExtensionFinder | None = None,
         denied: DeniedNumbers | None = None,
         english_address_words: Sequence[str] = (),
+        english_regions: Sequence[str] | None = None,
     ) -> None:
         self._names = names
         self._places = places
@@ -67,6 +68,9 @@ class SlotExtractor:
         self._simplifier = simplifier
         self._region = region
         self._traditional_regions = tuple(traditional_regions)
+        self._english_regions = self._traditional_regions if english_regions is None else tuple(english_regions)
+        # A number written with its country code may be of any region accepted.
+        self._regions = tuple(dict.fromkeys((*self._traditional_regions, *self._english_regions)))
         self._local_area_code = local_area_code
         self._local_number_words = tuple(word.lower() for word in local_number_words)
         self._landline_words = tuple(word.lower() for word in landline_words)
@@ -112,11 +116,13 @@ class SlotExtractor:
             ),
             denied=DeniedNumbers.from_config(config),
             english_address_words=[*config.gazetteer.english_unit_words, *config.gazetteer.english_floor_words],
+            english_regions=config.service.english_phone_regions,
         )
 
-    def extract(self, text: str, traditional: bool = False) -> Slots:
+    def extract(self, text: str, traditional: bool = False, english: bool = False) -> Slots:
         """The slots ``text`` gives; the rest are ``None``. ``traditional``: the conversation is
-        written in traditional characters, though this message may have none ("0912345678")."""
+        written in traditional characters, though this message may have none ("0912345678");
+        ``english``: the message is read as English ("81234567" in an English conversation)."""
         folded = unicodedata.normalize("NFKC", text)
         try:
             simplified = self._simplifier.convert(folded)
@@ -124,7 +130,7 @@ class SlotExtractor:
             # OpenCC takes UTF-8 only; a lone surrogate becomes "?", keeping every position.
             folded = folded.encode("utf-8", "replace").decode("utf-8")
             simplified = self._simplifier.convert(folded)
-        return self.extract_prepared(folded, simplified, traditional)
+        return self.extract_prepared(folded, simplified, traditional, english)
 
     def estates_named(self, text: str) -> list[str]:
         """The estates' names starting a clause of ``text``, in simplified characters
@@ -148,9 +154,11 @@ class SlotExtractor:
         told += [f"{said}{person.honorific}" for said in told if said and person.honorific]
         return {self._simplifier.convert(said) for said in told if said}
 
-    def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
+    def extract_prepared(self, folded: str, simplified: str, traditional: bool = False, english: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
+        # Written in English, a mobile without its country code is of the English customers' regions.
+        regions = self._english_regions if english and not _HAN.search(folded) else self._traditional_regions
         if self._tail_put_right is not None:
             # "…零三一不对是零三二": the number meant, for the phone and for where the place starts.
             folded, simplified = self._tail_put_right.apply(folded, simplified)
@@ -176,7 +184,7 @@ class SlotExtractor:
             phones = self._denied.right_ones(local_view, phones, self._region)
         phone = phones[0] if phones else None
         if phone is None:
-            phone = find_with_country_code(folded, self._traditional_regions)  # "+852 9111 2222"
+            phone = find_with_country_code(folded, self._regions)  # "+852 9111 2222"
         if phone is None and (traditional or simplified != folded):
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
@@ -188,28 +196,24 @@ class SlotExtractor:
             # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile;
             # written in traditional characters, their landlines too ("屋企電話 2345 6789").
             landlines = simplified != folded  # "8866 5544" alone is no Macao landline
-            phone = find_unprefixed_mobile(
-                local_view, self._traditional_regions, local_words, landlines, self._landline_words
-            )
+            phone = find_unprefixed_mobile(local_view, regions, local_words, landlines, self._landline_words)
         if phone is None and address and address in local_view:
             # "rm 1502 tower 3 the belcher's 91234567": the number stands alone beside the place.
             beside = local_view.replace(address, " ", 1)
-            phone = find_unprefixed_mobile(
-                beside, self._traditional_regions, local_words, simplified != folded, self._landline_words
-            )
+            phone = find_unprefixed_mobile(beside, regions, local_words, simplified != folded, self._landline_words)
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
         if phone is None and _LATIN.search(folded) and not _HAN.search(folded):
             # "drain blocked… 9876 1234, Flat 3A, 8/F, Block 1, City One": in English a Hong Kong or Macao
             # mobile needs no phone word before it; never the digits after a flat's, a block's or a floor's word.
             beside = local_view.replace(address, " ", 1) if address else local_view
-            mobiles = unprefixed_mobiles(beside, self._traditional_regions, self._english_address_words)
+            mobiles = unprefixed_mobiles(beside, regions, self._english_address_words)
             if self._denied is not None:
                 mobiles = self._denied.right_ones(beside, mobiles)
             phone = mobiles[0] if mobiles else None
         if phone is not None and not phones and self._denied is not None:
             # "it's 9876 5433 not 9876 5432": of the mobiles typed without a country code, the denied one is not it.
-            mobiles = unprefixed_mobiles(local_view, self._traditional_regions)
+            mobiles = unprefixed_mobiles(local_view, regions)
             right = self._denied.right_ones(local_view, mobiles)
             if phone in mobiles and phone not in right:
                 phone = right[0]

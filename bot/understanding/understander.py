@@ -34,7 +34,7 @@ class ExtractsSlots(Protocol):
     """What the customer told us about themselves (phone, name, address) in one message, from
     its original text (:class:`bot.understanding.slots.SlotExtractor`)."""
 
-    def extract(self, text: str, traditional: bool = False) -> Slots: ...
+    def extract(self, text: str, traditional: bool = False, english: bool = False) -> Slots: ...
 
     def asked_phones(self, text: str) -> list[str]: ...
 
@@ -44,7 +44,7 @@ class ExtractsSlots(Protocol):
 class NoSlots:
     """No slots at all (the rules alone, to measure them)."""
 
-    def extract(self, text: str, traditional: bool = False) -> Slots:
+    def extract(self, text: str, traditional: bool = False, english: bool = False) -> Slots:
         return Slots()
 
     def asked_phones(self, text: str) -> list[str]:
@@ -336,7 +336,7 @@ class Understander:
             sarcastic=findings.sarcastic,
             grade=findings.grade,
             signals=signals,
-            slots=self._sayable_slots(self._slots.extract(text, traditional=detected == ZH_TW)),
+            slots=self._sayable_slots(self._slots.extract(text, traditional=detected == ZH_TW, english=detected == EN)),
         )
 
     def signals_over_messages(self, earlier: Iterable[str], text: str) -> frozenset[Signal]:

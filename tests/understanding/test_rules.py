@@ -397,7 +397,7 @@ def test_category_and_grade(understander: Understander, text: str, category: str
 class _Digits:
     """A stand-in slot extractor: the digits of the text it is given, as the phone."""
 
-    def extract(self, text: str, traditional: bool = False) -> Slots:
+    def extract(self, text: str, traditional: bool = False, english: bool = False) -> Slots:
         return Slots(phone="".join(char for char in text if char.isdigit()) or None)
 
     def asked_phones(self, text: str) -> list[str]:
