@@ -76,8 +76,12 @@ def test_a_retort_while_the_problem_is_taken_is_not_restated_as_the_problem(
     chat.send("楼道灯坏了")
     if told_at == "place":
         chat.send("13800138000")
-    chat.send(retort)
-    assert chat.line(restatement(chat), "问题：") == "问题：楼道灯坏了（工程维修）"
+    step = chat.send(retort)
+    question = "ask_phone_again" if told_at == "phone" else "ask_area"
+    assert chat.phrase_ids(step) == ["we_apologise", question]  # never silence, never "已记录"
+    restated = restatement(chat)
+    assert chat.line(restated, "问题：") == "问题：楼道灯坏了（工程维修）"
+    assert chat.line(restated, "地点：") == "地点：阳光花园3栋"  # nor taken for the place
 
 
 def test_an_elder_kept_at_home_by_a_broken_lift_is_promised_within_hours_and_served_first(
