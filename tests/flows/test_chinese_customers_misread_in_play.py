@@ -39,6 +39,15 @@ def test_our_phone_number_asked_at_the_phone_question_is_answered_and_the_phone_
     assert chat.line(restatement(chat), "问题：") == "问题：楼道灯坏了（工程维修）"
 
 
+def test_our_phone_number_asked_beside_the_problem_is_answered_and_the_problem_taken_down(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send("请问物业电话多少 电梯坏了三天了")
+    assert chat.phrase_ids(step) == ["greeting_opening", "description_recorded", "faq:service_phone", "ask_phone"]
+    assert chat.line(restatement(chat), "问题：").startswith("问题：电梯坏了三天了（")
+
+
 def test_our_phone_complained_of_is_the_problem_not_a_question(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine)
     step = chat.send("你们电话打不通 停水了")
