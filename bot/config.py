@@ -1630,6 +1630,9 @@ class DeadlineOverride(_Strict):
     grade: Grade | None = None
     signal: Signal | None = None
     """Matches a complaint with this signal among its signals."""
+    words: list[str] = []
+    """Matches a complaint whose problem holds one of these (matched in simplified Chinese, lower
+    case): with ``signal: elder``, a lift word makes an elder kept at home by a broken lift urgent."""
     deadline: DeadlineRule
 
 

@@ -289,7 +289,7 @@ def _appeal_deadline(
         candidates.append((deadline_by_rule(turn.now, table.appeal, table, calendar), ()))
     escalating = set(turn.step.data.signals) & ESCALATING_SIGNALS
     for override in table.overrides:
-        general = override.category is None and override.tier is None
+        general = override.category is None and override.tier is None and not override.words
         if override.signal is not None and override.signal in escalating and general:
             candidates.append(
                 (deadline_by_rule(turn.now, override.deadline, table, calendar), (override.signal.value,))

@@ -114,6 +114,7 @@ def due_from_now(turn: Turn, classified: Classified, signals: Collection[Signal]
         turn.kit.config.deadlines,
         turn.kit.calendar,
         signals,
+        turn.kit.understander.matchable(" ".join(turn.step.data.description)),
     )
 
 

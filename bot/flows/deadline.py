@@ -198,7 +198,7 @@ class Deadline:
 
 
 def _rule_for(
-    table: DeadlineTable, grade: Grade, tier: str, category: str, signals: Collection[Signal]
+    table: DeadlineTable, grade: Grade, tier: str, category: str, signals: Collection[Signal], problem: str = ""
 ) -> DeadlineRule:
     for override in table.overrides:
         if (
@@ -206,6 +206,7 @@ def _rule_for(
             and (override.tier in (None, tier))
             and (override.grade in (None, grade))
             and (override.signal is None or override.signal in signals)
+            and (not override.words or any(word in problem for word in override.words))
         ):
             return override.deadline
     row = table.table[grade]
@@ -266,11 +267,13 @@ def compute_deadline(
     table: DeadlineTable,
     calendar: BusinessCalendar,
     signals: Collection[Signal] = (),
+    problem: str = "",
 ) -> Deadline:
-    """The promised reply time: the first matching override, else grade × tier hours; inside
-    the service hours (unless the rule's clock runs around the clock) and rounded up
-    (``table.clock``, ``table.round_to_minutes``)."""
-    return deadline_by_rule(now, _rule_for(table, grade, tier, category, signals), table, calendar)
+    """The promised reply time: the first matching override (one with ``words`` only when the
+    ``problem``, in matchable form, holds one), else grade × tier hours; inside the service hours
+    (unless the rule's clock runs around the clock) and rounded up (``table.clock``,
+    ``table.round_to_minutes``)."""
+    return deadline_by_rule(now, _rule_for(table, grade, tier, category, signals, problem), table, calendar)
 
 
 def deadline_by_rule(

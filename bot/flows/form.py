@@ -277,6 +277,11 @@ def on_area(turn: Turn, text: str) -> None:
             return
     elif not data.area and not turn.changed and _asks_back(turn, text):
         data.place_asks += 1  # "你们物业不知道我住哪吗？": a question, no "no place"; asked again
+    elif not data.area and not turn.changed and turn.kit.summary.only_vents(text):
+        # "你们就知道推", "你们什么态度": anger at us, never where it is; an apology and the question again.
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        _more_of_the_problem(turn, text)
+        return
     elif not data.area and not turn.changed and _reads_as_a_problem(turn, text):
         # "楼上还有人在装修 很吵": another problem, or more of this one, never where it is.
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -524,7 +529,8 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         if first_problem:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
-    recently = data.recorded_at is not None and turn.now - data.recorded_at < interval
+    vented = put_right is None and not turn.changed and turn.kit.summary.only_vents(text)
+    recently = data.recorded_at is not None and turn.now - data.recorded_at < interval and not vented
     again = said_again_once_too_often(turn, text, told_before and put_right is None)
     if recently and not _tells_another_problem(turn, text):
         if again:
@@ -535,6 +541,12 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
             return
         if not _goes_on_with_the_problem(turn, text) or _tells_a_health_condition(turn):
             _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
+        return
+    if vented:
+        # "你们什么态度", "说了多少遍了": anger at us, kept for the staff (a repeat still counts) but never
+        # "已记录" as the problem nor heard out in silence: an apology and the question again.
+        turn.say(PhraseId.WE_APOLOGISE)
+        _ask_next_missing(turn)
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)

@@ -572,6 +572,12 @@ class ProblemSummary:
         understood = self._understander.understand(text[end:], locale)
         return Intent.COMPLAINT in understood.intents or understood.category is not None
 
+    def only_vents(self, text: str) -> bool:
+        """Every pause of ``text`` only vents ("你们什么态度", "你们就知道推", "说了多少遍了"): anger at us,
+        nothing of the problem to say back."""
+        parts = [part for part in _PAUSE.split(self._without_fillers(text)) if part.strip(_EDGES + "!?！？")]
+        return bool(parts) and all(self._only_vents(part) for part in parts)
+
     def _without_vents(self, clause: str) -> str:
         """The clause without its pauses that only vent ("wy的人呢 停水一整天了" is 停水一整天了, the
         "不行" of "不行 停水一整天了"): a pause holding one of ``form.vent_words`` and no problem word,

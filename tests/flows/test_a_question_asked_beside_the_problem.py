@@ -77,7 +77,7 @@ def test_a_question_no_faq_answers_beside_the_problem_is_noted_for_the_staff(
     conversation_engine: ConversationEngine,
 ) -> None:
     chat = Chat(conversation_engine)
-    step = chat.send("请问物业电话多少 电梯坏了三天了")
+    step = chat.send("请问快递柜在哪 电梯坏了三天了")
     assert chat.phrase_ids(step) == ["greeting_opening", "message_recorded", "ask_phone"]
     assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
     assert chat.line(restatement(chat, "13800138000", "阳光花园3栋"), "问题：").startswith("问题：电梯坏了三天了（")
@@ -105,7 +105,7 @@ def test_the_phone_given_with_a_question_no_faq_answers_is_kept_and_the_question
 ) -> None:
     chat = Chat(conversation_engine)
     chat.send("电梯坏了三天了")
-    step = chat.send("13800138000 请问物业电话多少")
+    step = chat.send("13800138000 请问快递柜在哪")
     assert chat.phrase_ids(step) == ["message_recorded", "ask_area"]
     assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
     assert chat.state is State.AWAIT_AREA

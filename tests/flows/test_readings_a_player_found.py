@@ -120,11 +120,9 @@ def test_a_lift_button_that_does_not_work_is_a_repair(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize("question", ["物业电话多少", "管理處電話幾多"])
-def test_a_number_asked_for_is_a_question_answered_later(chat: Chat, question: str) -> None:
-    """Seed 001 (16): a question not answerable now asks for a contact to answer it, never for a problem."""
+def test_a_number_asked_for_is_a_question_the_faq_answers(chat: Chat, question: str) -> None:
+    """Our phone number asked for is answered (faq.yaml service_phone), never taken for a problem nor
+    answered by asking for the customer's own phone."""
     step = chat.send(question)
-    assert chat.phrase_ids(step) == ["question_later"]
-    assert chat.data.description == []
-    answered = chat.send("13800138000")
-    assert chat.phrase_ids(answered) == ["consultation_taken"]
-    assert answered.handoff is not None and answered.handoff.queue == "consultation"
+    assert chat.phrase_ids(step) == ["faq:service_phone", "anything_else"]
+    assert chat.data.description == [] and chat.state is State.AWAIT_DESCRIPTION
