@@ -1630,10 +1630,19 @@ class DeadlineOverride(_Strict):
     grade: Grade | None = None
     signal: Signal | None = None
     """Matches a complaint with this signal among its signals."""
-    words: list[str] = []
+    words: list[str] = Field(default=[], max_length=100)
     """Matches a complaint whose problem holds one of these (matched in simplified Chinese, lower
     case): with ``signal: elder``, a lift word makes an elder kept at home by a broken lift urgent."""
     deadline: DeadlineRule
+
+    @field_validator("words")
+    @classmethod
+    def _as_matched(cls, words: list[str]) -> list[str]:
+        """Lower case, as the problem is matched; a word of more than 50 characters is refused."""
+        kept = [word.strip().lower() for word in words if word.strip()]
+        if any(len(word) > 50 for word in kept):
+            raise ValueError("a word is at most 50 characters")
+        return kept
 
 
 class DeadlineTable(_Strict):
