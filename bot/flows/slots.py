@@ -810,7 +810,7 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     # configured words are written folded already.
     named = [
         matchable(value)
-        for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
+        for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.district_words, slots.address)
         if value
     ]
     # "红星 小区" typed apart is the place 红星小区: the spaces inside it are no words left over.
