@@ -4,8 +4,6 @@ line (地點：台北), and a place the understanding layer does not know is nev
 
 from __future__ import annotations
 
-import re
-
 from bot.flows.place_words import PLACE_ANSWER_EDGES
 from bot.flows.turn import Turn
 
@@ -28,16 +26,10 @@ def _without(entry: str, read: str, place: str, before: list[str]) -> str:
     if len(read) != len(entry) or not place:
         return entry
     said = read.rstrip(PLACE_ANSWER_EDGES)
-    # The place as typed, its words spaced or not ("22 Kings Road, North Point" is stored so, compared
-    # without its spaces).
-    typed = r"\s*".join(map(re.escape, place))
-    ending = re.search(rf"(?:{typed})$", said)
-    opening = re.match(typed, read)
-    if ending is not None and ending.start() > 0:
-        end = ending.start()
-    elif opening is not None and read[opening.end() : opening.end() + 1] in tuple(PLACE_ANSWER_EDGES):
-        # "台北市 電梯壞了", "22 Kings Road, North Point is broken"
-        return entry[opening.end() :].lstrip(PLACE_ANSWER_EDGES) or entry
+    if said.endswith(place) and len(said) > len(place):
+        end = len(said) - len(place)
+    elif said.startswith(place) and read[len(place) : len(place) + 1] in tuple(PLACE_ANSWER_EDGES):
+        return entry[len(place) :].lstrip(PLACE_ANSWER_EDGES) or entry  # "台北市 電梯壞了"
     else:
         return entry
     kept = read[:end].rstrip(PLACE_ANSWER_EDGES)

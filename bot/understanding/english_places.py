@@ -54,16 +54,8 @@ class EnglishPlaceFinder:
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
-        not_estate = alternation(gazetteer.english_not_estate_words)
-        # ", North Point": a district after a street, capitalised words ending the clause, before a phone, or
-        # before the words telling the problem ("22 Kings Road, North Point is broken"); never one of those
-        # words itself ("22 Kings Road, Lift is broken").
-        district_word = rf"(?!(?i:{not_estate})\b){word}" if not_estate else word
-        telling = rf"|\s+(?i:{not_estate})\b" if not_estate else ""
-        district = (
-            rf"(?:,\s*{district_word}(?:\s+{district_word}){{0,2}}"
-            rf"(?=\s*(?:$|[,.;:!?()])|{_PHONE_NEXT}{telling}))?"
-        )
+        # ", North Point": a district after a street, capitalised words ending the clause or before a phone.
+        district = rf"(?:,\s*{word}(?:\s+{word}){{0,2}}(?=\s*(?:$|[,.;:!?()])|{_PHONE_NEXT}))?"
         # "The Sail @ Marina Bay": the estate at the area it stands in, as Singapore names them.
         at_area = rf"(?:\s*@\s*{word}(?:\s+{word}){{0,2}}\b)?"
         patterns = []

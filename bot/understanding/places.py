@@ -563,7 +563,10 @@ class PlaceFinder:
             if anchor.kind not in (_Kind.DISTRICT, _Kind.DIVISION) or not start <= anchor.start < end:
                 continue
             gap = text[after : anchor.start]
-            if not gap or self._leading_division.fullmatch(gap) or self._only_cities(gap):
+            # "上海浦东张杨路": a city without its 市 before a district written short is the region; before a
+            # district written whole it stays in the address, as it always has ("北京朝阳区酒仙桥路").
+            short = text[anchor.start : anchor.end] != anchor.district
+            if not gap or self._leading_division.fullmatch(gap) or (short and self._only_cities(gap)):
                 after = max(after, anchor.end)
         region = self._region(text, anchors, start, after)
         said = text[after:end]
