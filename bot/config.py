@@ -2426,6 +2426,9 @@ class Gazetteer(_Strict):
     unmistakable_building_suffixes: list[str] = []
     """Of ``named_building_suffixes``, those no everyday word ends with: a building named with one is part
     of the place without a floor or flat after it ("锦绣花园 紫荆阁 楼上漏水")."""
+    named_block_estate_suffixes: list[str] = []
+    """Endings of estates' names whose blocks are named (Hong Kong's 邨): after such an estate, a named
+    building with a pause after it is part of the place without a floor or flat ("尚德邨尚智樓 部lift壞咗")."""
     not_estate_names: list[str] = []
     """Words that, inside the characters right before a building number, say whose or which building
     rather than its estate ("隔壁6栋", "楼下3号楼"); without one, those characters name the estate

@@ -816,7 +816,7 @@ class ComplaintFlow:
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
         slots = turn.understood.slots if turn.understood is not None else None
-        places = (slots.address, slots.district, slots.region) if slots is not None else ()
+        places = (slots.address, slots.district, slots.district_words, slots.region) if slots is not None else ()
         answer = turn.kit.understander.answer_locale(words, so_far, settled, [place for place in places if place])
         place_told_after_the_problem = settled and _only_a_place_told(turn.understood)
         if (

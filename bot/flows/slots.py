@@ -141,7 +141,11 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=False)
             data.area = kept_place(more)
     elif area and (not data.area or correcting):
-        only_district = area == understood.slots.district
+        district = understood.slots.district
+        # "不对 是海淀": the district alone, said short or in full, replaces the old one by its name (海淀区).
+        only_district = district is not None and area in (district, understood.slots.district_words)
+        if only_district and data.area:
+            area = district or area
         # "地址错了 应该是翠湖天地2栋" for 阳光新城: another estate named replaces the place whole.
         renaming = data.area is not None and correcting and not only_district
         elsewhere = another_estate(turn.kit, data.area, area) if renaming and data.area else None
@@ -810,7 +814,7 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     # configured words are written folded already.
     named = [
         matchable(value)
-        for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
+        for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.district_words, slots.address)
         if value
     ]
     # "红星 小区" typed apart is the place 红星小区: the spaces inside it are no words left over.

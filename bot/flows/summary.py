@@ -687,7 +687,9 @@ class ProblemSummary:
         titled = f"{slots.name}{slots.honorific}" if slots.name and slots.honorific else None  # "欧阳娜娜女士"
         clause = self._without_address_me(clause, (titled, named, slots.name, slots.surname))
         return self._without_item_names(
-            self._without_slots(clause, (slots.name, named, titled), (slots.region, slots.district, slots.address)),
+            self._without_slots(
+                clause, (slots.name, named, titled), (slots.region, slots.district, slots.district_words, slots.address)
+            ),
             slots.surname,
         )
 

@@ -274,7 +274,9 @@ class Turn:
         if slots.district and slots.address and slots.district in slots.address:
             district = None  # "望京花园东区": the district's name is within the address
         else:
-            district = slots.district if slots.district_said or not slots.address else None
+            # As said ("海淀中关村大街1号" stays so, never 海淀区中关村大街1号).
+            said = slots.district_words or slots.district
+            district = said if slots.district_said or not slots.address else None
         place = "".join(part for part in (district, slots.address) if part)
         if not place or self.kit.never_a_place(place):
             return None  # "不知道" is no place, wherever an address was read from

@@ -83,6 +83,7 @@ def merge_slots(rules: Slots, model: Slots) -> Slots:
         district=rules.district if rules.district is not None else model.district,
         district_said=rules.district_said if rules.district is not None else model.district_said,
         region=rules.region,
+        district_words=rules.district_words if rules.district is not None else None,
         withheld=rules.withheld,
     )
 

@@ -57,7 +57,7 @@ class ModelSlotFilter:
         if slots.address is not None and not self._a_place(slots.address, locale):
             slots = replace(slots, address=None)
         if slots.district is not None and not self._a_place(slots.district, locale):
-            slots = replace(slots, district=None, district_said=False)
+            slots = replace(slots, district=None, district_said=False, district_words=None)
         return slots
 
     def _a_name(self, value: str, locale: str) -> bool:

@@ -196,6 +196,8 @@ class Place:
     region: str | None = None
     """The province and city written before the district or the address, as written ("广东省深圳市" of
     广东省深圳市南山区粤海街道…): part of the place said, in neither slot."""
+    district_words: str | None = None
+    """The district said otherwise than by its name, as written ("海淀" for 海淀区, "浦东" for 浦东新区)."""
 
 
 class PlaceFinder:
@@ -443,6 +445,7 @@ class PlaceFinder:
             else None
         )
         self._unmistakable_building_endings = frozenset(gazetteer.unmistakable_building_suffixes)
+        self._block_estate_endings = tuple(gazetteer.named_block_estate_suffixes)
         self._numbered_unit_endings = tuple(gazetteer.unit_suffixes)
         self._building_or_floor_endings = (*gazetteer.building_suffixes, *gazetteer.floor_suffixes)
         building_or_floor = alternation(self._building_or_floor_endings) or "(?!)"
@@ -544,11 +547,15 @@ class PlaceFinder:
         start, end = self._choose(text, spans)
         end = self._joined(text, anchors, spans, end)
         district = self._district(anchors, start, end)
-        district_said = any(
-            anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and anchor.district == district and start <= anchor.start
+        said_as = [
+            text[anchor.start : anchor.end]
             for anchor in anchors
-            if anchor.start < end
-        )
+            if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION)
+            and anchor.district == district
+            and start <= anchor.start < end
+        ]
+        district_said = bool(said_as)
+        district_words = said_as[0] if said_as and said_as[0] != district else None
         # The address is what comes after the province, city and district (the district is its
         # own slot): "北京市西城区金融大街15号" is 金融大街15号 in 西城区.
         after = start
@@ -556,7 +563,10 @@ class PlaceFinder:
             if anchor.kind not in (_Kind.DISTRICT, _Kind.DIVISION) or not start <= anchor.start < end:
                 continue
             gap = text[after : anchor.start]
-            if not gap or self._leading_division.fullmatch(gap):
+            # "上海浦东张杨路": a city without its 市 before a district written short is the region; before a
+            # district written whole it stays in the address, as it always has ("北京朝阳区酒仙桥路").
+            short = text[anchor.start : anchor.end] != anchor.district
+            if not gap or self._leading_division.fullmatch(gap) or (short and self._only_cities(gap)):
                 after = max(after, anchor.end)
         region = self._region(text, anchors, start, after)
         said = text[after:end]
@@ -571,7 +581,7 @@ class PlaceFinder:
             lone = self._lone_estate(lone_estates, start, end)
             if lone is not None:
                 address = lone[2] + address
-        return Place(tidy_place(address) or None, district, district_said, region)
+        return Place(tidy_place(address) or None, district, district_said, region, district_words)
 
     @staticmethod
     def _lone_estate(lone_estates: list[re.Match[str]], start: int, end: int) -> tuple[int, int, str] | None:
@@ -853,6 +863,7 @@ class PlaceFinder:
                 end, parts = named_estate, 1
             # A named building comes once, before any building, floor or flat is numbered ("黄埔花园 8期 青桦阁 3楼").
             named_building_next = anchor.kind in _ESTATE_KINDS or text.endswith(self._estate_endings, 0, end)
+            numbered_or_named = False
             last_part = text[anchor.start : anchor.end]
             while True:
                 match = self._part_re.match(text, end)
@@ -870,14 +881,16 @@ class PlaceFinder:
                             end = flat_end
                             parts += 1
                         break
-                    named_building_next = False
+                    named_building_next, numbered_or_named = False, True
                 elif self._numbers_a_unit(match.group()):
-                    named_building_next = False
+                    named_building_next, numbered_or_named = False, True
                 end = self._into_a_suffix(text, match.end())  # "朝阳区望京街道": 街道, never 街 and 道
                 parts += 1
                 last_part = match.group()
+                if not numbered_or_named and text.endswith(self._estate_endings, 0, end):
+                    named_building_next = True  # "将军澳尚德邨尚智楼": the estate after the district
                 if self._building_part_re is not None and text.endswith(self._unit_endings, 0, end):
-                    building_part = self._building_part_re.match(text, end)
+                    building_part = self._building_part(text, end)
                     if building_part is not None:
                         end = building_part.end()  # "5栋楼道里" is 5栋楼道: nothing goes on after it
                         break
@@ -933,7 +946,7 @@ class PlaceFinder:
                 anchor.kind is _Kind.BUILDING
                 and not parts
                 and self._building_part_re is not None
-                and (building_part := self._building_part_re.match(text, end)) is not None
+                and (building_part := self._building_part(text, end)) is not None
             ):
                 end = building_part.end()  # "1栋顶楼"
             if not parts and not standalone:
@@ -965,6 +978,8 @@ class PlaceFinder:
                 leading = self._leading_division.search(text, since, start)
                 if leading is not None:
                     start = leading.start()
+                elif anchor.kind is _Kind.DISTRICT:
+                    start = self._city_before(text, since, start)  # "上海浦东新区…": 上海 without its 市
             previous = spans[-1] if spans else None
             if (
                 previous is not None
@@ -979,6 +994,41 @@ class PlaceFinder:
                 continue
             spans.append((start, end))
         return spans, cuts
+
+    def _building_part(self, text: str, end: int) -> re.Match[str] | None:
+        """A part of the building numbered before ``end`` ("楼道" of "5栋楼道里"), unless it starts a word
+        the rules read ("3号楼楼道灯坏了": the 楼道灯 is what is broken, ``said_words``)."""
+        assert self._building_part_re is not None
+        part = self._building_part_re.match(text, end)
+        if part is None or self._said_word_re is None:
+            return part
+        word = self._said_word_re.match(text, part.start() + (text[part.start()] in " \t"))
+        return None if word is not None and word.end() > part.end() else part
+
+    def _city_before(self, text: str, since: int, start: int) -> int:
+        """Where the province or city written right before a district the gazetteer knows, without its
+        suffix ("上海" of "上海浦东新区"), starts, when the parser knows it; else ``start``."""
+        if self._divisions is None or since >= start or not "\u4e00" <= text[start - 1] <= "\u9fff":
+            return start
+        before = text[since:start]
+        found = [division for division in self._divisions.find(before) if not division.county]
+        ending = [division for division in found if division.end == len(before)]
+        if not ending:
+            return start
+        first = min(division.start for division in found)
+        return since + first if self._only_cities(before[first:]) else start
+
+    def _only_cities(self, words: str) -> bool:
+        """``words`` are a province's or a city's names and nothing else ("上海", "广东深圳"), as the parser
+        reads them."""
+        if self._divisions is None or not words.strip(_STRIPPED):
+            return False
+        covered = [False] * len(words)
+        for division in self._divisions.find(words):
+            if division.county:
+                return False
+            covered[division.start : division.end] = [True] * (division.end - division.start)
+        return all(covered[index] for index, char in enumerate(words) if char not in _STRIPPED)
 
     def _place_name_goes_on(self, text: str, end: int) -> int:
         """Where a known place's name ending at ``end`` ends when it goes on: into the address suffix its
@@ -1007,6 +1057,10 @@ class PlaceFinder:
         if match is None or any(word in match.group().lstrip() for word in self._not_estate_names):
             return None
         if match.group("ending") in self._unmistakable_building_endings:
+            return match
+        # "尚德邨尚智楼 部lift坏了": an estate naming its blocks, the block's name ending the words.
+        blocks = self._block_estate_endings
+        if blocks and text.endswith(blocks, 0, end) and _CLAUSE_END.match(text, match.end()):
             return match
         # Its floor or flat after it tells a building from a word ending the same way ("阳光花园 客服中心 没人接").
         numbered = self._part_re.match(text, match.end())

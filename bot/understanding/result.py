@@ -39,6 +39,9 @@ class Slots:
     """The province and city written before the district or the address ("广东省深圳市" of
     广东省深圳市南山区粤海街道…): said back with the place, never as the problem. The rules find it;
     the model does not."""
+    district_words: str | None = field(default=None, compare=False)
+    """``district`` as the customer said it when that is not its name ("海淀" for 海淀区, "浦东" for
+    浦东新区): said back in its place, as the customer wrote it. The rules find it; the model does not."""
 
     def as_dict(self) -> dict[str, str | None]:
         """The slots the optional model fills too (not ``second_phone``)."""

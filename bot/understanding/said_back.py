@@ -31,7 +31,9 @@ class SaidBack:
         if any(value is not None and not self.sayable(value) for value in _person(slots)):
             slots = replace(slots, name=None, surname=None, honorific=None, withheld=True)
         if any(value is not None and not self.sayable(value) for value in _place(slots)):
-            slots = replace(slots, address=None, district=None, district_said=False, region=None, withheld=True)
+            slots = replace(
+                slots, address=None, district=None, district_said=False, region=None, district_words=None, withheld=True
+            )
         return slots
 
 
@@ -40,4 +42,4 @@ def _person(slots: Slots) -> tuple[str | None, ...]:
 
 
 def _place(slots: Slots) -> tuple[str | None, ...]:
-    return slots.address, slots.district, slots.region
+    return slots.address, slots.district, slots.region, slots.district_words

@@ -234,6 +234,7 @@ class SlotExtractor:
             district=place.district,
             district_said=place.district_said,
             region=place.region,
+            district_words=place.district_words,
         )
 
 
