@@ -45,7 +45,7 @@ from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.complaint_api import refuse_unless_owner
 from bot.staff.deliveries import conversation_window
-from bot.staff.privacy import Shown, mask_phones, mask_within, masking_pieces, sees_phones, shown_phones
+from bot.staff.privacy import Shown, mask_phones, mask_within, sees_phones, shown_phones
 from bot.staff.reply_guard import check_agent_text
 from bot.storage import agent_work, conversations, tickets
 from bot.storage import staff as staff_store
@@ -346,9 +346,6 @@ async def conversation(request: web.Request) -> web.Response:
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
         handlers = await session.run_sync(conversations.handlers_of_one, conversation_id)
         shown = shown_phones(staff, handlers)
-        told_phones = [customer.phone if customer else None]
-        told_phones += [phone for case in complaints for phone in (case.contact_phone, case.alternative_phone)]
-        shown_told = masking_pieces(shown, told_phones)
         engine, now = shared.engine, shared.clock()
         words = engine.phrases.time_words(found.locale)
 
@@ -393,7 +390,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "id": message.id,
                     "direction": message.direction,
                     "from": message.sender,
-                    "text": shown_told(message.text),
+                    "text": shown(message.text),
                     "ts": message.created_at.isoformat(),
                     "delivery_status": message.delivery_status,
                     "possibly_duplicated": message.possibly_duplicated,

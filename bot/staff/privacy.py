@@ -7,13 +7,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneNumber
 
-from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
+from bot.core.phones import SPOKEN_DIGITS
 from bot.staff.accounts import Role
 from bot.understanding.normalise import INVISIBLE
 from bot.understanding.phones import grouped_phone_runs, shaped_as_its_country_s
@@ -298,84 +298,6 @@ def shown_phones(staff: dict[str, Any], handlers: Collection[str | None]) -> Sho
 
 def _as_written(text: str | None) -> str | None:
     return text
-
-
-_PIECE = re.compile(rf"[0-9{SPOKEN_DIGITS}](?:[\s\-.,，、]?[0-9{SPOKEN_DIGITS}])*")
-"""Digits told together in a message ("1234", "一二三四", "12 34"): maybe a piece of a phone."""
-_FEWEST_PIECE_DIGITS = 3
-"""Digits a piece beside words holds at least to be starred ("12楼" stays); a message of digits
-alone is a piece however short."""
-_SHOWN_TAIL = 4
-"""The digits a masked phone shows at its end (138****5678): a piece of those tells nothing more."""
-
-
-def masking_pieces(shown: Shown, phones: Iterable[str | None]) -> Shown:
-    """``shown`` for a message of a conversation whose cases hold ``phones``, masked when
-    ``shown`` masks: a phone told a piece a message ("139", "1234", "5678"), each too short to be
-    a phone, would be read whole across them, so the digits of a piece that are the phone's
-    hidden ones are starred too (its first and last digits, shown on the case anyway, stay)."""
-    if shown is _as_written:
-        return shown
-    known = tuple({hidden for phone in phones if phone and (hidden := _hidden_digits(phone))[1]})
-    if not known:
-        return shown
-
-    def masked(text: str | None) -> str | None:
-        return _pieces_masked(shown(text), known)
-
-    return masked
-
-
-_FEW_LETTERS = 6
-"""Letters a message may hold beside its digits and still be a piece of a phone ("我的手机号是",
-"嗯", "然后是")."""
-
-
-def mask_for_search(text: str | None) -> str | None:
-    """:func:`mask_phones`, and every digit of a message that is little but digits ("1234",
-    "然后是1234") starred: a search across conversations knows none of their phones, and such a
-    message may be a piece of one (:func:`masking_pieces`), whose hidden digits a query must not
-    confirm."""
-    masked = mask_phones(text)
-    if not masked:
-        return masked
-    wide = _widened(masked)
-    if sum(1 for ch in wide if ch.isalpha() and ch not in SPOKEN_DIGITS) > _FEW_LETTERS:
-        return masked
-    return "".join("*" if _is_digit(ch) else original for ch, original in zip(wide, masked, strict=True))
-
-
-def _hidden_digits(phone: str) -> tuple[str, frozenset[int]]:
-    """The digits of ``phone`` and the places of those its masked form hides (139****5678: the 4th
-    to the 7th; all but the last four of a number the mask does not read as a phone)."""
-    masked = [ch for ch in _widened(mask_phones(phone) or "") if _is_digit(ch) or ch == "*"]
-    digits = "".join(ch for ch in _widened(phone) if _is_digit(ch)).translate(SPOKEN_AS_ASCII)
-    if len(masked) == len(digits) and "*" in masked:
-        return digits, frozenset(place for place, ch in enumerate(masked) if ch == "*")
-    return digits, frozenset(range(len(digits) - _SHOWN_TAIL))
-
-
-def _pieces_masked(text: str | None, phones: tuple[tuple[str, frozenset[int]], ...]) -> str | None:
-    """``text`` with the digits of every piece of one of ``phones`` (its digits, and the places
-    its masked form hides) starred where they are hidden."""
-    if not text:
-        return text
-    wide = _widened(text)
-    digits_alone = not any(ch.isalpha() and ch not in SPOKEN_DIGITS for ch in wide)
-    out = list(text)
-    for piece in _PIECE.finditer(wide):
-        places = [index for index in range(piece.start(), piece.end()) if _is_digit(wide[index])]
-        if len(places) < _FEWEST_PIECE_DIGITS and not digits_alone:
-            continue
-        said = "".join(wide[index] for index in places).translate(SPOKEN_AS_ASCII)
-        for phone, hidden in phones:
-            at = phone.find(said)
-            while at >= 0:
-                for offset, index in enumerate(places):
-                    if at + offset in hidden:
-                        out[index] = "*"
-                at = phone.find(said, at + 1)
-    return "".join(out)
 
 
 def mask_within(value: Any, shown: Shown = mask_phones) -> Any:

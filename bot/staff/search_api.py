@@ -10,7 +10,7 @@ from bot.handoff.membership import queues_of
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
-from bot.staff.privacy import mask_for_search, sees_phones
+from bot.staff.privacy import mask_phones, sees_phones
 from bot.storage.search import search_conversations, searches_every_message
 from bot.web.responses import api_error
 
@@ -40,7 +40,7 @@ async def search(request: web.Request) -> web.Response:
     staff = request["staff"]
     # Whoever sees phones in full in a conversation nobody handles (supervisors, managers) sees them
     # in full everywhere; an agent only in the conversations they handle (own, or resolved a case of).
-    mask = None if sees_phones(staff, ()) else mask_for_search
+    mask = None if sees_phones(staff, ()) else mask_phones
 
     shared = resources(request)
     bound = shared.config.handoff.search.agent_candidates
