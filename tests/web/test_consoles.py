@@ -231,13 +231,13 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
         await expect(page.locator("[data-cell='simple.standard']")).to_have_value("12", timeout=10_000)
         danger = page.locator("[data-override='0']")
         await expect(danger.locator("[data-path='deadlines.overrides.0.signal']")).to_have_value("danger")
-        await expect(danger.locator("input")).to_have_value("1")
+        await expect(danger.locator("input[type=number]")).to_have_value("1")
         await expect(danger.locator("[data-path='deadlines.overrides.0.deadline.clock']")).to_have_value(
             "around_the_clock"
         )  # 1 小时, 全天候
-        override = page.locator("[data-override='4']")  # after danger, self_harm, violence and media_legal
+        override = page.locator("[data-override='5']")  # after the four signals and the elder-lift one
         await expect(override.locator("select").first).to_have_value("real_estate")
-        await expect(override.locator("input")).to_have_value("1")
+        await expect(override.locator("input[type=number]")).to_have_value("1")
         await expect(override.locator("select").last).to_have_value("working_days")  # 1 个工作日
         await page.click("[data-section=forbidden]")
         await expect(page.locator("#forbidden input[value=我不知道]")).to_have_count(1, timeout=10_000)

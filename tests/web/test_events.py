@@ -228,7 +228,7 @@ async def test_the_deadline_table_comes_from_config(make_client: AppFactory) -> 
     body = await (await client.get("/api/config/deadlines")).json()
     assert body["table"]["simple"]["standard"] == 12 and body["table"]["complex"]["standard"] == 24
     assert body["default_tier"] == "standard"
-    assert {"category": "real_estate", "deadline": {"working_days": 1}} in body["overrides"]
+    assert {"category": "real_estate", "words": [], "deadline": {"working_days": 1}} in body["overrides"]
     assert any(category["id"] == "real_estate" for category in body["categories"])
 
 
